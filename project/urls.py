@@ -1,0 +1,41 @@
+from django.contrib import admin
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+from viewflow.contrib.auth import AuthViewset
+from viewflow.urls import Application, Site
+
+from sspf_flow import access
+from sspf_flow.flows import CaseFlow
+from sspf_flow.views import cases, home
+from sspf_flow.views.flowviews import CaseFlowViewset
+
+case_app = Application(
+    app_name="sspf",
+    title=_("Cases"),
+    icon="folder_shared",
+    permission=access.works_with_cases,
+    urlpatterns=[
+        path("", RedirectView.as_view(pattern_name="sspf:case_list"), name="index"),
+        path("list/", cases.CaseListView.as_view(), name="case_list"),
+        path("referrals/", cases.my_referrals, name="my_referrals"),
+        path("<str:number>/", cases.CaseDetailView.as_view(), name="case_detail"),
+        path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
+        path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
+    ],
+)
+
+site = Site(
+    title=_("SSPF"),
+    viewsets=[
+        CaseFlowViewset(CaseFlow, icon="assignment"),
+        case_app,
+    ],
+)
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
+    path("admin/", admin.site.urls),
+    path("", site.urls),
+]

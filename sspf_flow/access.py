@@ -1,0 +1,127 @@
+"""Who may see and do what. Every view, list, task list and export asks this module.
+
+Coordinators see their municipality's cases. An agency member sees an open case only while an
+active, unexpired consent covers their agency. The steering group and administrators see no
+case at all. Lookups are cached on the user object for the length of a request.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Exists, OuterRef
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Case, ConsentAgency, Role, Status
+
+AGENCY_ROLES = frozenset(
+    {Role.SCHOOL, Role.SOCIAL_SERVICES, Role.POLICE, Role.LEISURE, Role.SAFETY}
+)
+CASE_ROLES = AGENCY_ROLES | {Role.COORDINATOR}
+
+
+def roles_of(user):
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if not hasattr(user, "_sspf_roles"):
+        user._sspf_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._sspf_roles
+
+
+def membership_of(user):
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_sspf_membership"):
+        from .models import Membership
+
+        user._sspf_membership = (
+            Membership.objects.select_related("agency__municipality").filter(user=user).first()
+        )
+    return user._sspf_membership
+
+
+def agency_of(user):
+    membership = membership_of(user)
+    return membership.agency if membership else None
+
+
+def is_coordinator(user):
+    return Role.COORDINATOR in roles_of(user) and agency_of(user) is not None
+
+
+def works_with_cases(user):
+    """Coordinators and agency staff; not the steering group, not administrators."""
+    return bool(CASE_ROLES & roles_of(user)) and agency_of(user) is not None
+
+
+def can_refer(user):
+    return works_with_cases(user)
+
+
+def _covered_by_consent(agency, day):
+    return ConsentAgency.objects.filter(
+        consent__case=OuterRef("pk"),
+        agency=agency,
+        withdrawn_at__isnull=True,
+        consent__withdrawn_at__isnull=True,
+        consent__valid_from__lte=day,
+        consent__valid_to__gte=day,
+    )
+
+
+def cases_visible_to(user):
+    """The one queryset of cases a user may read."""
+    agency = agency_of(user)
+    if agency is None:
+        return Case.objects.none()
+    roles = roles_of(user)
+    if Role.COORDINATOR in roles:
+        return Case.objects.filter(municipality_id=agency.municipality_id)
+    if AGENCY_ROLES & roles:
+        today = timezone.localdate()
+        return Case.objects.filter(
+            Exists(_covered_by_consent(agency, today)),
+            municipality_id=agency.municipality_id,
+        ).exclude(status=Status.CLOSED)
+    return Case.objects.none()
+
+
+def referrals_of(user):
+    """What the user referred: its number and status only, whatever the consent."""
+    if not can_refer(user):
+        return Case.objects.none()
+    return Case.objects.filter(referred_by=user)
+
+
+def can_view_case(user, case):
+    return cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def can_coordinate(user, case):
+    agency = agency_of(user)
+    return is_coordinator(user) and case.municipality_id == agency.municipality_id
+
+
+def get_case_for(user, number):
+    """The case with this number if the user may read it; otherwise 404, never a hint."""
+    try:
+        return cases_visible_to(user).select_related("youth", "coordinator").get(number=number)
+    except Case.DoesNotExist:
+        raise Http404 from None
+
+
+def _case_type():
+    return ContentType.objects.get_for_model(Case)
+
+
+def tasks_visible_to(user, tasks):
+    """Narrow a viewflow task queryset to the cases the user may read."""
+    return tasks.filter(
+        process__artifact_content_type=_case_type(),
+        process__artifact_object_id__in=cases_visible_to(user).values("pk"),
+    )
+
+
+def processes_visible_to(user, processes):
+    return processes.filter(
+        artifact_content_type=_case_type(),
+        artifact_object_id__in=cases_visible_to(user).values("pk"),
+    )

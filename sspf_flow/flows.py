@@ -1,0 +1,109 @@
+"""CaseFlow: who does what next.
+
+Each human task's view calls one service in ``services``, which runs the FSM transition; the
+gateways then read ``Case.status`` to route. The flow never writes the status itself.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from viewflow import this
+from viewflow.workflow import flow, lock
+
+from . import access
+from .models import CaseProcess, CaseTask, Status
+from .nodes import CaseView
+from .views import tasks
+
+COORDINATE = "sspf_flow.coordinate_case"
+
+
+def case_status_is(status):
+    return lambda activation: activation.process.artifact.status == status
+
+
+def next_step_is(step):
+    return lambda activation: activation.process.data.get("next") == step
+
+
+class CaseFlow(flow.Flow):
+    process_class = CaseProcess
+    task_class = CaseTask
+    process_title = _("SSPF case")
+    process_description = _("From referral to closure")
+    process_summary_template = "{{ process.artifact.number }}"
+    lock_impl = lock.select_for_update_lock
+
+    start = (
+        flow.Start(tasks.ReferralView.as_view())
+        .Annotation(title=_("New referral"))
+        .Permission("sspf_flow.refer_case")
+        .Next(this.assess)
+    )
+    start_from_code = flow.StartHandle(this.attach_case).Next(this.assess)
+
+    assess = (
+        CaseView(tasks.AssessView.as_view())
+        .Annotation(title=_("Assess referral"), summary_template="{{ process.artifact.number }}")
+        .Permission(COORDINATE)
+        .Next(this.check_accepted)
+    )
+    check_accepted = (
+        flow.If(case_status_is(Status.AWAITING_CONSENT)).Then(this.obtain_consent).Else(this.end)
+    )
+    obtain_consent = (
+        CaseView(tasks.ConsentView.as_view())
+        .Annotation(title=_("Obtain consent"), summary_template="{{ process.artifact.number }}")
+        .Permission(COORDINATE)
+        .Assign(this.case_coordinator)
+        .Next(this.check_consented)
+    )
+    check_consented = (
+        flow.If(case_status_is(Status.CONSENTED)).Then(this.plan_meeting).Else(this.end)
+    )
+    plan_meeting = (
+        CaseView(tasks.PlanMeetingView.as_view())
+        .Annotation(title=_("Plan meeting"), summary_template="{{ process.artifact.number }}")
+        .Permission(COORDINATE)
+        .Assign(this.case_coordinator)
+        .Next(this.hold_meeting)
+    )
+    hold_meeting = (
+        CaseView(tasks.HoldMeetingView.as_view())
+        .Annotation(title=_("Hold meeting"), summary_template="{{ process.artifact.number }}")
+        .Permission(COORDINATE)
+        .Assign(this.case_coordinator)
+        .Next(this.check_in_progress)
+    )
+    check_in_progress = (
+        flow.If(case_status_is(Status.IN_PROGRESS)).Then(this.follow_up).Else(this.end)
+    )
+    follow_up = (
+        CaseView(tasks.FollowUpView.as_view())
+        .Annotation(title=_("Follow up"), summary_template="{{ process.artifact.number }}")
+        .Permission(COORDINATE)
+        .Assign(this.case_coordinator)
+        .Next(this.after_follow_up)
+    )
+    after_follow_up = (
+        flow.Switch()
+        .Case(this.end, case_status_is(Status.CLOSED))
+        .Case(this.plan_meeting, next_step_is("meeting"))
+        .Default(this.follow_up)
+    )
+    end = flow.End()
+
+    def attach_case(self, activation, case):
+        activation.process.artifact = case
+        return activation.process
+
+    def case_coordinator(self, activation):
+        return activation.process.artifact.coordinator
+
+    def has_view_permission(self, user, obj=None):
+        if obj is not None:
+            return access.can_view_case(user, obj.artifact)
+        return access.works_with_cases(user)
+
+    def has_manage_permission(self, user, obj=None):
+        # Undo, cancel and revive by hand would let the flow and the case's legal state drift
+        # apart; closing and reopening go through the case page's services instead.
+        return False

@@ -1,0 +1,395 @@
+"""Forms of the process steps. They check what a field alone can tell; the services check the
+rules that span the case (consent cover, age rules, closure reasons) and the task views show
+those refusals on the form."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    ActionStatus,
+    Agency,
+    ClosureReason,
+    ConcernCategory,
+    ConsentMethod,
+    GoalAssessment,
+    Guardian,
+    MeetingKind,
+    Party,
+    Programme,
+    ReferralSource,
+    RiskLevel,
+    Youth,
+)
+from .models.case import ProtectiveFactor
+
+
+class ClosureFields(forms.Form):
+    """Reason and comment, shown where a step can end the case."""
+
+    closure_reason = forms.ChoiceField(
+        label=_("Closure reason"),
+        required=False,
+        choices=[("", "---------"), *ClosureReason.choices],
+    )
+    closure_text = forms.CharField(
+        label=_("Closure comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def require_closure_reason(self, cleaned):
+        if not cleaned.get("closure_reason"):
+            self.add_error("closure_reason", _("Choose a closure reason."))
+        elif (
+            cleaned["closure_reason"] == ClosureReason.OTHER
+            and not cleaned.get("closure_text", "").strip()
+        ):
+            self.add_error("closure_text", _('Describe the reason when it is "Other".'))
+
+    def closing(self):
+        return self.cleaned_data["closure_reason"], self.cleaned_data.get("closure_text", "")
+
+
+class YouthForm(forms.ModelForm):
+    class Meta:
+        model = Youth
+        fields = [
+            "first_name",
+            "last_name",
+            "personal_number",
+            "birth_date",
+            "gender",
+            "school",
+            "grade",
+            "language",
+            "needs_interpreter",
+            "accessibility_needs",
+        ]
+        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        number, born = cleaned.get("personal_number"), cleaned.get("birth_date")
+        if number and born:
+            digits = "".join(ch for ch in number if ch.isdigit())
+            if (
+                len(digits) == 12
+                and digits[:8] != born.strftime("%Y%m%d")
+                or (len(digits) == 10 and digits[:6] != born.strftime("%y%m%d"))
+            ):
+                self.add_error(
+                    "birth_date", _("The birth date does not match the personal identity number.")
+                )
+        if born and born > timezone.localdate():
+            self.add_error("birth_date", _("The birth date is in the future."))
+        return cleaned
+
+
+class GuardianForm(forms.ModelForm):
+    class Meta:
+        model = Guardian
+        fields = ["name", "phone", "email", "has_custody"]
+
+
+GuardianFormSet = forms.modelformset_factory(
+    Guardian, form=GuardianForm, extra=2, max_num=4, can_delete=False
+)
+
+
+class ReferralForm(forms.Form):
+    programme = forms.ChoiceField(label=_("Programme"), choices=Programme.choices)
+    referral_source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
+    concerns = forms.MultipleChoiceField(
+        label=_("Concerns"),
+        choices=ConcernCategory.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    concern_text = forms.CharField(label=_("Describe the concern"), widget=forms.Textarea)
+    protective_factors = forms.MultipleChoiceField(
+        label=_("Protective factors"),
+        choices=ProtectiveFactor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    protective_text = forms.CharField(
+        label=_("Describe protective factors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssessForm(ClosureFields):
+    ACCEPT, DECLINE = "accept", "decline"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ACCEPT, _("SSPF fits: accept and obtain consent")),
+            (DECLINE, _("SSPF does not fit: close the referral")),
+        ],
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), required=False, choices=[("", "---------"), *RiskLevel.choices]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.DECLINE:
+            self.require_closure_reason(cleaned)
+        return cleaned
+
+
+def agency_choices(municipality):
+    return Agency.objects.filter(municipality=municipality).order_by("name")
+
+
+class ConsentForm(ClosureFields):
+    REGISTER, CLOSE = "register", "close"
+    decision = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        choices=[
+            (REGISTER, _("Consent was given: register it")),
+            (CLOSE, _("Consent was not given: close the case")),
+        ],
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=ConsentMethod.choices, required=False)
+    oral_notes = forms.CharField(
+        label=_("Oral consent: how, when and by whom"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    signers = forms.MultipleChoiceField(
+        label=_("Who consented"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    youth_view = forms.CharField(
+        label=_("The young person's own view"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies covered"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial=_(
+            "To share information between the agencies named, so that they can plan and "
+            "follow up joint support for the young person within SSPF."
+        ),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), required=False)
+    valid_to = forms.DateField(label=_("Valid to"), required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["agencies"].queryset = agency_choices(case.municipality)
+        self.fields["signers"].choices = [("youth", _("The young person"))] + [
+            (f"guardian-{g.pk}", g.name + (f" ({_('custody')})" if g.has_custody else ""))
+            for g in case.youth.guardians.all()
+        ]
+        self.fields["valid_from"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.CLOSE:
+            self.require_closure_reason(cleaned)
+        elif cleaned.get("decision") == self.REGISTER:
+            for name in ("method", "agencies", "valid_from", "valid_to", "purpose"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("This field is required."))
+        return cleaned
+
+    def signer_list(self):
+        guardians = {f"guardian-{g.pk}": g for g in self.case.youth.guardians.all()}
+        return [
+            ("youth", None) if key == "youth" else ("guardian", guardians[key])
+            for key in self.cleaned_data["signers"]
+        ]
+
+
+class PlanMeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
+    starts_at = forms.DateTimeField(label=_("Time"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Invite agencies"),
+        queryset=Agency.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    invite_youth = forms.BooleanField(
+        label=_("Invite the young person"), required=False, initial=True
+    )
+    invite_guardians = forms.BooleanField(
+        label=_("Invite the guardians"), required=False, initial=True
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agency_choices(case.municipality)
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if starts_at < timezone.now():
+            raise forms.ValidationError(_("The meeting time has passed."))
+        return starts_at
+
+
+class HoldMeetingForm(ClosureFields):
+    attended_agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies present"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    youth_attended = forms.BooleanField(label=_("The young person took part"), required=False)
+    guardians_attended = forms.BooleanField(label=_("Guardians took part"), required=False)
+    protocol = forms.CharField(
+        label=_("Protocol (each party's picture, risk and protective factors, decisions)"),
+        widget=forms.Textarea,
+    )
+    next_follow_up = forms.DateField(label=_("Next follow-up"), required=False)
+    close_case = forms.BooleanField(
+        label=_("The meeting decided to close the case"), required=False
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended_agencies"].queryset = meeting.invited_agencies.order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("close_case"):
+            self.require_closure_reason(cleaned)
+        elif not cleaned.get("next_follow_up"):
+            self.add_error("next_follow_up", _("Book the next follow-up, or close the case."))
+        return cleaned
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    measure = forms.CharField(label=_("How it is measured"), required=False)
+    target_date = forms.DateField(label=_("Target date"), required=False)
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    party = forms.ChoiceField(
+        label=_("Responsible party"), required=False, choices=[("", "---------"), *Party.choices]
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Responsible agency"), required=False, queryset=Agency.objects.none()
+    )
+    guardian = forms.ModelChoiceField(
+        label=_("Responsible guardian"), required=False, queryset=Guardian.objects.none()
+    )
+    other_name = forms.CharField(label=_("Responsible (other, by name)"), required=False)
+    due_date = forms.DateField(label=_("Due date"), required=False)
+    goal = forms.TypedChoiceField(
+        label=_("Goal it serves (number)"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, case, goal_count, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices(case.municipality)
+        self.fields["guardian"].queryset = case.youth.guardians.all()
+        self.fields["goal"].choices = [("", "---------")] + [
+            (i, str(i + 1)) for i in range(goal_count)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("text", "").strip():
+            return cleaned
+        party = cleaned.get("party")
+        if not party:
+            self.add_error("party", _("Who is responsible?"))
+        needed = {Party.AGENCY: "agency", Party.GUARDIAN: "guardian", Party.OTHER: "other_name"}
+        if party in needed and not cleaned.get(needed[party]):
+            self.add_error(needed[party], _("Name the responsible party."))
+        if not cleaned.get("due_date"):
+            self.add_error("due_date", _("Every action needs a due date."))
+        return cleaned
+
+
+GoalFormSet = forms.formset_factory(GoalForm, extra=2)
+ActionFormSet = forms.formset_factory(ActionForm, extra=4)
+
+
+class FollowUpForm(ClosureFields):
+    CONTINUE, MEETING, CLOSE = "continue", "meeting", "close"
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+    decision = forms.ChoiceField(
+        label=_("Next step"),
+        widget=forms.RadioSelect,
+        choices=[
+            (CONTINUE, _("Continue the plan; follow up again on the date below")),
+            (MEETING, _("Call a follow-up meeting")),
+            (CLOSE, _("Close the case")),
+        ],
+    )
+    next_follow_up = forms.DateField(label=_("Next follow-up"), required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = list(plan.actions.all()) if plan else []
+        self.goals = list(plan.goals.all()) if plan else []
+        for action in self.actions:
+            self.fields[f"action_{action.pk}_status"] = forms.ChoiceField(
+                label=_("%(action)s (%(party)s) – status")
+                % {"action": action.text, "party": action.responsible},
+                choices=ActionStatus.choices,
+                initial=action.status,
+            )
+            self.fields[f"action_{action.pk}_comment"] = forms.CharField(
+                label=_("Done as planned? Worked as intended? Change needed?"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for goal in self.goals:
+            self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=_("Goal: %(goal)s") % {"goal": goal.text},
+                choices=GoalAssessment.choices,
+                initial=goal.assessment,
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == self.CLOSE:
+            self.require_closure_reason(cleaned)
+        elif decision == self.CONTINUE and not cleaned.get("next_follow_up"):
+            self.add_error("next_follow_up", _("Choose the date of the next follow-up."))
+        return cleaned
+
+    def items(self):
+        return [
+            (
+                a,
+                self.cleaned_data[f"action_{a.pk}_status"],
+                self.cleaned_data[f"action_{a.pk}_comment"],
+            )
+            for a in self.actions
+        ]
+
+    def goal_assessments(self):
+        return {g: self.cleaned_data[f"goal_{g.pk}"] for g in self.goals}
+
+
+class CloseCaseForm(ClosureFields):
+    def clean(self):
+        cleaned = super().clean()
+        self.require_closure_reason(cleaned)
+        return cleaned
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the case reopened?"), widget=forms.Textarea)

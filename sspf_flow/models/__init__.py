@@ -1,0 +1,64 @@
+from .case import (
+    Case,
+    CaseNumberSequence,
+    ClosureReason,
+    ConcernCategory,
+    Programme,
+    ReferralSource,
+    RiskLevel,
+    Status,
+)
+from .consent import Consent, ConsentAgency, ConsentMethod, ConsentSigner, SignerRole
+from .events import CaseEvent
+from .meeting import Meeting, MeetingKind, MeetingStatus
+from .org import Agency, AgencyKind, Membership, Municipality, Role
+from .plan import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    FollowUp,
+    FollowUpItem,
+    Goal,
+    GoalAssessment,
+    Party,
+)
+from .process import CaseProcess, CaseTask
+from .youth import Gender, Guardian, Youth
+
+__all__ = [
+    "Action",
+    "ActionPlan",
+    "ActionStatus",
+    "Agency",
+    "AgencyKind",
+    "Case",
+    "CaseEvent",
+    "CaseProcess",
+    "CaseTask",
+    "CaseNumberSequence",
+    "ClosureReason",
+    "ConcernCategory",
+    "Consent",
+    "ConsentAgency",
+    "ConsentMethod",
+    "ConsentSigner",
+    "FollowUp",
+    "FollowUpItem",
+    "Gender",
+    "Goal",
+    "GoalAssessment",
+    "Guardian",
+    "Meeting",
+    "MeetingKind",
+    "MeetingStatus",
+    "Membership",
+    "Municipality",
+    "Party",
+    "Programme",
+    "ReferralSource",
+    "RiskLevel",
+    "Role",
+    "SignerRole",
+    "Status",
+    "Youth",
+]

@@ -1,0 +1,60 @@
+"""Network and follow-up meetings."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .case import Case
+from .org import Agency
+
+
+class MeetingKind(models.TextChoices):
+    INITIAL = "initial", _("Initial meeting")
+    NETWORK = "network", _("Network meeting")
+    FOLLOW_UP = "follow_up", _("Follow-up meeting")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Meeting(models.Model):
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    starts_at = models.DateTimeField(_("time"))
+    place = models.CharField(_("place"), max_length=200)
+    invited_agencies = models.ManyToManyField(
+        Agency, related_name="meeting_invitations", verbose_name=_("invited agencies")
+    )
+    invite_youth = models.BooleanField(_("the young person is invited"), default=True)
+    invite_guardians = models.BooleanField(_("the guardians are invited"), default=True)
+    attended_agencies = models.ManyToManyField(
+        Agency, related_name="+", blank=True, verbose_name=_("agencies present")
+    )
+    youth_attended = models.BooleanField(_("the young person took part"), default=False)
+    guardians_attended = models.BooleanField(_("guardians took part"), default=False)
+    minute_taker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("minute-taker"),
+    )
+    protocol = models.TextField(_("protocol"), blank=True)
+    held_at = models.DateTimeField(_("held"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,95 @@
+"""Municipality, agencies and which agency a user works for."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """The role groups. A user's role is the Django group of that name."""
+
+    COORDINATOR = "samordnare", _("SSPF coordinator")
+    SCHOOL = "skola", _("School")
+    SOCIAL_SERVICES = "socialtjanst", _("Social services")
+    POLICE = "polis", _("Police")
+    LEISURE = "fritid", _("Leisure")
+    SAFETY = "trygghet", _("Safety and preparedness")
+    STEERING_GROUP = "styrgrupp", _("Steering group")
+    ADMIN = "admin", _("Administrator")
+
+
+class AgencyKind(models.TextChoices):
+    SCHOOL = "skola", _("School")
+    SOCIAL_SERVICES = "socialtjanst", _("Social services")
+    POLICE = "polis", _("Police")
+    LEISURE = "fritid", _("Leisure")
+    SAFETY = "trygghet", _("Safety and preparedness")
+    OTHER = "ovrig", _("Other (e.g. child psychiatry, health care)")
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.CharField(_("municipality code"), max_length=4, blank=True)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="agencies",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=AgencyKind.choices)
+    contact_name = models.CharField(_("contact person"), max_length=150, blank=True)
+    contact_email = models.EmailField(_("contact person's e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact person's phone"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "name"], name="agency_unique_name")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Membership(models.Model):
+    """The one agency a user works for, and who their manager is (for escalations)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("user"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="members", verbose_name=_("agency")
+    )
+    title = models.CharField(_("title"), max_length=100, blank=True)
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("manager"),
+    )
+
+    class Meta:
+        verbose_name = _("agency membership")
+        verbose_name_plural = _("agency memberships")
+
+    def __str__(self):
+        return f"{self.user} – {self.agency}"

@@ -1,0 +1,197 @@
+"""The joint action plan (versioned per meeting), its goals and actions, and follow-ups."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .case import Case
+from .meeting import Meeting
+from .org import Agency
+from .youth import Guardian
+
+
+class GoalAssessment(models.TextChoices):
+    ONGOING = "ongoing", _("Ongoing")
+    MET = "met", _("Met")
+    PARTLY_MET = "partly_met", _("Partly met")
+    NOT_MET = "not_met", _("Not met")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    DONE = "done", _("Done")
+    NOT_DONE = "not_done", _("Not done")
+
+
+class Party(models.TextChoices):
+    AGENCY = "agency", _("Agency")
+    YOUTH = "youth", _("The young person")
+    GUARDIAN = "guardian", _("Guardian")
+    OTHER = "other", _("Other (named)")
+
+
+class ActionPlan(models.Model):
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="plans", verbose_name=_("case")
+    )
+    meeting = models.OneToOneField(
+        Meeting,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan",
+        verbose_name=_("meeting"),
+    )
+    version = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("created"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+
+    class Meta:
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "version"], name="plan_version_once")
+        ]
+
+    def __str__(self):
+        return f"{self.case} v{self.version}"
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="goals", verbose_name=_("plan")
+    )
+    text = models.TextField(_("goal (specific, measurable, accepted, realistic, time-bound)"))
+    measure = models.CharField(_("how it is measured"), max_length=250, blank=True)
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    assessment = models.CharField(
+        _("assessment"),
+        max_length=20,
+        choices=GoalAssessment.choices,
+        default=GoalAssessment.ONGOING,
+    )
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("plan")
+    )
+    goal = models.ForeignKey(
+        Goal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        verbose_name=_("goal it serves"),
+    )
+    text = models.TextField(_("action"))
+    party = models.CharField(_("responsible party"), max_length=10, choices=Party.choices)
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("responsible agency"),
+    )
+    guardian = models.ForeignKey(
+        Guardian,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible guardian"),
+    )
+    other_name = models.CharField(_("responsible (other)"), max_length=150, blank=True)
+    due_date = models.DateField(_("due date"), db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["due_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(party="agency", agency__isnull=False)
+                    | Q(party="guardian", guardian__isnull=False)
+                    | Q(party="other") & ~Q(other_name="")
+                    | Q(party="youth")
+                ),
+                name="action_has_responsible",
+            )
+        ]
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def responsible(self):
+        if self.party == Party.AGENCY:
+            return str(self.agency)
+        if self.party == Party.GUARDIAN:
+            return str(self.guardian)
+        if self.party == Party.OTHER:
+            return self.other_name
+        return str(Party.YOUTH.label)
+
+
+class FollowUp(models.Model):
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("case")
+    )
+    date = models.DateField(_("date"))
+    notes = models.TextField(_("notes"), blank=True)
+    next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.date}"
+
+
+class FollowUpItem(models.Model):
+    """How one action went, as judged at a follow-up."""
+
+    follow_up = models.ForeignKey(
+        FollowUp, on_delete=models.CASCADE, related_name="items", verbose_name=_("follow-up")
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="evaluations", verbose_name=_("action")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices)
+    comment = models.TextField(_("done as planned, worked as intended, change needed?"), blank=True)
+
+    class Meta:
+        verbose_name = _("action evaluation")
+        verbose_name_plural = _("action evaluations")
+
+    def __str__(self):
+        return f"{self.action}: {self.get_status_display()}"

@@ -1,0 +1,41 @@
+"""The viewflow process and tasks of a case.
+
+The case is the process's artifact, so a reopened case keeps its earlier processes linked.
+``CaseTask``'s manager narrows viewflow's own lists (kanban, inbox/queue counts) to the cases
+the user may read, through ``sspf_flow.access``.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from viewflow.workflow.managers import TaskQuerySet
+from viewflow.workflow.models import Process, Task
+
+
+class CaseProcess(Process):
+    class Meta:
+        proxy = True
+
+    @property
+    def case(self):
+        return self.artifact
+
+
+def processes_of(case):
+    """Every process run for the case, the current one first when ordered by ``-created``."""
+    return CaseProcess.objects.filter(
+        artifact_content_type=ContentType.objects.get_for_model(case),
+        artifact_object_id=case.pk,
+    )
+
+
+class CaseTaskQuerySet(TaskQuerySet):
+    def filter_available(self, flow_classes, user):
+        from .. import access
+
+        return access.tasks_visible_to(user, super().filter_available(flow_classes, user))
+
+
+class CaseTask(Task):
+    objects = CaseTaskQuerySet.as_manager()
+
+    class Meta:
+        proxy = True

@@ -1,0 +1,391 @@
+"""The one door through which a case changes.
+
+Each function: check permission → lock the case row → check the guards → run the FSM transition →
+save → write a CaseEvent → announce it after commit. Views, flow tasks, the admin and the demo
+loader all call these; nothing else writes ``Case.status``.
+"""
+
+from contextlib import contextmanager
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from . import access, guards
+from .models import (
+    Action,
+    ActionPlan,
+    Case,
+    CaseEvent,
+    CaseNumberSequence,
+    Consent,
+    ConsentAgency,
+    ConsentSigner,
+    FollowUp,
+    FollowUpItem,
+    Goal,
+    Meeting,
+    MeetingStatus,
+    Status,
+)
+from .signals import case_event_committed
+
+
+class TransitionRefused(Exception):
+    """A change the rules do not allow now; ``reasons`` say why, in the user's language."""
+
+    def __init__(self, reasons):
+        self.reasons = [str(reason) for reason in reasons if reason]
+        super().__init__("; ".join(self.reasons))
+
+
+def _now():
+    return timezone.now()
+
+
+def _refuse_if(*reasons):
+    reasons = [reason for reason in reasons if reason]
+    if reasons:
+        raise TransitionRefused(reasons)
+
+
+def _conflict(status):
+    return format_lazy(
+        _(
+            "Someone else changed this case meanwhile; it is now “{status}”. Reload the page "
+            "and try again."
+        ),
+        status=Status(status).label,
+    )
+
+
+@contextmanager
+def _changing(case, user, allowed=access.can_coordinate):
+    """Permission, then the row lock; the case seen by the caller must still be current."""
+    if not allowed(user, case):
+        raise PermissionDenied
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if locked.status != case.status:
+                raise TransitionRefused([_conflict(locked.status)])
+            yield locked
+    except (ConcurrentTransition, TransitionNotAllowed) as exc:
+        raise TransitionRefused([_conflict(Case.objects.get(pk=case.pk).status)]) from exc
+    case.refresh_from_db()
+
+
+def _record(case, user, action, **data):
+    event = CaseEvent.objects.create(
+        case=case,
+        actor=user,
+        agency=access.agency_of(user) if user else None,
+        action=action,
+        data=data,
+        at=_now(),
+    )
+    transaction.on_commit(lambda: case_event_committed.send(sender=CaseEvent, event=event))
+    return event
+
+
+def _next_number(year):
+    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
+    sequence.last += 1
+    sequence.save(update_fields=["last"])
+    return f"{settings.CASE_NUMBER_PREFIX}-{year}-{sequence.last:04d}"
+
+
+@transaction.atomic
+def refer_case(user, youth, guardians, **case_fields):
+    """Register a referral (aktualisering) for an unsaved youth and their unsaved guardians."""
+    _refuse_if(guards.user_is_referrer(access.roles_of(user)))
+    agency = access.agency_of(user)
+    youth.municipality = agency.municipality
+    youth.full_clean()
+    youth.save()
+    for guardian in guardians:
+        guardian.youth = youth
+        guardian.save()
+    now = _now()
+    case = Case.objects.create(
+        number=_next_number(timezone.localtime(now).year),
+        municipality=agency.municipality,
+        youth=youth,
+        referring_agency=agency,
+        referred_by=user,
+        referred_at=now,
+        **case_fields,
+    )
+    _record(case, user, "case.referred", source=case.referral_source)
+    return case
+
+
+def accept_referral(case, user, risk_level=""):
+    """The coordinator judges that SSPF fits; they become the case's coordinator."""
+    with _changing(case, user) as locked:
+        locked.accept(at=_now())
+        locked.coordinator = locked.coordinator or user
+        locked.risk_level = risk_level or locked.risk_level
+        locked.save()
+        _record(locked, user, "case.accepted", risk_level=locked.risk_level)
+
+
+def decline_referral(case, user, reason, text=""):
+    with _changing(case, user) as locked:
+        _refuse_if(guards.closure_reason_given(locked, reason, text))
+        locked.decline(at=_now(), reason=reason, text=text)
+        locked.coordinator = locked.coordinator or user
+        locked.save()
+        _record(locked, user, "case.declined", reason=reason)
+
+
+def register_consent(
+    case,
+    user,
+    *,
+    method,
+    purpose,
+    valid_from,
+    valid_to,
+    agencies,
+    signers,
+    oral_notes="",
+    youth_view="",
+):
+    """Record a consent. ``signers`` is a list of (SignerRole, Guardian or None)."""
+    with _changing(case, user) as locked:
+        if not locked.is_open:
+            raise TransitionRefused([_("A closed case cannot receive a consent.")])
+        _refuse_if(
+            guards.consent_scope_given(agencies, valid_from, valid_to, purpose),
+            guards.oral_consent_documented(method, oral_notes),
+            guards.signers_satisfy_age_rules(locked.youth, signers, youth_view, valid_from),
+        )
+        consent = Consent.objects.create(
+            case=locked,
+            method=method,
+            oral_notes=oral_notes,
+            purpose=purpose,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            youth_view=youth_view,
+            registered_by=user,
+            registered_at=_now(),
+        )
+        ConsentAgency.objects.bulk_create(
+            ConsentAgency(consent=consent, agency=agency) for agency in agencies
+        )
+        ConsentSigner.objects.bulk_create(
+            ConsentSigner(consent=consent, role=role, guardian=guardian)
+            for role, guardian in signers
+        )
+        if locked.status == Status.AWAITING_CONSENT:
+            locked.register_consent(at=_now())
+            locked.save()
+        _record(
+            locked,
+            user,
+            "consent.registered",
+            consent=consent.pk,
+            agencies=sorted(a.pk for a in agencies),
+            valid_to=str(valid_to),
+        )
+        return consent
+
+
+def withdraw_consent(case, user, consent, agency=None, reason=""):
+    """Withdraw a consent for one agency or whole. Access ends in the same transaction; with no
+    agency left covered the case goes back to awaiting consent."""
+    with _changing(case, user) as locked:
+        now = _now()
+        scope = consent.scope.filter(withdrawn_at__isnull=True)
+        if agency is not None:
+            scope = scope.filter(agency=agency)
+        scope.update(withdrawn_at=now)
+        if agency is None:
+            Consent.objects.filter(pk=consent.pk).update(
+                withdrawn_at=now, withdrawn_by=user, withdrawn_reason=reason
+            )
+        left = guards.covered_agencies(locked, timezone.localdate())
+        if not left and locked.status in (
+            Status.CONSENTED,
+            Status.MEETING_PLANNED,
+            Status.IN_PROGRESS,
+        ):
+            locked.withdraw_consent()
+            locked.save()
+        _record(
+            locked,
+            user,
+            "consent.withdrawn",
+            consent=consent.pk,
+            agency=agency.pk if agency else None,
+        )
+
+
+def plan_meeting(
+    case, user, *, kind, starts_at, place, agencies, invite_youth=True, invite_guardians=True
+):
+    with _changing(case, user) as locked:
+        today = timezone.localdate()
+        meeting_day = timezone.localtime(starts_at).date()
+        _refuse_if(
+            guards.consent_covers_invitees(locked, agencies, today)
+            or guards.consent_covers_invitees(locked, agencies, meeting_day)
+        )
+        meeting = Meeting.objects.create(
+            case=locked,
+            kind=kind,
+            starts_at=starts_at,
+            place=place,
+            invite_youth=invite_youth,
+            invite_guardians=invite_guardians,
+        )
+        meeting.invited_agencies.set(agencies)
+        locked.plan_meeting()
+        locked.save()
+        _record(
+            locked,
+            user,
+            "meeting.planned",
+            meeting=meeting.pk,
+            kind=kind,
+            agencies=sorted(a.pk for a in agencies),
+        )
+        return meeting
+
+
+def hold_meeting(
+    case,
+    user,
+    meeting,
+    *,
+    attended_agencies,
+    youth_attended,
+    guardians_attended,
+    protocol,
+    goals,
+    actions,
+    next_follow_up,
+    minute_taker=None,
+    closing=None,
+):
+    """Record the meeting, its protocol and the new version of the action plan.
+
+    ``goals`` is a list of dicts (text, measure, target_date); ``actions`` a list of dicts
+    (text, party, agency, guardian, other_name, due_date, goal index or None). ``closing`` is
+    (reason, text) when the meeting decided to close the case.
+    """
+    with _changing(case, user) as locked:
+        attended = list(attended_agencies) or youth_attended or guardians_attended
+        _refuse_if(
+            guards.meeting_record_complete(attended, protocol, actions, next_follow_up, closing),
+            guards.meeting_is_planned(locked, meeting),
+        )
+        now = _now()
+        meeting.attended_agencies.set(attended_agencies)
+        meeting.youth_attended = youth_attended
+        meeting.guardians_attended = guardians_attended
+        meeting.protocol = protocol
+        meeting.minute_taker = minute_taker or user
+        meeting.status = MeetingStatus.HELD
+        meeting.held_at = now
+        meeting.save()
+        plan = _write_plan(locked, user, meeting, goals, actions, now) if actions else None
+        locked.hold_meeting(at=now, next_follow_up=next_follow_up)
+        if closing:
+            _refuse_if(guards.closure_reason_given(locked, *closing))
+            locked.close(at=now, reason=closing[0], text=closing[1])
+        locked.save()
+        _record(
+            locked,
+            user,
+            "meeting.held",
+            meeting=meeting.pk,
+            plan=plan.pk if plan else None,
+            next_follow_up=str(next_follow_up or ""),
+        )
+        if closing:
+            _record(locked, user, "case.closed", reason=closing[0])
+        return plan
+
+
+def _write_plan(case, user, meeting, goals, actions, now):
+    version = case.plans.order_by("-version").values_list("version", flat=True).first() or 0
+    plan = ActionPlan.objects.create(
+        case=case, meeting=meeting, version=version + 1, created_at=now, created_by=user
+    )
+    saved_goals = [
+        Goal.objects.create(
+            plan=plan,
+            text=g["text"],
+            measure=g.get("measure", ""),
+            target_date=g.get("target_date"),
+        )
+        for g in goals
+    ]
+    for item in actions:
+        goal_index = item.get("goal")
+        Action.objects.create(
+            plan=plan,
+            text=item["text"],
+            party=item["party"],
+            agency=item.get("agency"),
+            guardian=item.get("guardian"),
+            other_name=item.get("other_name", ""),
+            due_date=item["due_date"],
+            goal=saved_goals[goal_index] if goal_index is not None else None,
+        )
+    return plan
+
+
+def record_follow_up(case, user, *, day, notes, items, goal_assessments, next_follow_up):
+    """A follow-up: how each action went, how each goal stands, and when to follow up next.
+    ``items`` is a list of (Action, status, comment); ``goal_assessments`` maps Goal to value."""
+    with _changing(case, user) as locked:
+        if locked.status != Status.IN_PROGRESS:
+            raise TransitionRefused([_("Follow-ups are recorded while the case is in progress.")])
+        follow_up = FollowUp.objects.create(
+            case=locked, date=day, notes=notes, next_follow_up=next_follow_up, created_by=user
+        )
+        for action, status, comment in items:
+            FollowUpItem.objects.create(
+                follow_up=follow_up, action=action, status=status, comment=comment
+            )
+            Action.objects.filter(pk=action.pk, plan__case=locked).update(status=status)
+        for goal, assessment in goal_assessments.items():
+            Goal.objects.filter(pk=goal.pk, plan__case=locked).update(assessment=assessment)
+        Case.objects.filter(pk=locked.pk).update(next_follow_up=next_follow_up)
+        _record(
+            locked,
+            user,
+            "followup.recorded",
+            follow_up=follow_up.pk,
+            next_follow_up=str(next_follow_up or ""),
+        )
+        return follow_up
+
+
+def close_case(case, user, reason, text=""):
+    with _changing(case, user) as locked:
+        _refuse_if(guards.closure_reason_given(locked, reason, text))
+        locked.close(at=_now(), reason=reason, text=text)
+        locked.save()
+        _record(locked, user, "case.closed", reason=reason)
+
+
+def reopen_case(case, user, text):
+    with _changing(case, user) as locked:
+        _refuse_if(guards.reopen_reason_given(text))
+        locked.reopen()
+        locked.save()
+        _record(locked, user, "case.reopened", reason=text)
+
+
+def default_follow_up_date(day: date):
+    return day + timezone.timedelta(days=settings.DEFAULT_FOLLOW_UP_DAYS)

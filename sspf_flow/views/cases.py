@@ -1,0 +1,171 @@
+"""Our own pages inside the viewflow Site: case list, case page, closing and reopening, and the
+referrer's list of what they referred."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from viewflow.utils import viewprop
+from viewflow.views import ListModelView
+from viewflow.workflow.status import STATUS
+
+from .. import access, services
+from ..filters import CaseFilter
+from ..forms import CloseCaseForm, ReopenForm
+from ..models import Case, Programme, Status
+from ..models.process import processes_of
+from .events import describe
+
+
+class CaseListView(ListModelView):
+    model = Case
+    title = _("Cases")
+    columns = ("number", "youth_name", "status", "programme", "coordinator", "next_follow_up")
+    object_link_columns = ("number",)
+    filterset_class = CaseFilter
+    ordering = "-referred_at"
+
+    def has_view_permission(self, user, obj=None):
+        return access.works_with_cases(user)
+
+    @viewprop
+    def queryset(self):
+        return access.cases_visible_to(self.request.user).select_related("youth", "coordinator")
+
+    def get_object_url(self, obj):
+        return obj_url(obj)
+
+    def youth_name(self, case):
+        return str(case.youth)
+
+    youth_name.short_description = _("Young person")
+
+
+def obj_url(case):
+    return reverse("sspf:case_detail", args=[case.number])
+
+
+@method_decorator(login_required, name="dispatch")
+class CaseDetailView(generic.TemplateView):
+    template_name = "sspf_flow/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        case = access.get_case_for(user, kwargs["number"])
+        coordinator = access.can_coordinate(user, case)
+        process = processes_of(case).order_by("-created").first()
+        tasks = []
+        if process is not None:
+            tasks = list(
+                process.task_set.filter(
+                    flow_task_type="HUMAN", finished__isnull=True
+                ).select_related("owner")
+            )
+        events = case.events.select_related("actor", "agency")
+        return super().get_context_data(
+            case=case,
+            youth=case.youth,
+            guardians=list(case.youth.guardians.all()),
+            consents=case.consents.prefetch_related("scope__agency", "signers__guardian"),
+            meetings=case.meetings.prefetch_related("invited_agencies", "attended_agencies"),
+            plan=case.plans.order_by("-version")
+            .prefetch_related("goals", "actions__agency", "actions__guardian")
+            .first(),
+            follow_ups=case.follow_ups.select_related("created_by"),
+            history=[(event, describe(event)) for event in events],
+            open_tasks=[
+                (
+                    task,
+                    task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+                    task.flow_task.can_execute(user, task) or task.flow_task.can_assign(user, task),
+                )
+                for task in tasks
+            ],
+            may_coordinate=coordinator,
+            may_close=coordinator and case.is_open,
+            may_reopen=coordinator and not case.is_open,
+            steps=step_list(case),
+            **kwargs,
+        )
+
+
+def step_list(case):
+    """The main steps and where the case stands, for the progress bar on the case page."""
+    order = [
+        Status.REFERRED,
+        Status.AWAITING_CONSENT,
+        Status.CONSENTED,
+        Status.MEETING_PLANNED,
+        Status.IN_PROGRESS,
+        Status.CLOSED,
+    ]
+    current = order.index(case.status)
+    return [
+        (Status(status).label, index < current, index == current)
+        for index, status in enumerate(order)
+    ]
+
+
+class CaseActionView(generic.FormView):
+    """A coordinator's action on the case page, outside the flow's current task."""
+
+    template_name = "sspf_flow/case_action.html"
+    title = ""
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        self.case = access.get_case_for(request.user, kwargs["number"])
+        if not access.can_coordinate(request.user, self.case):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.case, title=self.title, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                self.perform(form)
+        except services.TransitionRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            return self.form_invalid(form)
+        return redirect(obj_url(self.case))
+
+
+class CloseCaseView(CaseActionView):
+    form_class = CloseCaseForm
+    title = _("Close the case")
+
+    def perform(self, form):
+        from ..flows import CaseFlow
+
+        services.close_case(self.case, self.request.user, *form.closing())
+        for process in processes_of(self.case).exclude(status__in=[STATUS.DONE, STATUS.CANCELED]):
+            CaseFlow.instance.cancel(process)
+        messages.success(self.request, _("The case is closed."))
+
+
+class ReopenCaseView(CaseActionView):
+    form_class = ReopenForm
+    title = _("Reopen the case")
+
+    def perform(self, form):
+        from ..flows import CaseFlow
+
+        services.reopen_case(self.case, self.request.user, form.cleaned_data["reason"])
+        CaseFlow.start_from_code.run(case=self.case)
+        messages.success(self.request, _("The case is reopened and waits for assessment."))
+
+
+@login_required
+def my_referrals(request):
+    if not access.can_refer(request.user):
+        raise PermissionDenied
+    cases = access.referrals_of(request.user).only("number", "status", "referred_at")
+    return render(request, "sspf_flow/my_referrals.html", {"cases": cases, "programmes": Programme})

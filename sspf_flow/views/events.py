@@ -1,0 +1,26 @@
+"""Readable lines for the case history."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ..models import ClosureReason
+
+LABELS = {
+    "case.referred": _("Referral registered"),
+    "case.accepted": _("Referral accepted; consent to be obtained"),
+    "case.declined": _("Referral declined"),
+    "consent.registered": _("Consent registered"),
+    "consent.withdrawn": _("Consent withdrawn"),
+    "meeting.planned": _("Meeting planned"),
+    "meeting.held": _("Meeting held; action plan recorded"),
+    "followup.recorded": _("Follow-up recorded"),
+    "case.closed": _("Case closed"),
+    "case.reopened": _("Case reopened"),
+}
+
+
+def describe(event):
+    label = LABELS.get(event.action, event.action)
+    reason = event.data.get("reason")
+    if event.action in ("case.closed", "case.declined") and reason in ClosureReason.values:
+        return f"{label}: {ClosureReason(reason).label}"
+    return label

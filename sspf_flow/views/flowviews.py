@@ -1,0 +1,45 @@
+"""viewflow's pages for CaseFlow, narrowed to the cases the user may read.
+
+viewflow's own list querysets are not object-scoped; every list here passes through
+``access``. Undo, cancel and revive are off (``CaseFlow.has_manage_permission``)."""
+
+from viewflow.workflow.flow import FlowAppViewset
+from viewflow.workflow.flow import views as vf
+
+from .. import access
+
+
+class ScopedTasks:
+    def get_queryset(self):
+        tasks = super().get_queryset().prefetch_related("process__artifact")
+        return access.tasks_visible_to(self.request.user, tasks)
+
+
+class Inbox(ScopedTasks, vf.FlowInboxListView):
+    pass
+
+
+class Queue(ScopedTasks, vf.FlowQueueListView):
+    pass
+
+
+class Archive(ScopedTasks, vf.FlowArchiveListView):
+    pass
+
+
+class TaskList(ScopedTasks, vf.DashboardTaskListView):
+    pass
+
+
+class ProcessList(vf.DashboardProcessListView):
+    def get_queryset(self):
+        processes = super().get_queryset().prefetch_related("artifact")
+        return access.processes_visible_to(self.request.user, processes)
+
+
+class CaseFlowViewset(FlowAppViewset):
+    inbox_view_class = Inbox
+    queue_view_class = Queue
+    archive_view_class = Archive
+    task_list_view_class = TaskList
+    process_list_view_class = ProcessList

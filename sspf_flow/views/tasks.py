@@ -1,0 +1,277 @@
+"""Views of the process steps. Each validates its form, calls one service, and only then lets
+viewflow complete the task. A refusal from the service is shown on the form; nothing is lost."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from .. import access, services
+from ..forms import (
+    ActionFormSet,
+    AssessForm,
+    ConsentForm,
+    FollowUpForm,
+    GoalFormSet,
+    GuardianFormSet,
+    HoldMeetingForm,
+    PlanMeetingForm,
+    ReferralForm,
+    YouthForm,
+)
+from ..models import Guardian, Meeting, MeetingStatus, ReferralSource
+
+
+def case_url(case):
+    return reverse("sspf:case_detail", args=[case.number])
+
+
+class CaseTaskView(generic.FormView):
+    """A step of an existing case: the case is the process's artifact."""
+
+    template_name = "sspf_flow/task.html"
+    done_message = _("The step is done.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.activation = request.activation
+        self.case = self.activation.process.artifact
+        if not access.can_coordinate(request.user, self.case):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(case=self.case, **kwargs)
+
+    def form_valid(self, form):
+        """Run the step's ``perform`` (its service calls) as one unit: a refusal undoes all of
+        it and shows the reasons on the form."""
+        try:
+            with transaction.atomic():
+                self.perform(form)
+        except services.TransitionRefused as refused:
+            for reason in refused.reasons:
+                form.add_error(None, reason)
+            return self.form_invalid(form)
+        self.activation.execute()
+        messages.success(self.request, self.done_message)
+        return redirect(case_url(self.case))
+
+
+class ReferralView(generic.TemplateView):
+    """Start: register a referral (aktualisering)."""
+
+    template_name = "sspf_flow/referral.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not access.can_refer(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def forms(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        agency = access.agency_of(self.request.user)
+        source = (
+            agency.kind if agency.kind in ReferralSource.values else ReferralSource.OTHER_AGENCY
+        )
+        return (
+            YouthForm(data, prefix="youth"),
+            GuardianFormSet(data, prefix="guardian", queryset=Guardian.objects.none()),
+            ReferralForm(data, prefix="referral", initial={"referral_source": source}),
+        )
+
+    def get(self, request, *args, **kwargs):
+        return self.render(*self.forms())
+
+    def post(self, request, *args, **kwargs):
+        youth_form, guardians, referral = self.forms()
+        if not (youth_form.is_valid() and guardians.is_valid() and referral.is_valid()):
+            return self.render(youth_form, guardians, referral)
+        try:
+            case = services.refer_case(
+                request.user,
+                youth_form.save(commit=False),
+                [g for g in guardians.save(commit=False) if g.name],
+                **referral.cleaned_data,
+            )
+        except services.TransitionRefused as refused:
+            for reason in refused.reasons:
+                referral.add_error(None, reason)
+            return self.render(youth_form, guardians, referral)
+        activation = request.activation
+        activation.process.artifact = case
+        activation.execute()
+        messages.success(
+            request,
+            _("Referral %(number)s is registered. The coordinator has been told.")
+            % {"number": case.number},
+        )
+        if access.can_view_case(request.user, case):
+            return redirect(case_url(case))
+        return redirect("sspf:my_referrals")
+
+    def render(self, youth_form, guardians, referral):
+        return self.render_to_response(
+            self.get_context_data(
+                youth_form=youth_form,
+                guardian_formset=guardians,
+                form=referral,
+            )
+        )
+
+
+class AssessView(CaseTaskView):
+    form_class = AssessForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("case")
+        return kwargs
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if data["decision"] == AssessForm.ACCEPT:
+            services.accept_referral(self.case, self.request.user, data["risk_level"])
+        else:
+            services.decline_referral(self.case, self.request.user, *form.closing())
+
+
+class ConsentView(CaseTaskView):
+    form_class = ConsentForm
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if data["decision"] == ConsentForm.CLOSE:
+            services.close_case(self.case, self.request.user, *form.closing())
+            return
+        services.register_consent(
+            self.case,
+            self.request.user,
+            method=data["method"],
+            purpose=data["purpose"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+            agencies=list(data["agencies"]),
+            signers=form.signer_list(),
+            oral_notes=data["oral_notes"],
+            youth_view=data["youth_view"],
+        )
+
+
+class PlanMeetingView(CaseTaskView):
+    form_class = PlanMeetingForm
+    done_message = _("The meeting is planned.")
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.plan_meeting(
+            self.case,
+            self.request.user,
+            kind=data["kind"],
+            starts_at=data["starts_at"],
+            place=data["place"],
+            agencies=list(data["agencies"]),
+            invite_youth=data["invite_youth"],
+            invite_guardians=data["invite_guardians"],
+        )
+
+
+class HoldMeetingView(CaseTaskView):
+    form_class = HoldMeetingForm
+    template_name = "sspf_flow/hold_meeting.html"
+    done_message = _("The meeting and the action plan are recorded.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.meeting = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_meeting(self):
+        if self.meeting is None:
+            self.meeting = (
+                Meeting.objects.filter(case=self.case, status=MeetingStatus.PLANNED)
+                .order_by("-starts_at")
+                .first()
+            )
+        return self.meeting
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("case")
+        return {**kwargs, "meeting": self.get_meeting()}
+
+    def formsets(self):
+        if not hasattr(self, "_formsets"):
+            data = self.request.POST if self.request.method == "POST" else None
+            goals = GoalFormSet(data, prefix="goal")
+            actions = ActionFormSet(
+                data,
+                prefix="action",
+                form_kwargs={"case": self.case, "goal_count": goals.total_form_count()},
+            )
+            self._formsets = goals, actions
+        return self._formsets
+
+    def get_context_data(self, **kwargs):
+        goals, actions = self.formsets()
+        return super().get_context_data(
+            meeting=self.get_meeting(), goal_formset=goals, action_formset=actions, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        goals, actions = self.formsets()
+        if not (form.is_valid() and goals.is_valid() and actions.is_valid()):
+            return self.form_invalid(form)
+        self.goal_rows = [g for g in goals.cleaned_data if g.get("text", "").strip()]
+        self.action_rows = [a for a in actions.cleaned_data if a.get("text", "").strip()]
+        return self.form_valid(form)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.hold_meeting(
+            self.case,
+            self.request.user,
+            self.get_meeting(),
+            attended_agencies=list(data["attended_agencies"]),
+            youth_attended=data["youth_attended"],
+            guardians_attended=data["guardians_attended"],
+            protocol=data["protocol"],
+            goals=self.goal_rows,
+            actions=self.action_rows,
+            next_follow_up=data["next_follow_up"],
+            closing=form.closing() if data["close_case"] else None,
+        )
+
+
+class FollowUpView(CaseTaskView):
+    form_class = FollowUpForm
+    done_message = _("The follow-up is recorded.")
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs.pop("case")
+        plan = self.case.plans.order_by("-version").first()
+        return {**kwargs, "plan": plan}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.record_follow_up(
+            self.case,
+            self.request.user,
+            day=timezone.localdate(),
+            notes=data["notes"],
+            items=form.items(),
+            goal_assessments=form.goal_assessments(),
+            next_follow_up=data["next_follow_up"] if data["decision"] == form.CONTINUE else None,
+        )
+        if data["decision"] == FollowUpForm.CLOSE:
+            services.close_case(self.case, self.request.user, *form.closing())
+        process = self.activation.process
+        process.data = {**(process.data or {}), "next": data["decision"]}
+        process.save(update_fields=["data"])

@@ -1,0 +1,162 @@
+"""Shared fixtures: one fictional municipality with its agencies and one user per role, plus
+helpers that move a case along through the services (the task views are tested separately)."""
+
+import datetime as dt
+import os
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.db import connection
+from django.utils import timezone
+
+import project.urls  # noqa: F401  (mounts the flow, so its URLs reverse)
+from sspf_flow import services
+from sspf_flow.flows import CaseFlow
+from sspf_flow.models import Agency, AgencyKind, Guardian, Membership, Municipality, Role, Youth
+
+REQUIRE_SERVICES = os.environ.get("SSPF_REQUIRE_SERVICES") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL- and Redis-only tests skip on a laptop without them, but in CI
+    (SSPF_REQUIRE_SERVICES=1) a missing service fails the run instead of hiding tests."""
+    if REQUIRE_SERVICES:
+        return
+    on_postgres = "postgres" in os.environ.get("DATABASE_URL", "")
+    on_redis = bool(os.environ.get("REDIS_URL"))
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL=postgres://…"))
+        if "redis" in item.keywords and not on_redis:
+            item.add_marker(pytest.mark.skip(reason="needs REDIS_URL"))
+
+
+@pytest.fixture(autouse=True)
+def _swedish(settings):
+    settings.LANGUAGE_CODE = "sv"
+
+
+@pytest.fixture
+def municipality(db):
+    return Municipality.objects.create(name="Exempelkommun", code="9999")
+
+
+@pytest.fixture
+def other_municipality(db):
+    return Municipality.objects.create(name="Grannkommun", code="9998")
+
+
+@pytest.fixture
+def agencies(municipality):
+    def agency(name, kind):
+        return Agency.objects.create(
+            municipality=municipality,
+            name=name,
+            kind=kind,
+            contact_name=f"Kontakt {name}",
+            contact_email=f"{kind}@exempel.invalid",
+        )
+
+    return {
+        "skola": agency("Centralskolan", AgencyKind.SCHOOL),
+        "socialtjanst": agency("Socialtjänsten", AgencyKind.SOCIAL_SERVICES),
+        "polis": agency("Polisen lokalpolisområde", AgencyKind.POLICE),
+        "fritid": agency("Fritidsgården Navet", AgencyKind.LEISURE),
+        "trygghet": agency("Trygghet och beredskap", AgencyKind.SAFETY),
+    }
+
+
+def make_user(username, role, agency):
+    user = User.objects.create_user(
+        username, password="pw-for-tests-only", first_name=username.capitalize()
+    )
+    user.groups.add(Group.objects.get(name=role))
+    if agency is not None:
+        Membership.objects.create(user=user, agency=agency)
+    return user
+
+
+@pytest.fixture
+def users(agencies):
+    return {
+        "samordnare": make_user("anja", Role.COORDINATOR, agencies["socialtjanst"]),
+        "skola": make_user("sara", Role.SCHOOL, agencies["skola"]),
+        "socialtjanst": make_user("sven", Role.SOCIAL_SERVICES, agencies["socialtjanst"]),
+        "polis": make_user("per", Role.POLICE, agencies["polis"]),
+        "fritid": make_user("frida", Role.LEISURE, agencies["fritid"]),
+        "trygghet": make_user("tove", Role.SAFETY, agencies["trygghet"]),
+        "styrgrupp": make_user("stina", Role.STEERING_GROUP, agencies["socialtjanst"]),
+        "admin": make_user("adam", Role.ADMIN, None),
+    }
+
+
+@pytest.fixture
+def coordinator(users):
+    return users["samordnare"]
+
+
+@pytest.fixture
+def foreign_coordinator(other_municipality):
+    agency = Agency.objects.create(
+        municipality=other_municipality, name="Grannsoc", kind=AgencyKind.SOCIAL_SERVICES
+    )
+    return make_user("greta", Role.COORDINATOR, agency)
+
+
+def new_youth(age=14):
+    today = timezone.localdate()
+    return Youth(
+        first_name="Lou",
+        last_name="Exempel",
+        gender="annat",
+        birth_date=today.replace(year=today.year - age) - dt.timedelta(days=30),
+    )
+
+
+@pytest.fixture
+def refer(users):
+    """Refer a fictional youth (14 by default, two custodial guardians) as the school."""
+
+    def refer(age=14, by="skola"):
+        guardians = [Guardian(name="Vårdnadshavare Ett"), Guardian(name="Vårdnadshavare Två")]
+        case = services.refer_case(
+            users[by],
+            new_youth(age),
+            guardians,
+            programme="sspf",
+            referral_source="skola",
+            concerns=["school_absence"],
+            concern_text="Ökad frånvaro.",
+        )
+        CaseFlow.start_from_code.run(case=case)
+        return case
+
+    return refer
+
+
+@pytest.fixture
+def consent_for(coordinator):
+    def consent_for(case, agencies, days=180):
+        today = timezone.localdate()
+        signers = [("guardian", g) for g in case.youth.guardians.all()]
+        if case.youth.age_on(today) >= 15:
+            signers.append(("youth", None))
+        return services.register_consent(
+            case,
+            coordinator,
+            method="written",
+            purpose="Samverkan i SSPF.",
+            valid_from=today,
+            valid_to=today + dt.timedelta(days=days),
+            agencies=agencies,
+            signers=signers,
+            youth_view="Lou tycker att det är okej.",
+        )
+
+    return consent_for
+
+
+@pytest.fixture
+def postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL")

@@ -1,0 +1,158 @@
+"""The whole process driven through the test client by the right role users: a referral from the
+school travels to closure, and each task appears in the right queue or inbox on the way."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from viewflow.workflow.status import STATUS
+
+from sspf_flow.flows import CaseFlow
+from sspf_flow.models import Case, CaseTask
+
+
+def open_task(case, name):
+    return CaseTask.objects.get(
+        process__artifact_object_id=case.pk,
+        flow_task=getattr(CaseFlow, name),
+        status__in=[STATUS.NEW, STATUS.ASSIGNED],
+    )
+
+
+def url(task, view="execute"):
+    return task.flow_task.reverse(view, args=[task.process_id, task.pk])
+
+
+def referral_post():
+    return {
+        "youth-first_name": "Lou",
+        "youth-last_name": "Exempel",
+        "youth-personal_number": "",
+        "youth-birth_date": "2012-05-04",
+        "youth-gender": "annat",
+        "youth-school": "Centralskolan",
+        "youth-grade": "8",
+        "guardian-TOTAL_FORMS": "2",
+        "guardian-INITIAL_FORMS": "0",
+        "guardian-0-name": "Kim Exempel",
+        "guardian-0-has_custody": "on",
+        "guardian-1-name": "Alex Exempel",
+        "guardian-1-has_custody": "on",
+        "referral-programme": "sspf",
+        "referral-referral_source": "skola",
+        "referral-concerns": ["school_absence", "substance_use", "criminal_peers"],
+        "referral-concern_text": "Ökad frånvaro, positivt cannabistest, umgås med ett gäng.",
+    }
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+def test_referral_travels_to_closure(client, users, agencies, today):
+    school, coordinator = users["skola"], users["samordnare"]
+
+    client.force_login(school)
+    response = client.post(CaseFlow.start.reverse("execute"), referral_post())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.get()
+    assert case.status == "referred" and case.referred_by == school
+    assert client.get(response.url).status_code == 200  # the referrer's status list
+
+    client.force_login(coordinator)
+    assess = open_task(case, "assess")
+    queue = client.get(CaseFlow.instance.reverse("queue"))
+    assert case.number.encode() in queue.content or str(assess.pk).encode() in queue.content
+    client.post(url(assess, "assign"))
+    inbox = client.get(CaseFlow.instance.reverse("inbox"))
+    assert f"/{assess.pk}/".encode() in inbox.content
+    response = client.post(url(assess), {"decision": "accept", "risk_level": "medium"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == "awaiting_consent" and case.coordinator == coordinator
+
+    consent = open_task(case, "obtain_consent")
+    assert consent.owner == coordinator  # routed to the case's coordinator's inbox
+    guardians = list(case.youth.guardians.all())
+    scope = [agencies[k].pk for k in ("skola", "socialtjanst", "polis", "fritid")]
+    response = client.post(
+        url(consent),
+        {
+            "decision": "register",
+            "method": "written",
+            "purpose": "Samverkan kring Lou.",
+            "valid_from": str(today),
+            "valid_to": str(today + dt.timedelta(days=365)),
+            "agencies": scope,
+            "signers": [f"guardian-{g.pk}" for g in guardians],
+            "youth_view": "Lou vill vara med på mötet.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case.refresh_from_db()
+    assert case.status == "consented"
+
+    plan = open_task(case, "plan_meeting")
+    starts = timezone.localtime() + dt.timedelta(days=7)
+    response = client.post(
+        url(plan),
+        {
+            "kind": "network",
+            "starts_at": starts.strftime("%Y-%m-%d %H:%M"),
+            "place": "Centralskolan, rum 12",
+            "agencies": scope,
+            "invite_youth": "on",
+            "invite_guardians": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case.refresh_from_db()
+    assert case.status == "meeting_planned"
+
+    hold = open_task(case, "hold_meeting")
+    response = client.post(
+        url(hold),
+        {
+            "attended_agencies": scope,
+            "youth_attended": "on",
+            "guardians_attended": "on",
+            "protocol": "Alla berättade om sin bild av Lou.",
+            "next_follow_up": str(today + dt.timedelta(days=42)),
+            "goal-TOTAL_FORMS": "1",
+            "goal-INITIAL_FORMS": "0",
+            "goal-0-text": "Lou är i skolan minst 90 % av tiden.",
+            "goal-0-measure": "Närvaro",
+            "action-TOTAL_FORMS": "1",
+            "action-INITIAL_FORMS": "0",
+            "action-0-text": "Extra stöd för att öka närvaron.",
+            "action-0-party": "agency",
+            "action-0-agency": agencies["skola"].pk,
+            "action-0-due_date": str(today + dt.timedelta(days=30)),
+            "action-0-goal": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case.refresh_from_db()
+    assert case.status == "in_progress"
+    assert case.next_follow_up == today + dt.timedelta(days=42)
+
+    follow = open_task(case, "follow_up")
+    action = case.plans.get().actions.get()
+    goal = case.plans.get().goals.get()
+    response = client.post(
+        url(follow),
+        {
+            f"action_{action.pk}_status": "done",
+            f"action_{action.pk}_comment": "Fungerade.",
+            f"goal_{goal.pk}": "met",
+            "notes": "Närvaron är nu 93 %.",
+            "decision": "close",
+            "closure_reason": "goals_met",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case.refresh_from_db()
+    assert case.status == "closed" and case.closure_reason == "goals_met"
+    page = client.get(f"/sspf/{case.number}/")
+    assert "Avslutad" in page.content.decode() or "Closed" in page.content.decode()
