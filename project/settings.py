@@ -201,6 +201,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "sspf@example.invalid")
 # Case numbering prefix (SSPF-2026-0001) and the follow-up interval proposed after a meeting.
 CASE_NUMBER_PREFIX = env("SSPF_CASE_NUMBER_PREFIX", "SSPF")
 DEFAULT_FOLLOW_UP_DAYS = env_int("SSPF_DEFAULT_FOLLOW_UP_DAYS", 42)
+# The follow-up task opens in the coordinator's inbox this many days before the booked date.
+FOLLOW_UP_LEAD_DAYS = env_int("SSPF_FOLLOW_UP_LEAD_DAYS", 7)
 
 LOGGING = {
     "version": 1,

@@ -4,12 +4,16 @@ Each human task's view calls one service in ``services``, which runs the FSM tra
 gateways then read ``Case.status`` to route. The flow never writes the status itself.
 """
 
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
 from viewflow.workflow import flow, lock
 
 from . import access
-from .models import CaseProcess, CaseTask, Status
+from .models import CaseProcess, CaseTask, FollowUpDecision, Status
 from .nodes import CaseView
 from .views import tasks
 
@@ -20,8 +24,12 @@ def case_status_is(status):
     return lambda activation: activation.process.artifact.status == status
 
 
-def next_step_is(step):
-    return lambda activation: activation.process.data.get("next") == step
+def follow_up_decided(decision):
+    def decided(activation):
+        latest = activation.process.artifact.follow_ups.order_by("-pk").first()
+        return latest is not None and latest.decision == decision
+
+    return decided
 
 
 class CaseFlow(flow.Flow):
@@ -74,7 +82,12 @@ class CaseFlow(flow.Flow):
         .Next(this.check_in_progress)
     )
     check_in_progress = (
-        flow.If(case_status_is(Status.IN_PROGRESS)).Then(this.follow_up).Else(this.end)
+        flow.If(case_status_is(Status.IN_PROGRESS)).Then(this.wait_for_follow_up).Else(this.end)
+    )
+    wait_for_follow_up = (
+        flow.Timer(this.follow_up_opens)
+        .Annotation(title=_("Wait for the follow-up date"))
+        .Next(this.follow_up)
     )
     follow_up = (
         CaseView(tasks.FollowUpView.as_view())
@@ -86,14 +99,25 @@ class CaseFlow(flow.Flow):
     after_follow_up = (
         flow.Switch()
         .Case(this.end, case_status_is(Status.CLOSED))
-        .Case(this.plan_meeting, next_step_is("meeting"))
-        .Default(this.follow_up)
+        .Case(this.plan_meeting, follow_up_decided(FollowUpDecision.MEETING))
+        .Default(this.wait_for_follow_up)
     )
     end = flow.End()
 
     def attach_case(self, activation, case):
         activation.process.artifact = case
         return activation.process
+
+    def follow_up_opens(self, activation):
+        """The follow-up task opens FOLLOW_UP_LEAD_DAYS before the booked date (at once when
+        that is already past); beat fires the timer."""
+        case = activation.process.artifact
+        now = timezone.now()
+        if case.next_follow_up is None:
+            return now
+        day = case.next_follow_up - timedelta(days=settings.FOLLOW_UP_LEAD_DAYS)
+        opens = timezone.make_aware(datetime.combine(day, time.min))
+        return max(now, opens)
 
     def case_coordinator(self, activation):
         return activation.process.artifact.coordinator

@@ -2,7 +2,10 @@
 rules that span the case (consent cover, age rules, closure reasons) and the task views show
 those refusals on the form."""
 
+from datetime import timedelta
+
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +15,7 @@ from .models import (
     ClosureReason,
     ConcernCategory,
     ConsentMethod,
+    FollowUpDecision,
     GoalAssessment,
     Guardian,
     MeetingKind,
@@ -22,6 +26,10 @@ from .models import (
     Youth,
 )
 from .models.case import ProtectiveFactor
+
+
+def default_follow_up():
+    return timezone.localdate() + timedelta(days=settings.DEFAULT_FOLLOW_UP_DAYS)
 
 
 class ClosureFields(forms.Form):
@@ -260,6 +268,7 @@ class HoldMeetingForm(ClosureFields):
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["attended_agencies"].queryset = meeting.invited_agencies.order_by("name")
+        self.fields["next_follow_up"].initial = default_follow_up()
 
     def clean(self):
         cleaned = super().clean()
@@ -325,21 +334,16 @@ ActionFormSet = forms.formset_factory(ActionForm, extra=4)
 
 
 class FollowUpForm(ClosureFields):
-    CONTINUE, MEETING, CLOSE = "continue", "meeting", "close"
+    CONTINUE, MEETING, CLOSE = FollowUpDecision.values
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
     decision = forms.ChoiceField(
-        label=_("Next step"),
-        widget=forms.RadioSelect,
-        choices=[
-            (CONTINUE, _("Continue the plan; follow up again on the date below")),
-            (MEETING, _("Call a follow-up meeting")),
-            (CLOSE, _("Close the case")),
-        ],
+        label=_("Next step"), widget=forms.RadioSelect, choices=FollowUpDecision.choices
     )
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["next_follow_up"].initial = default_follow_up()
         self.actions = list(plan.actions.all()) if plan else []
         self.goals = list(plan.goals.all()) if plan else []
         for action in self.actions:

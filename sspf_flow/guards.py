@@ -130,6 +130,18 @@ def meeting_record_complete(attended, protocol, actions, next_follow_up, closing
     return None
 
 
+def follow_up_decision_complete(decision, next_follow_up, closing):
+    """A follow-up ends with a next step: a date to follow up again, a meeting, or a closure
+    with a reason."""
+    if decision == "continue" and not next_follow_up:
+        return _("Choose the date of the next follow-up.")
+    if decision == "close" and not closing:
+        return _("A case cannot be closed without a closure reason.")
+    if decision not in ("continue", "meeting", "close"):
+        return _("Choose the next step.")
+    return None
+
+
 def meeting_is_planned(case, meeting):
     """Only a planned meeting of this case can be held."""
     if meeting.case_id != case.pk or meeting.status != MeetingStatus.PLANNED:

@@ -6,7 +6,6 @@ loader all call these; nothing else writes ``Case.status``.
 """
 
 from contextlib import contextmanager
-from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -27,6 +26,7 @@ from .models import (
     ConsentAgency,
     ConsentSigner,
     FollowUp,
+    FollowUpDecision,
     FollowUpItem,
     Goal,
     Meeting,
@@ -64,6 +64,12 @@ def _conflict(status):
     )
 
 
+def _not_now(status):
+    return format_lazy(
+        _("This cannot be done while the case is “{status}”."), status=Status(status).label
+    )
+
+
 @contextmanager
 def _changing(case, user, allowed=access.can_coordinate):
     """Permission, then the row lock; the case seen by the caller must still be current."""
@@ -75,7 +81,9 @@ def _changing(case, user, allowed=access.can_coordinate):
             if locked.status != case.status:
                 raise TransitionRefused([_conflict(locked.status)])
             yield locked
-    except (ConcurrentTransition, TransitionNotAllowed) as exc:
+    except TransitionNotAllowed as exc:
+        raise TransitionRefused([_not_now(case.status)]) from exc
+    except ConcurrentTransition as exc:
         raise TransitionRefused([_conflict(Case.objects.get(pk=case.pk).status)]) from exc
     case.refresh_from_db()
 
@@ -344,14 +352,32 @@ def _write_plan(case, user, meeting, goals, actions, now):
     return plan
 
 
-def record_follow_up(case, user, *, day, notes, items, goal_assessments, next_follow_up):
-    """A follow-up: how each action went, how each goal stands, and when to follow up next.
+def record_follow_up(
+    case,
+    user,
+    *,
+    day,
+    notes,
+    items,
+    goal_assessments,
+    decision,
+    next_follow_up=None,
+    closing=None,
+):
+    """A follow-up: how each action went, how each goal stands, and what comes next —
+    continue to ``next_follow_up``, call a meeting, or close with ``closing`` (reason, text).
     ``items`` is a list of (Action, status, comment); ``goal_assessments`` maps Goal to value."""
     with _changing(case, user) as locked:
         if locked.status != Status.IN_PROGRESS:
-            raise TransitionRefused([_("Follow-ups are recorded while the case is in progress.")])
+            raise TransitionRefused([_not_now(locked.status)])
+        _refuse_if(guards.follow_up_decision_complete(decision, next_follow_up, closing))
         follow_up = FollowUp.objects.create(
-            case=locked, date=day, notes=notes, next_follow_up=next_follow_up, created_by=user
+            case=locked,
+            date=day,
+            notes=notes,
+            decision=decision,
+            next_follow_up=next_follow_up,
+            created_by=user,
         )
         for action, status, comment in items:
             FollowUpItem.objects.create(
@@ -360,21 +386,33 @@ def record_follow_up(case, user, *, day, notes, items, goal_assessments, next_fo
             Action.objects.filter(pk=action.pk, plan__case=locked).update(status=status)
         for goal, assessment in goal_assessments.items():
             Goal.objects.filter(pk=goal.pk, plan__case=locked).update(assessment=assessment)
-        Case.objects.filter(pk=locked.pk).update(next_follow_up=next_follow_up)
+        locked.next_follow_up = next_follow_up
+        if decision == FollowUpDecision.CLOSE:
+            _refuse_if(guards.closure_reason_given(locked, *closing))
+            locked.close(at=_now(), reason=closing[0], text=closing[1])
+        locked.save()
         _record(
             locked,
             user,
             "followup.recorded",
             follow_up=follow_up.pk,
+            decision=decision,
             next_follow_up=str(next_follow_up or ""),
         )
+        if decision == FollowUpDecision.CLOSE:
+            _record(locked, user, "case.closed", reason=closing[0])
         return follow_up
 
 
 def close_case(case, user, reason, text=""):
+    """Close with a coded reason; a referral not yet accepted is declined."""
     with _changing(case, user) as locked:
         _refuse_if(guards.closure_reason_given(locked, reason, text))
-        locked.close(at=_now(), reason=reason, text=text)
+        if locked.status == Status.REFERRED:
+            locked.decline(at=_now(), reason=reason, text=text)
+            locked.coordinator = locked.coordinator or user
+        else:
+            locked.close(at=_now(), reason=reason, text=text)
         locked.save()
         _record(locked, user, "case.closed", reason=reason)
 
@@ -385,7 +423,3 @@ def reopen_case(case, user, text):
         locked.reopen()
         locked.save()
         _record(locked, user, "case.reopened", reason=text)
-
-
-def default_follow_up_date(day: date):
-    return day + timezone.timedelta(days=settings.DEFAULT_FOLLOW_UP_DAYS)

@@ -160,3 +160,8 @@ def consent_for(coordinator):
 def postgres_only():
     if connection.vendor != "postgresql":
         pytest.fail("this test needs PostgreSQL")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

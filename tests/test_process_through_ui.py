@@ -4,11 +4,13 @@ school travels to closure, and each task appears in the right queue or inbox on 
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+import time_machine
+from django.utils import timezone, translation
+from viewflow.workflow import timers
 from viewflow.workflow.status import STATUS
 
 from sspf_flow.flows import CaseFlow
-from sspf_flow.models import Case, CaseTask
+from sspf_flow.models import Case, CaseTask, Status
 
 
 def open_task(case, name):
@@ -137,7 +139,12 @@ def test_referral_travels_to_closure(client, users, agencies, today):
     assert case.status == "in_progress"
     assert case.next_follow_up == today + dt.timedelta(days=42)
 
-    follow = open_task(case, "follow_up")
+    assert not CaseTask.objects.filter(flow_task=CaseFlow.follow_up).exists()
+    with time_machine.travel(timezone.now() + dt.timedelta(days=35), tick=False):
+        assert timers.fire_due_timers() == 1  # the follow-up opens 7 days before its date
+        assert timers.fire_due_timers() == 0  # and only once
+        follow = open_task(case, "follow_up")
+        assert follow.owner == coordinator
     action = case.plans.get().actions.get()
     goal = case.plans.get().goals.get()
     response = client.post(
@@ -154,5 +161,6 @@ def test_referral_travels_to_closure(client, users, agencies, today):
     assert response.status_code == 302, response.content.decode()[:3000]
     case.refresh_from_db()
     assert case.status == "closed" and case.closure_reason == "goals_met"
-    page = client.get(f"/sspf/{case.number}/")
-    assert "Avslutad" in page.content.decode() or "Closed" in page.content.decode()
+    page = client.get(f"/sspf/{case.number}/").content.decode()
+    with translation.override("sv"):
+        assert f'data-testid="case-status">{Status.CLOSED.label}<' in page

@@ -154,12 +154,24 @@ class Action(models.Model):
         return str(Party.YOUTH.label)
 
 
+class FollowUpDecision(models.TextChoices):
+    CONTINUE = "continue", _("Continue the plan")
+    MEETING = "meeting", _("Call a follow-up meeting")
+    CLOSE = "close", _("Close the case")
+
+
 class FollowUp(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("case")
     )
     date = models.DateField(_("date"))
     notes = models.TextField(_("notes"), blank=True)
+    decision = models.CharField(
+        _("next step"),
+        max_length=10,
+        choices=FollowUpDecision.choices,
+        default=FollowUpDecision.CONTINUE,
+    )
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

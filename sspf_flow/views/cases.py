@@ -61,11 +61,9 @@ class CaseDetailView(generic.TemplateView):
         process = processes_of(case).order_by("-created").first()
         tasks = []
         if process is not None:
-            tasks = list(
-                process.task_set.filter(
-                    flow_task_type="HUMAN", finished__isnull=True
-                ).select_related("owner")
-            )
+            tasks = list(process.task_set.filter(finished__isnull=True).select_related("owner"))
+        waiting = [task.scheduled for task in tasks if task.flow_task_type == "TIMER"]
+        tasks = [task for task in tasks if task.flow_task_type == "HUMAN"]
         events = case.events.select_related("actor", "agency")
         return super().get_context_data(
             case=case,
@@ -86,6 +84,7 @@ class CaseDetailView(generic.TemplateView):
                 )
                 for task in tasks
             ],
+            follow_up_opens=waiting[0] if waiting else None,
             may_coordinate=coordinator,
             may_close=coordinator and case.is_open,
             may_reopen=coordinator and not case.is_open,

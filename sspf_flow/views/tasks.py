@@ -261,6 +261,7 @@ class FollowUpView(CaseTaskView):
 
     def perform(self, form):
         data = form.cleaned_data
+        decision = data["decision"]
         services.record_follow_up(
             self.case,
             self.request.user,
@@ -268,10 +269,7 @@ class FollowUpView(CaseTaskView):
             notes=data["notes"],
             items=form.items(),
             goal_assessments=form.goal_assessments(),
-            next_follow_up=data["next_follow_up"] if data["decision"] == form.CONTINUE else None,
+            decision=decision,
+            next_follow_up=data["next_follow_up"] if decision == form.CONTINUE else None,
+            closing=form.closing() if decision == form.CLOSE else None,
         )
-        if data["decision"] == FollowUpForm.CLOSE:
-            services.close_case(self.case, self.request.user, *form.closing())
-        process = self.activation.process
-        process.data = {**(process.data or {}), "next": data["decision"]}
-        process.save(update_fields=["data"])

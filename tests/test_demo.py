@@ -1,0 +1,68 @@
+"""The demo: a newcomer logs in as each role and lands where that role works."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from sspf_flow import steps
+from sspf_flow.flows import CaseFlow
+from sspf_flow.models import Case, Party, Status
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.SSPF_DEMO = True
+    call_command("load_demo")
+
+
+def test_demo_has_a_case_in_every_state(demo):
+    assert set(Case.objects.values_list("status", flat=True)) == set(Status.values)
+
+
+def test_lou_is_walked_to_follow_up_with_the_seed_action_plan(demo):
+    lou = Case.objects.get(youth__first_name="Lou")
+    assert lou.status == Status.IN_PROGRESS
+    plan = lou.plans.get()
+    agencies = {a.agency.kind for a in plan.actions.filter(party=Party.AGENCY)}
+    assert agencies == {"skola", "socialtjanst", "polis", "fritid"}
+    assert plan.actions.filter(party=Party.YOUTH).exists()
+    assert plan.actions.filter(party=Party.GUARDIAN).exists()
+    assert plan.goals.count() == 3
+    follow_up = steps.open_task(lou, "follow_up")
+    assert follow_up.owner.username == "anja"
+
+
+def test_loading_twice_changes_nothing(demo, capsys):
+    call_command("load_demo")
+    assert Case.objects.count() == 7
+    assert "already loaded" in capsys.readouterr().out
+
+
+def test_demo_refused_outside_a_demo_installation(db, settings):
+    settings.SSPF_DEMO = False
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+
+
+@pytest.mark.parametrize("username", ["anja", "sara", "sven", "per", "frida", "tove"])
+def test_case_workers_land_in_their_inbox(demo, client, username):
+    assert client.login(username=username, password="demo-sspf")
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == CaseFlow.instance.reverse("inbox")
+    assert response.status_code == 200
+
+
+def test_the_coordinators_inbox_shows_lous_follow_up(demo, client):
+    client.login(username="anja", password="demo-sspf")
+    lou = Case.objects.get(youth__first_name="Lou")
+    task = steps.open_task(lou, "follow_up")
+    inbox = client.get(CaseFlow.instance.reverse("inbox")).content.decode()
+    assert f"/{task.pk}/" in inbox
+
+
+@pytest.mark.parametrize("username", ["stina", "adam"])
+def test_steering_group_and_admin_see_no_case(demo, client, username):
+    client.login(username=username, password="demo-sspf")
+    page = client.get("/", follow=True).content.decode()
+    assert "SSPF-" not in page and "Lou" not in page
+    assert client.get("/sspf/list/").status_code in (302, 403)

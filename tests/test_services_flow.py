@@ -1,0 +1,138 @@
+"""The flow follows the case's legal state: gateways route on Case.status, the follow-up loop
+waits on a DB timer, closing and reopening on the case page end and restart the process."""
+
+import datetime as dt
+
+import time_machine
+from django.utils import timezone
+from viewflow.workflow import timers
+from viewflow.workflow.status import PROCESS
+
+from sspf_flow import services, steps
+from sspf_flow.models import Status
+from sspf_flow.models.process import processes_of
+
+
+def case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=42):
+    case = refer()
+    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    scope = [agencies["skola"], agencies["socialtjanst"]]
+    steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
+    meeting = steps.complete(
+        case,
+        "plan_meeting",
+        coordinator,
+        lambda: services.plan_meeting(
+            case,
+            coordinator,
+            kind="network",
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            place="Skolan",
+            agencies=scope,
+        ),
+    )
+    today = timezone.localdate()
+    steps.complete(
+        case,
+        "hold_meeting",
+        coordinator,
+        lambda: services.hold_meeting(
+            case,
+            coordinator,
+            meeting,
+            attended_agencies=scope,
+            youth_attended=True,
+            guardians_attended=True,
+            protocol="Protokoll.",
+            goals=[{"text": "Närvaro"}],
+            actions=[
+                {
+                    "text": "Stöd",
+                    "party": "agency",
+                    "agency": agencies["skola"],
+                    "due_date": today + dt.timedelta(days=30),
+                    "goal": 0,
+                }
+            ],
+            next_follow_up=today + dt.timedelta(days=follow_up_in_days),
+        ),
+    )
+    return case
+
+
+def test_declined_referral_ends_the_process(refer, coordinator):
+    case = refer()
+    steps.complete(
+        case,
+        "assess",
+        coordinator,
+        lambda: services.decline_referral(case, coordinator, "outside_target_group"),
+    )
+    assert case.status == Status.CLOSED
+    assert processes_of(case).get().status == PROCESS.DONE
+
+
+def test_follow_up_opens_lead_days_before_its_date(
+    refer, coordinator, consent_for, agencies, settings
+):
+    settings.FOLLOW_UP_LEAD_DAYS = 7
+    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=42)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=34), tick=False):
+        assert timers.fire_due_timers() == 0
+        assert steps.open_task(case, "follow_up") is None
+    with time_machine.travel(timezone.now() + dt.timedelta(days=35, hours=1), tick=False):
+        assert timers.fire_due_timers() == 1
+        assert steps.open_task(case, "follow_up") is not None
+
+
+def test_follow_up_can_call_a_new_meeting(refer, coordinator, consent_for, agencies):
+    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=3)
+    timers.fire_due_timers()
+
+    def follow_up_with_meeting():
+        services.record_follow_up(
+            case,
+            coordinator,
+            day=timezone.localdate(),
+            notes="",
+            items=[],
+            goal_assessments={},
+            decision="meeting",
+        )
+
+    steps.complete(case, "follow_up", coordinator, follow_up_with_meeting)
+    assert steps.open_task(case, "plan_meeting") is not None
+    assert case.status == Status.IN_PROGRESS
+
+
+def test_closing_on_the_case_page_cancels_open_tasks(client, refer, coordinator):
+    case = refer()
+    client.force_login(coordinator)
+    response = client.post(f"/sspf/{case.number}/close/", {"closure_reason": "moved"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED
+    assert steps.open_task(case, "assess") is None
+    assert processes_of(case).get().status == PROCESS.CANCELED
+
+
+def test_close_without_reason_is_refused_on_the_page(client, refer, coordinator):
+    case = refer()
+    client.force_login(coordinator)
+    response = client.post(f"/sspf/{case.number}/close/", {"closure_reason": ""})
+    assert response.status_code == 200
+    assert response.context["form"].errors["closure_reason"]
+    case.refresh_from_db()
+    assert case.status == Status.REFERRED
+
+
+def test_reopening_starts_a_new_assessment(client, refer, coordinator):
+    case = refer()
+    services.close_case(case, coordinator, "moved")
+    client.force_login(coordinator)
+    response = client.post(f"/sspf/{case.number}/reopen/", {"reason": "Familjen flyttade hem."})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.REFERRED
+    assert processes_of(case).count() == 2
+    assert steps.open_task(case, "assess") is not None
