@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from viewflow.contrib.auth import AuthViewset
@@ -15,9 +15,11 @@ case_app = Application(
     title=_("Cases"),
     icon="folder_shared",
     permission=access.works_with_cases,
+    menu_template_name="sspf_flow/case_menu.html",
     urlpatterns=[
         path("", RedirectView.as_view(pattern_name="sspf:case_list"), name="index"),
         path("list/", cases.CaseListView.as_view(), name="case_list"),
+        path("new/", RedirectView.as_view(url="/case/start/"), name="new_referral"),
         path("referrals/", cases.my_referrals, name="my_referrals"),
         path("<str:number>/", cases.CaseDetailView.as_view(), name="case_detail"),
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
@@ -37,5 +39,6 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", site.urls),
 ]

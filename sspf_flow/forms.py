@@ -126,6 +126,7 @@ class ReferralForm(forms.Form):
 
 
 class AssessForm(ClosureFields):
+    field_order = ["decision", "risk_level", "closure_reason", "closure_text"]
     ACCEPT, DECLINE = "accept", "decline"
     decision = forms.ChoiceField(
         label=_("Decision"),
@@ -151,6 +152,19 @@ def agency_choices(municipality):
 
 
 class ConsentForm(ClosureFields):
+    field_order = [
+        "decision",
+        "signers",
+        "youth_view",
+        "method",
+        "oral_notes",
+        "agencies",
+        "purpose",
+        "valid_from",
+        "valid_to",
+        "closure_reason",
+        "closure_text",
+    ]
     REGISTER, CLOSE = "register", "close"
     decision = forms.ChoiceField(
         label=_("Outcome"),
@@ -248,6 +262,16 @@ class PlanMeetingForm(forms.Form):
 
 
 class HoldMeetingForm(ClosureFields):
+    field_order = [
+        "attended_agencies",
+        "youth_attended",
+        "guardians_attended",
+        "protocol",
+        "next_follow_up",
+        "close_case",
+        "closure_reason",
+        "closure_text",
+    ]
     attended_agencies = forms.ModelMultipleChoiceField(
         label=_("Agencies present"),
         queryset=Agency.objects.none(),
@@ -364,6 +388,10 @@ class FollowUpForm(ClosureFields):
                 choices=GoalAssessment.choices,
                 initial=goal.assessment,
             )
+        self.order_fields(
+            [name for name in self.fields if name.startswith(("action_", "goal_"))]
+            + ["notes", "decision", "next_follow_up", "closure_reason", "closure_text"]
+        )
 
     def clean(self):
         cleaned = super().clean()

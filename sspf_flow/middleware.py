@@ -1,8 +1,28 @@
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from .services import TransitionRefused
+
+
+class SwedishFirstLocaleMiddleware:
+    """Swedish unless the user chose another language (the language cookie set by
+    ``/i18n/setlang/``); a browser's Accept-Language does not switch a Swedish municipality's
+    system to English."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
 
 
 class TransitionRefusedMiddleware:

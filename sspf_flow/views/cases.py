@@ -40,6 +40,11 @@ class CaseListView(ListModelView):
     def get_object_url(self, obj):
         return obj_url(obj)
 
+    def coordinator(self, case):
+        return case.coordinator.get_full_name() if case.coordinator else ""
+
+    coordinator.short_description = _("Coordinator")
+
     def youth_name(self, case):
         return str(case.youth)
 
