@@ -27,6 +27,10 @@ from .models import (
 )
 from .models.case import ProtectiveFactor
 
+# viewflow 2.4's open-source frontend has no component for CheckboxSelectMultiple (the field
+# would not render at all); its multiple select works.
+MULTIPLE = forms.SelectMultiple
+
 
 def default_follow_up():
     return timezone.localdate() + timedelta(days=settings.DEFAULT_FOLLOW_UP_DAYS)
@@ -104,19 +108,21 @@ GuardianFormSet = forms.modelformset_factory(
 
 
 class ReferralForm(forms.Form):
-    programme = forms.ChoiceField(label=_("Programme"), choices=Programme.choices)
+    programme = forms.ChoiceField(
+        label=_("Programme"), choices=Programme.choices, initial=Programme.INDIVIDUAL
+    )
     referral_source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
     concerns = forms.MultipleChoiceField(
         label=_("Concerns"),
         choices=ConcernCategory.choices,
-        widget=forms.CheckboxSelectMultiple,
+        widget=MULTIPLE,
     )
     concern_text = forms.CharField(label=_("Describe the concern"), widget=forms.Textarea)
     protective_factors = forms.MultipleChoiceField(
         label=_("Protective factors"),
         choices=ProtectiveFactor.choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=MULTIPLE,
     )
     protective_text = forms.CharField(
         label=_("Describe protective factors"),
@@ -180,9 +186,7 @@ class ConsentForm(ClosureFields):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    signers = forms.MultipleChoiceField(
-        label=_("Who consented"), required=False, widget=forms.CheckboxSelectMultiple
-    )
+    signers = forms.MultipleChoiceField(label=_("Who consented"), required=False, widget=MULTIPLE)
     youth_view = forms.CharField(
         label=_("The young person's own view"),
         required=False,
@@ -192,7 +196,7 @@ class ConsentForm(ClosureFields):
         label=_("Agencies covered"),
         queryset=Agency.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=MULTIPLE,
     )
     purpose = forms.CharField(
         label=_("Purpose"),
@@ -241,7 +245,7 @@ class PlanMeetingForm(forms.Form):
     agencies = forms.ModelMultipleChoiceField(
         label=_("Invite agencies"),
         queryset=Agency.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=MULTIPLE,
     )
     invite_youth = forms.BooleanField(
         label=_("Invite the young person"), required=False, initial=True
@@ -276,7 +280,7 @@ class HoldMeetingForm(ClosureFields):
         label=_("Agencies present"),
         queryset=Agency.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=MULTIPLE,
     )
     youth_attended = forms.BooleanField(label=_("The young person took part"), required=False)
     guardians_attended = forms.BooleanField(label=_("Guardians took part"), required=False)

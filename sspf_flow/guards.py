@@ -156,9 +156,9 @@ def reopen_reason_given(text):
     return None
 
 
-def user_is_referrer(user_roles):
-    """Only agency staff and coordinators may refer (guardians and young people refer through
-    the coordinator)."""
+def user_is_referrer(user_roles, agency=None):
+    """Only agency staff and coordinators who belong to an agency may refer (guardians and
+    young people refer through the coordinator)."""
     allowed = {
         Role.COORDINATOR,
         Role.SCHOOL,
@@ -169,4 +169,13 @@ def user_is_referrer(user_roles):
     }
     if not allowed & set(user_roles):
         return _("Only agency staff and coordinators may refer.")
+    if agency is None:
+        return _("Your account belongs to no agency yet; ask the administrator.")
+    return None
+
+
+def belongs_to_case(case, case_id):
+    """A record given for a case must be that case's own (a consent, an action)."""
+    if case_id != case.pk:
+        return _("That record belongs to another case.")
     return None

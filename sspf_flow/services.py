@@ -111,8 +111,8 @@ def _next_number(year):
 @transaction.atomic
 def refer_case(user, youth, guardians, **case_fields):
     """Register a referral (aktualisering) for an unsaved youth and their unsaved guardians."""
-    _refuse_if(guards.user_is_referrer(access.roles_of(user)))
     agency = access.agency_of(user)
+    _refuse_if(guards.user_is_referrer(access.roles_of(user), agency))
     youth.municipality = agency.municipality
     youth.full_clean()
     youth.save()
@@ -210,6 +210,7 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
     """Withdraw a consent for one agency or whole. Access ends in the same transaction; with no
     agency left covered the case goes back to awaiting consent."""
     with _changing(case, user) as locked:
+        _refuse_if(guards.belongs_to_case(locked, consent.case_id))
         now = _now()
         scope = consent.scope.filter(withdrawn_at__isnull=True)
         if agency is not None:
@@ -379,6 +380,7 @@ def record_follow_up(
             next_follow_up=next_follow_up,
             created_by=user,
         )
+        _refuse_if(*(guards.belongs_to_case(locked, a.plan.case_id) for a, _s, _c in items))
         for action, status, comment in items:
             FollowUpItem.objects.create(
                 follow_up=follow_up, action=action, status=status, comment=comment
@@ -411,10 +413,12 @@ def close_case(case, user, reason, text=""):
         if locked.status == Status.REFERRED:
             locked.decline(at=_now(), reason=reason, text=text)
             locked.coordinator = locked.coordinator or user
+            action = "case.declined"
         else:
             locked.close(at=_now(), reason=reason, text=text)
+            action = "case.closed"
         locked.save()
-        _record(locked, user, "case.closed", reason=reason)
+        _record(locked, user, action, reason=reason)
 
 
 def reopen_case(case, user, text):

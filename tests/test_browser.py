@@ -1,0 +1,158 @@
+"""A newcomer's walk in a real browser (Chromium through Playwright): the school refers, the
+coordinator takes the referral, registers consent, is refused a meeting with an agency the
+consent does not cover, plans it, is refused closing without a reason, and closes the case."""
+
+import datetime as dt
+import os
+import re
+import shutil
+
+import pytest
+from django.utils import timezone
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+if not os.path.exists(CHROMIUM) and os.environ.get("SSPF_REQUIRE_SERVICES") != "1":
+    pytest.skip("needs Debian's chromium", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls the test makes
+    # between browser steps are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+    assert shutil.which("chromium") or os.path.exists(CHROMIUM)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_as(browser, live_server):
+    pages = []
+
+    def page_as(username):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", "pw-for-tests-only")
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        pages.append(context)
+        return page
+
+    yield page_as
+    for context in pages:
+        context.close()
+
+
+def fill(page, name, value):
+    page.locator(f"input[name='{name}'], textarea[name='{name}']").first.fill(value)
+
+
+def choose(page, name, value):
+    field = page.locator(f"vf-field-select[name='{name}']")
+    field.locator(".mdc-select__anchor").click()
+    field.locator(f"li[data-value='{value}']").click()
+
+
+def tick(page, name, value, on=True):
+    """Tick or untick one option of a multiple select (a checkbox list in a dropdown)."""
+    field = page.locator(f"vf-field-select-multiple[name='{name}']")
+    item = field.locator(f"li[data-value='{value}']")
+    field.locator(".mdc-select__anchor").click()
+    item.wait_for(state="visible")
+    if (item.get_attribute("aria-checked") == "true") != on:
+        item.click()
+    page.keyboard.press("Escape")
+    item.wait_for(state="hidden")
+
+
+def submit(page, then, button="form.vf-form button[type=submit]"):
+    """Press the form's button, then wait for what should follow: a URL (regex) after a step is
+    done, or a selector (an error) when it is refused. viewflow's frontend submits with Turbo,
+    so there is no plain page load to wait for."""
+    page.locator(button).last.click()
+    if then.startswith("/"):
+        page.wait_for_url(re.compile(then))
+    else:
+        page.locator(then).first.wait_for()
+    page.wait_for_load_state("networkidle")
+
+
+CASE_PAGE = r"/sspf/SSPF-\d{4}-\d{4}/$"
+
+
+def status_on(page):
+    return page.locator("[data-testid=case-status]").first.inner_text()
+
+
+def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agencies):
+    school = page_as("sara")
+    school.goto(f"{live_server.url}/sspf/new/")
+    fill(school, "youth-first_name", "Lou")
+    fill(school, "youth-last_name", "Exempel")
+    fill(school, "youth-birth_date", "2012-05-04")
+    choose(school, "youth-gender", "annat")
+    fill(school, "guardian-0-name", "Kim Exempel")
+    tick(school, "referral-concerns", "school_absence")
+    fill(school, "referral-concern_text", "Ökad frånvaro sedan höstlovet.")
+    submit(school, "/sspf/referrals/$")
+    assert "SSPF-" in school.content() and "Aktualiserat" in school.content()
+
+    coordinator = page_as("anja")
+    coordinator.goto(f"{live_server.url}/case/queue/")
+    coordinator.locator("table a").first.click()
+    coordinator.wait_for_load_state("networkidle")
+    submit(coordinator, "/execute/$", "button[name=_continue]")  # "Ta uppgiften och fortsätt"
+    coordinator.locator("input[name=decision][value=accept]").check()
+    submit(coordinator, CASE_PAGE)
+    assert status_on(coordinator) == "Inväntar samtycke"
+
+    coordinator.locator("[data-testid=next-steps] a.mdc-button--raised").click()
+    coordinator.wait_for_load_state("networkidle")
+    coordinator.locator("input[name=decision][value=register]").check()
+    tick(
+        coordinator,
+        "signers",
+        coordinator.locator("input[name=signers]").nth(1).get_attribute("value"),
+    )
+    fill(coordinator, "youth_view", "Lou vill vara med.")
+    choose(coordinator, "method", "written")
+    tick(coordinator, "agencies", str(agencies["skola"].pk))
+    tick(coordinator, "agencies", str(agencies["socialtjanst"].pk))
+    fill(coordinator, "valid_to", str(timezone.localdate() + dt.timedelta(days=180)))
+    submit(coordinator, CASE_PAGE)
+    assert status_on(coordinator) == "Samtycke lämnat"
+
+    coordinator.locator("[data-testid=next-steps] a.mdc-button--raised").click()
+    coordinator.wait_for_load_state("networkidle")
+    choose(coordinator, "kind", "network")
+    when = timezone.localtime() + dt.timedelta(days=7)
+    fill(coordinator, "starts_at", when.strftime("%Y-%m-%d 14:00"))
+    fill(coordinator, "place", "Centralskolan")
+    tick(coordinator, "agencies", str(agencies["skola"].pk))
+    tick(coordinator, "agencies", str(agencies["polis"].pk))
+    submit(coordinator, "[data-testid=refusal]")
+    refusal = coordinator.locator("[data-testid=refusal]").inner_text()
+    assert "Samtycket omfattar inte" in refusal and agencies["polis"].name in refusal
+    tick(coordinator, "agencies", str(agencies["polis"].pk), on=False)
+    submit(coordinator, CASE_PAGE)
+    assert status_on(coordinator) == "Möte planerat"
+
+    coordinator.get_by_role("link", name="Avsluta ärendet").click()
+    coordinator.wait_for_load_state("networkidle")
+    submit(coordinator, "text=Välj en avslutsorsak")  # shown next to the field
+    choose(coordinator, "closure_reason", "moved")
+    submit(coordinator, CASE_PAGE)
+    assert status_on(coordinator) == "Avslutat"
