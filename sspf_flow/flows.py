@@ -46,7 +46,11 @@ class CaseFlow(flow.Flow):
         .Permission("sspf_flow.refer_case")
         .Next(this.assess)
     )
-    start_from_code = flow.StartHandle(this.attach_case).Next(this.assess)
+    start_from_code = (
+        flow.StartHandle(this.attach_case)
+        .Annotation(title=_("Referral registered or case reopened"))
+        .Next(this.assess)
+    )
 
     assess = (
         CaseView(tasks.AssessView.as_view())
@@ -55,7 +59,10 @@ class CaseFlow(flow.Flow):
         .Next(this.check_accepted)
     )
     check_accepted = (
-        flow.If(case_status_is(Status.AWAITING_CONSENT)).Then(this.obtain_consent).Else(this.end)
+        flow.If(case_status_is(Status.AWAITING_CONSENT))
+        .Annotation(title=_("Accepted?"))
+        .Then(this.obtain_consent)
+        .Else(this.end)
     )
     obtain_consent = (
         CaseView(tasks.ConsentView.as_view())
@@ -65,7 +72,10 @@ class CaseFlow(flow.Flow):
         .Next(this.check_consented)
     )
     check_consented = (
-        flow.If(case_status_is(Status.CONSENTED)).Then(this.plan_meeting).Else(this.end)
+        flow.If(case_status_is(Status.CONSENTED))
+        .Annotation(title=_("Consent given?"))
+        .Then(this.plan_meeting)
+        .Else(this.end)
     )
     plan_meeting = (
         CaseView(tasks.PlanMeetingView.as_view())
@@ -82,7 +92,10 @@ class CaseFlow(flow.Flow):
         .Next(this.check_in_progress)
     )
     check_in_progress = (
-        flow.If(case_status_is(Status.IN_PROGRESS)).Then(this.wait_for_follow_up).Else(this.end)
+        flow.If(case_status_is(Status.IN_PROGRESS))
+        .Annotation(title=_("Case still open?"))
+        .Then(this.wait_for_follow_up)
+        .Else(this.end)
     )
     wait_for_follow_up = (
         flow.Timer(this.follow_up_opens)
@@ -98,11 +111,12 @@ class CaseFlow(flow.Flow):
     )
     after_follow_up = (
         flow.Switch()
+        .Annotation(title=_("Next step after the follow-up"))
         .Case(this.end, case_status_is(Status.CLOSED))
         .Case(this.plan_meeting, follow_up_decided(FollowUpDecision.MEETING))
         .Default(this.wait_for_follow_up)
     )
-    end = flow.End()
+    end = flow.End().Annotation(title=_("Case closed"))
 
     def attach_case(self, activation, case):
         activation.process.artifact = case

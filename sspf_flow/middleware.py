@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,20 @@ class SwedishFirstLocaleMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class LoginFirstMiddleware:
+    """A page refused to a visitor who is not logged in sends them to the login page.
+    viewflow's site middleware and task views answer 403 without asking them to log in."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403 and not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
         return response
 
 

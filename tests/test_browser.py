@@ -47,6 +47,7 @@ def page_as(browser, live_server):
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", "pw-for-tests-only")
         page.click("button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
         page.wait_for_load_state("networkidle")
         pages.append(context)
         return page

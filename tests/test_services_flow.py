@@ -136,3 +136,10 @@ def test_reopening_starts_a_new_assessment(client, refer, coordinator):
     assert case.status == Status.REFERRED
     assert processes_of(case).count() == 2
     assert steps.open_task(case, "assess") is not None
+
+
+def test_an_anonymous_visitor_is_sent_to_log_in(client, refer):
+    refer()
+    response = client.get("/case/start/")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/?next=/case/start/")

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .case import Case
 from .meeting import Meeting
@@ -19,10 +20,10 @@ class GoalAssessment(models.TextChoices):
 
 
 class ActionStatus(models.TextChoices):
-    PLANNED = "planned", _("Planned")
-    ONGOING = "ongoing", _("Ongoing")
-    DONE = "done", _("Done")
-    NOT_DONE = "not_done", _("Not done")
+    PLANNED = "planned", pgettext_lazy("action status", "Planned")
+    ONGOING = "ongoing", pgettext_lazy("action status", "Ongoing")
+    DONE = "done", pgettext_lazy("action status", "Done")
+    NOT_DONE = "not_done", pgettext_lazy("action status", "Not done")
 
 
 class Party(models.TextChoices):

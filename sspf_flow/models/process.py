@@ -6,6 +6,7 @@ the user may read, through ``sspf_flow.access``.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import Process, Task
 
@@ -13,6 +14,8 @@ from viewflow.workflow.models import Process, Task
 class CaseProcess(Process):
     class Meta:
         proxy = True
+        verbose_name = _("case process")
+        verbose_name_plural = _("case processes")
 
     @property
     def case(self):
@@ -39,3 +42,5 @@ class CaseTask(Task):
 
     class Meta:
         proxy = True
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")

@@ -3,10 +3,12 @@
 viewflow's own list querysets are not object-scoped; every list here passes through
 ``access``. Undo, cancel and revive are off (``CaseFlow.has_manage_permission``)."""
 
+from django.http import Http404
 from viewflow.workflow.flow import FlowAppViewset
 from viewflow.workflow.flow import views as vf
 
 from .. import access
+from ..models import CaseProcess
 
 
 class ScopedTasks:
@@ -37,9 +39,23 @@ class ProcessList(vf.DashboardProcessListView):
         return access.processes_visible_to(self.request.user, processes)
 
 
+class Chart(vf.FlowChartView):
+    """The flow's chart for everyone who works with cases; a process's chart (which steps it
+    has passed) only for those who may read that case."""
+
+    def dispatch(self, request, *args, **kwargs):
+        process_pk = kwargs.get("process_pk")
+        if process_pk is not None:
+            processes = access.processes_visible_to(request.user, CaseProcess.objects.all())
+            if not processes.filter(pk=process_pk).exists():
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
 class CaseFlowViewset(FlowAppViewset):
     inbox_view_class = Inbox
     queue_view_class = Queue
     archive_view_class = Archive
     task_list_view_class = TaskList
     process_list_view_class = ProcessList
+    chart_view_class = Chart

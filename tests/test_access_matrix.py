@@ -1,0 +1,699 @@
+"""Who may open what: an authorization matrix built from the URL configuration.
+
+Every URL pattern of the project (bar /admin/, /accounts/ and static files) is filled in for one
+real case that has travelled far (referred through the web form, accepted, consented, meeting
+planned and held, followed up and closed, reopened, accepted, consented and a new meeting
+planned), so nearly every flow node has a task. Each URL is then requested with GET by seven
+roles and the answers are held to the rules of ``sspf_flow.access``:
+
+* anonymous visitors are sent to the login page;
+* the agency whose consent does not cover the case, the steering group, the administrator and
+  a coordinator of another municipality never get a page about the case (403/404/302), and no
+  200 of theirs names the case or the young person;
+* the case's own coordinator gets every page that shows the case (200 or a redirect);
+* nobody ever gets a server error.
+
+A pattern that cannot be filled in for the case fails its test by name, unless it is in
+``CASE_FREE`` below: so a new view cannot be added without somebody deciding who may see it.
+
+The matrix is built once (first test that needs it) and every (pattern, role) pair is its own
+test, so a failure names the URL and the role. Further down: the consent states (none, partial,
+expired, withdrawn) on the case page and the case list, the lists of outsiders, and forged POSTs.
+"""
+
+import contextlib
+import datetime as dt
+import re
+import traceback
+from dataclasses import dataclass
+from urllib.parse import quote
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from viewflow.workflow.status import STATUS
+
+from sspf_flow import services
+from sspf_flow.flows import CaseFlow
+from sspf_flow.models import Case, CaseTask, Status
+from sspf_flow.models.process import processes_of
+
+LOGIN_URL = "/accounts/login/"
+NAME = re.compile(rb"\b(Lou|Exempel)\b")  # the fictional youth; "Exempelkommun" does not match
+
+ROLES = ("coordinator", "consented", "uncovered", "styrgrupp", "admin", "foreign", "anonymous")
+# May never see the case: not covered by the consent, steering group, administrator, and a
+# coordinator of another municipality.
+OUTSIDERS = ("uncovered", "styrgrupp", "admin", "foreign")
+
+# Pages that belong to no case, so there is nothing to fill in. Each is still requested by
+# every role (login for anonymous, no leak for outsiders, no 500 for anyone). Add a page here
+# only after checking that it lists nothing an outsider may not see.
+CASE_FREE = {
+    "": "home: redirects case workers to their inbox, others get a page about their role",
+    "case/": "kanban dashboard of the flow; its cards pass through access",
+    "case/flows/": "process list, narrowed by access.processes_visible_to",
+    "case/tasks/": "task list, narrowed by access.tasks_visible_to",
+    "case/inbox/": "the user's tasks, narrowed by access.tasks_visible_to",
+    "case/queue/": "unassigned tasks the user may take, narrowed by access.tasks_visible_to",
+    "case/archive/": "finished tasks, narrowed by access.tasks_visible_to",
+    "case/chart/": "the flow chart: the same picture for everyone, no case in it",
+    "case/start/": "the referral form: a new case, none shown",
+    "case/queue/assign/": "bulk 'take these tasks' action of the queue; tasks come in the POST",
+    "case/inbox/unassign/": "bulk 'give back these tasks' action of the inbox",
+    "i18n/setlang/": "Django's language switch (POST); public, it serves the login page too",
+    "sspf/": "redirects to the case list",
+    "sspf/new/": "redirects to the referral form",
+    "sspf/list/": "the case list, access.cases_visible_to",
+    "sspf/referrals/": "what the user referred: number and status only",
+}
+
+# Case-free pages that anonymous visitors may use without logging in.
+PUBLIC = {"i18n/setlang/"}
+
+# Views that change something (asked for with GET they show at most a confirmation form).
+ACTIONS = {"execute", "assign", "unassign", "case_close", "case_reopen"}
+# viewflow's undo/cancel/revive are off for everyone (CaseFlow.has_manage_permission).
+MANAGE = {"undo", "cancel", "revive", "process_cancel"}
+
+
+# --- the URL configuration -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str  # e.g. "case/<int:process_pk>/assess/<int:task_pk>/execute/"
+    namespace: str  # e.g. "case:assess"
+    name: str  # e.g. "execute"
+    is_regex: bool
+
+    @property
+    def kwargs(self):
+        return re.findall(r"<(?:[^>:]+:)?([^>]+)>", self.route)
+
+    @property
+    def node(self):
+        """The flow node a task URL belongs to ("assess" in "case:assess")."""
+        return self.namespace.rsplit(":", 1)[-1] if "task_pk" in self.kwargs else None
+
+
+def _skipped(route):
+    static = settings.STATIC_URL.lstrip("/")
+    return route.startswith(("admin/", "accounts/", "^admin/", "^accounts/")) or (
+        static and route.lstrip("^").startswith(static)
+    )
+
+
+def walk(resolver=None, prefix="", namespace=""):
+    """Every URL pattern under ``resolver``, with the full route and namespace."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = ":".join(filter(None, [namespace, entry.namespace]))
+            yield from walk(entry, route, inner)
+        elif isinstance(entry, URLPattern):
+            is_regex = not hasattr(entry.pattern, "_route")
+            yield Route(route, namespace, entry.name or "", is_regex)
+
+
+def collected_routes():
+    routes, seen = [], {}
+    for route in walk():
+        if _skipped(route.route):
+            continue
+        seen[route.route] = seen.get(route.route, 0) + 1
+        suffix = f"#{seen[route.route]}" if seen[route.route] > 1 else ""
+        routes.append((route, f"/{route.route}{suffix}"))
+    return routes
+
+
+ROUTES = collected_routes()
+
+
+# --- a case that has been far ----------------------------------------------------------------
+
+
+def open_task(case, node):
+    return (
+        CaseTask.objects.filter(
+            process__in=processes_of(case),
+            flow_task=getattr(CaseFlow, node),
+            status__in=[STATUS.NEW, STATUS.ASSIGNED],
+        )
+        .order_by("-created")
+        .first()
+    )
+
+
+def task_url(task, view):
+    return task.flow_task.reverse(view, args=[task.process_id, task.pk])
+
+
+def fire_due_timers():
+    """Fire the flow's timers as the beat would, moving the clock to each one's moment."""
+    from viewflow.workflow.timers import fire_due_timers as fire
+
+    waiting = CaseTask.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED)
+    for task in waiting.order_by("scheduled"):
+        if task.scheduled and task.scheduled > timezone.now():
+            with time_machine.travel(task.scheduled + dt.timedelta(seconds=1), tick=False):
+                fire()
+    fire()
+
+
+def do_task(client, case, node, data):
+    """Take the case's open task at ``node`` (if nobody has) and submit it as the client's user."""
+    task = open_task(case, node)
+    assert task is not None, f"{case.number}: no open {node} task"
+    if task.owner_id is None:
+        response = client.post(task_url(task, "assign"))
+        assert response.status_code == 302, f"assign {node}: {response.status_code}"
+    response = client.post(task_url(task, "execute"), data)
+    assert response.status_code == 302, f"{node}: {response.content.decode()[:3000]}"
+    fire_due_timers()
+    case.refresh_from_db()
+
+
+def referral_post():
+    return {
+        "youth-first_name": "Lou",
+        "youth-last_name": "Exempel",
+        "youth-personal_number": "",
+        "youth-birth_date": "2012-05-04",
+        "youth-gender": "annat",
+        "youth-school": "Centralskolan",
+        "youth-grade": "8",
+        "guardian-TOTAL_FORMS": "2",
+        "guardian-INITIAL_FORMS": "0",
+        "guardian-0-name": "Kim Exempel",
+        "guardian-0-has_custody": "on",
+        "guardian-1-name": "Alex Exempel",
+        "guardian-1-has_custody": "on",
+        "referral-programme": "sspf",
+        "referral-referral_source": "skola",
+        "referral-concerns": ["school_absence", "criminal_peers"],
+        "referral-concern_text": "Ökad frånvaro, umgås med ett gäng.",
+    }
+
+
+def consent_post(case, scope):
+    today = timezone.localdate()
+    return {
+        "decision": "register",
+        "method": "written",
+        "purpose": "Samverkan kring Lou.",
+        "valid_from": str(today),
+        "valid_to": str(today + dt.timedelta(days=365)),
+        "agencies": scope,
+        "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
+        "youth_view": "Lou vill vara med på mötet.",
+    }
+
+
+def plan_post(scope):
+    starts = timezone.localtime() + dt.timedelta(days=7)
+    return {
+        "kind": "network",
+        "starts_at": starts.strftime("%Y-%m-%d %H:%M"),
+        "place": "Centralskolan, rum 12",
+        "agencies": scope,
+        "invite_youth": "on",
+        "invite_guardians": "on",
+    }
+
+
+def hold_post(scope, agency):
+    today = timezone.localdate()
+    return {
+        "attended_agencies": scope,
+        "youth_attended": "on",
+        "guardians_attended": "on",
+        "protocol": "Alla berättade om sin bild av Lou.",
+        # close enough that the follow-up opens at once
+        "next_follow_up": str(today + dt.timedelta(days=1)),
+        "goal-TOTAL_FORMS": "1",
+        "goal-INITIAL_FORMS": "0",
+        "goal-0-text": "Lou är i skolan minst 90 % av tiden.",
+        "goal-0-measure": "Närvaro",
+        "action-TOTAL_FORMS": "1",
+        "action-INITIAL_FORMS": "0",
+        "action-0-text": "Extra stöd för att öka närvaron.",
+        "action-0-party": "agency",
+        "action-0-agency": agency.pk,
+        "action-0-due_date": str(today + dt.timedelta(days=30)),
+        "action-0-goal": "0",
+    }
+
+
+def follow_up_close_post(case):
+    plan = case.plans.order_by("-version").first()
+    data = {"notes": "Närvaron är nu 93 %.", "decision": "close", "closure_reason": "goals_met"}
+    for action in plan.actions.all():
+        data[f"action_{action.pk}_status"] = "done"
+        data[f"action_{action.pk}_comment"] = "Fungerade."
+    for goal in plan.goals.all():
+        data[f"goal_{goal.pk}"] = "met"
+    return data
+
+
+def build_case(users, agencies):
+    """Case A: every step once, closed, reopened, and on its way again (meeting planned)."""
+    scope = [agencies[k].pk for k in ("skola", "socialtjanst", "polis", "fritid")]
+    school, coordinator = Client(), Client()
+    school.force_login(users["skola"])
+    coordinator.force_login(users["samordnare"])
+
+    response = school.post(CaseFlow.start.reverse("execute"), referral_post())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    case = Case.objects.order_by("-pk").first()
+
+    do_task(coordinator, case, "assess", {"decision": "accept", "risk_level": "medium"})
+    do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
+    do_task(coordinator, case, "plan_meeting", plan_post(scope))
+    do_task(coordinator, case, "hold_meeting", hold_post(scope, agencies["skola"]))
+    do_task(coordinator, case, "follow_up", follow_up_close_post(case))
+    assert case.status == Status.CLOSED, case.status
+
+    response = coordinator.post(f"/sspf/{case.number}/reopen/", {"reason": "Ny oro från skolan."})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    do_task(coordinator, case, "assess", {"decision": "accept", "risk_level": "high"})
+    do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
+    do_task(coordinator, case, "plan_meeting", plan_post(scope))
+    assert case.status == Status.MEETING_PLANNED, case.status
+    return case
+
+
+def pick_task(case, node):
+    """A task of ``node`` in one of the case's processes: an open one if any, else the latest."""
+    tasks = CaseTask.objects.filter(
+        process__in=processes_of(case), flow_task=getattr(CaseFlow, node)
+    )
+    return (
+        tasks.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED]).order_by("-created").first()
+        or tasks.order_by("-created").first()
+    )
+
+
+def fill(route, case):
+    """The concrete URL of ``route`` for ``case``, or a reason why it cannot be filled."""
+    if route.is_regex:
+        return None, f"{route.route!r} is a regex pattern; the matrix cannot fill it"
+    if not route.kwargs:
+        if route.route in CASE_FREE:
+            return "/" + route.route, None
+        return None, (
+            f"/{route.route} takes no case, but is not in CASE_FREE: decide who may see it and "
+            "add it there (with a comment) or give it the case in its URL"
+        )
+    process = processes_of(case).order_by("-created").first()
+    values = {"number": case.number, "process_pk": process.pk}
+    if "task_pk" in route.kwargs:
+        node = getattr(CaseFlow, route.node, None) if route.node else None
+        if node is None:
+            return None, f"/{route.route}: {route.namespace!r} names no node of CaseFlow"
+        task = pick_task(case, route.node)
+        if task is None:
+            return None, (
+                f"/{route.route}: case {case.number} has no task at node {route.node!r}; "
+                "take the matrix case through that node in build_case()"
+            )
+        values.update(process_pk=task.process_id, task_pk=task.pk)
+    unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
+    if unknown:
+        return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
+    url = re.sub(r"<(?:[^>:]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), route.route)
+    return "/" + url, None
+
+
+@dataclass
+class Answer:
+    status: int
+    location: str
+    leaks: list  # what of the case the body shows: case numbers, the youth's name
+    error: str  # the exception behind a 500, if any
+
+    def __str__(self):
+        text = f"{self.status}"
+        if self.location:
+            text += f" → {self.location}"
+        if self.leaks:
+            text += f", body shows {self.leaks}"
+        if self.error:
+            text += f"\n{self.error}"
+        return text
+
+
+def get(client, url, numbers):
+    """GET ``url``; nothing it writes survives. A raised exception is recorded as a 500."""
+    try:
+        with transaction.atomic():
+            response = client.get(url)
+            transaction.set_rollback(True)
+    except Exception:  # noqa: BLE001 - record it as the 500 it would be
+        return Answer(500, "", [], traceback.format_exc(limit=-8))
+    body = b"" if getattr(response, "streaming", False) else response.content
+    # a 403 page offers "log in as someone else" with ?next=<this URL>: the visitor's own
+    # typing, not something the page tells them
+    body = body.replace(url.encode(), b"").replace(quote(url).encode(), b"")
+    leaks = [n for n in numbers if n.encode() in body] + sorted(
+        {m.decode() for m in NAME.findall(body)}
+    )
+    return Answer(response.status_code, response.get("Location", ""), leaks, "")
+
+
+LIST_PAGES = (
+    "/case/",
+    "/case/inbox/",
+    "/case/queue/",
+    "/case/archive/",
+    "/case/flows/",
+    "/case/tasks/",
+    "/sspf/list/",
+)
+
+_MATRIX = {}
+
+
+@pytest.fixture
+def matrix(request, db):
+    """Build the case and ask every URL as every role, once for the whole run (the answers are
+    plain data, kept after this test's transaction is rolled back)."""
+    if "error" in _MATRIX:
+        pytest.fail(f"building the matrix failed:\n{_MATRIX['error']}")
+    if not _MATRIX:
+        try:
+            _MATRIX.update(build_matrix(request))
+        except Exception:
+            _MATRIX["error"] = traceback.format_exc()
+            raise
+    return _MATRIX
+
+
+def build_matrix(request):
+    users = request.getfixturevalue("users")
+    agencies = request.getfixturevalue("agencies")
+    foreign = request.getfixturevalue("foreign_coordinator")
+    refer = request.getfixturevalue("refer")
+
+    case = build_case(users, agencies)
+    other = refer(by="skola")  # case B: just referred, its assessment waits in the queue
+    numbers = [case.number, other.number]
+    people = {
+        "coordinator": users["samordnare"],
+        "consented": users["socialtjanst"],
+        "uncovered": users["trygghet"],
+        "styrgrupp": users["styrgrupp"],
+        "admin": users["admin"],
+        "foreign": foreign,
+        "anonymous": None,
+    }
+    urls = {route: fill(route, case) for route, _id in ROUTES}
+    current = open_task(case, "hold_meeting")  # assigned to the coordinator
+    current_urls = {view: task_url(current, view) for view in ("index", "execute", "unassign")}
+    wanted = {url for url, _problem in urls.values() if url}
+    wanted |= set(LIST_PAGES) | set(current_urls.values())
+    answers = {}
+    for role, user in people.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for url in sorted(wanted):
+            answers[url, role] = get(client, url, numbers)
+    return {
+        "case": case.number,
+        "numbers": numbers,
+        "urls": urls,
+        "current": current_urls,
+        "answers": answers,
+    }
+
+
+def is_login_redirect(answer):
+    return answer.status == 302 and answer.location.startswith(LOGIN_URL)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", [r for r, _ in ROUTES], ids=[i for _, i in ROUTES])
+def test_matrix(matrix, route, role):
+    url, problem = matrix["urls"][route]
+    if problem:
+        pytest.fail(f"cannot build a URL for pattern {problem}")
+    answer = matrix["answers"][url, role]
+    where = f"GET {url} as {role}: {answer}"
+    case_page = route.route not in CASE_FREE
+
+    assert answer.status != 500, where
+    if role == "anonymous":
+        if route.route in PUBLIC:
+            assert not answer.leaks, where
+        else:
+            assert is_login_redirect(answer), f"{where} (expected a redirect to {LOGIN_URL})"
+        return
+    if role in OUTSIDERS:
+        assert not (answer.status == 200 and answer.leaks), where
+        if case_page:
+            assert answer.status in (302, 403, 404), where
+            assert not is_login_redirect(answer), where
+        return
+    if route.name in MANAGE:
+        assert answer.status == 403, f"{where} (undo/cancel/revive are off for everyone)"
+        return
+    if role == "consented":
+        if case_page and route.name in ACTIONS:
+            assert answer.status in (302, 403, 404), f"{where} (only coordinators act)"
+        elif route.name == "case_detail":
+            assert answer.status == 200 and matrix["case"] in answer.leaks, where
+        return
+    # the case's own coordinator
+    if route.name in ACTIONS:
+        # whether a step may be taken now depends on the task's state (a finished task
+        # cannot be executed again), but the case is never hidden from its coordinator
+        assert answer.status in (200, 302, 403), where
+    else:
+        assert answer.status in (200, 302), where
+        assert not is_login_redirect(answer), where
+    if route.name == "case_detail":
+        assert matrix["case"] in answer.leaks, where
+
+
+def test_the_coordinator_can_work_the_current_task(matrix):
+    """The open task (hold the meeting, in the coordinator's inbox) opens for its coordinator
+    and for nobody else."""
+    urls = matrix["current"]
+    index = matrix["answers"][urls["index"], "coordinator"]
+    assert index.status == 302 and index.location == urls["execute"], index
+    for view in ("execute", "unassign"):
+        answer = matrix["answers"][urls[view], "coordinator"]
+        assert answer.status == 200 and matrix["case"] in answer.leaks, f"{view}: {answer}"
+        for role in ("consented", *OUTSIDERS):
+            answer = matrix["answers"][urls[view], role]
+            assert answer.status in (403, 404), f"{view} as {role}: {answer}"
+
+
+def test_the_matrix_case_has_a_task_at_every_node(matrix):
+    """A node the matrix case never reaches leaves its task pages untested: say which."""
+    unfilled = [problem for url, problem in matrix["urls"].values() if problem]
+    assert not unfilled, "\n".join(unfilled)
+
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", OUTSIDERS)
+@pytest.mark.parametrize("url", LIST_PAGES)
+def test_lists_of_outsiders_show_no_case(matrix, url, role):
+    answer = matrix["answers"][url, role]
+    assert answer.status != 500, f"GET {url} as {role}: {answer}"
+    assert not answer.leaks, f"GET {url} as {role}: {answer}"
+
+
+@pytest.mark.parametrize("url", LIST_PAGES)
+def test_lists_of_the_coordinator_show_the_cases(matrix, url):
+    """The other side of the test above: the same lists do show the cases to their coordinator
+    (so an empty page is not mistaken for a tight one)."""
+    answer = matrix["answers"][url, "coordinator"]
+    if answer.status == 302:
+        pytest.skip(f"{url} redirects to {answer.location}")
+    assert answer.status == 200, f"GET {url} as coordinator: {answer}"
+    assert set(answer.leaks) & set(matrix["numbers"]), f"GET {url} as coordinator: {answer}"
+
+
+# --- consent states --------------------------------------------------------------------------
+
+AGENCY_USERS = ("skola", "socialtjanst", "polis", "fritid", "trygghet")
+FULL_SCOPE = ("skola", "socialtjanst", "polis", "fritid")
+
+
+def sees(client, case):
+    """(case page shows the case, case list shows the case) for the client's user."""
+    url = f"/sspf/{case.number}/"
+    page = client.get(url)
+    assert page.status_code in (200, 403, 404), page.status_code
+    body = page.content.replace(url.encode(), b"")  # a 403 page links to login?next=<url>
+    shown = page.status_code == 200
+    assert (case.number.encode() in body) == shown, f"{url}: {page.status_code}"
+    assert bool(NAME.search(body)) == shown, f"{url}: {page.status_code}"
+    listed = client.get("/sspf/list/")
+    assert listed.status_code in (200, 403), listed.status_code  # 403: no case work at all
+    in_list = case.number.encode() in listed.content
+    assert in_list == bool(NAME.search(listed.content)), "number and name go together"
+    return shown, in_list
+
+
+def check_visibility(users, case, covered, when=None):
+    """Each agency user sees the case exactly when covered; the coordinator always; the
+    steering group and the administrator never. The referrer keeps its number and status."""
+    with time_machine.travel(when, tick=False) if when else contextlib.nullcontext():
+        for who in (*AGENCY_USERS, "samordnare", "styrgrupp", "admin"):
+            client = Client()
+            client.force_login(users[who])
+            expected = who == "samordnare" or who in covered
+            assert sees(client, case) == (expected, expected), f"{who} (covered: {covered})"
+        referrer = Client()
+        referrer.force_login(users["skola"])
+        referrals = referrer.get("/sspf/referrals/")
+        assert referrals.status_code == 200
+        assert case.number.encode() in referrals.content
+        assert not NAME.search(referrals.content), "the referrals list shows no name"
+
+
+@pytest.fixture
+def accepted(refer, coordinator):
+    case = refer(by="skola")
+    services.accept_referral(case, coordinator, "medium")
+    return case
+
+
+def test_no_consent(users, accepted):
+    check_visibility(users, accepted, covered=set())
+
+
+def test_partial_consent_covers_school_only(users, agencies, accepted, consent_for):
+    consent_for(accepted, [agencies["skola"]])
+    check_visibility(users, accepted, covered={"skola"})
+
+
+def test_full_consent(users, agencies, accepted, consent_for):
+    consent_for(accepted, [agencies[k] for k in FULL_SCOPE])
+    check_visibility(users, accepted, covered=set(FULL_SCOPE))
+
+
+def test_expired_consent(users, agencies, accepted, consent_for):
+    consent = consent_for(accepted, [agencies[k] for k in FULL_SCOPE], days=30)
+    noon = dt.time(12, 0)
+    last_day = timezone.make_aware(dt.datetime.combine(consent.valid_to, noon))
+    check_visibility(users, accepted, covered=set(FULL_SCOPE), when=last_day)
+    day_after = last_day + dt.timedelta(days=1)
+    check_visibility(users, accepted, covered=set(), when=day_after)
+
+
+def test_consent_not_yet_valid(users, agencies, accepted, consent_for):
+    consent = consent_for(accepted, [agencies[k] for k in FULL_SCOPE])
+    day_before = timezone.make_aware(
+        dt.datetime.combine(consent.valid_from - dt.timedelta(days=1), dt.time(12, 0))
+    )
+    check_visibility(users, accepted, covered=set(), when=day_before)
+
+
+def test_withdrawn_consent(users, agencies, accepted, consent_for, coordinator):
+    consent = consent_for(accepted, [agencies[k] for k in FULL_SCOPE])
+    services.withdraw_consent(accepted, coordinator, consent, reason="Vårdnadshavarna ångrar sig.")
+    accepted.refresh_from_db()
+    assert accepted.status == Status.AWAITING_CONSENT
+    check_visibility(users, accepted, covered=set())
+
+
+def test_consent_withdrawn_for_one_agency(users, agencies, accepted, consent_for, coordinator):
+    consent = consent_for(accepted, [agencies[k] for k in FULL_SCOPE])
+    services.withdraw_consent(accepted, coordinator, consent, agency=agencies["polis"])
+    check_visibility(users, accepted, covered={"skola", "socialtjanst", "fritid"})
+
+
+def test_closed_case_is_hidden_from_agencies(users, agencies, accepted, consent_for, coordinator):
+    consent_for(accepted, [agencies[k] for k in FULL_SCOPE])
+    services.close_case(accepted, coordinator, "moved")
+    check_visibility(users, accepted, covered=set())
+
+
+def test_referrer_not_covered_sees_only_number_and_status(client, users, refer):
+    case = refer(by="polis")
+    client.force_login(users["polis"])
+    referrals = client.get("/sspf/referrals/")
+    assert referrals.status_code == 200
+    assert case.number.encode() in referrals.content
+    assert not NAME.search(referrals.content)
+    assert client.get(f"/sspf/{case.number}/").status_code == 404
+    assert case.number.encode() not in client.get("/sspf/list/").content
+
+
+def test_foreign_coordinator_sees_nothing_of_the_case(client, refer, foreign_coordinator):
+    case = refer()
+    client.force_login(foreign_coordinator)
+    assert client.get(f"/sspf/{case.number}/").status_code == 404
+    assert case.number.encode() not in client.get("/sspf/list/").content
+    assert client.get("/sspf/referrals/").status_code == 200
+
+
+# --- forged POSTs ---------------------------------------------------------------------------
+
+FORGERS = ("foreign", "uncovered", "consented", "styrgrupp", "admin")
+
+
+@pytest.fixture
+def forger(request, users, foreign_coordinator):
+    return {
+        "foreign": foreign_coordinator,
+        "uncovered": users["trygghet"],
+        "consented": users["socialtjanst"],
+        "styrgrupp": users["styrgrupp"],
+        "admin": users["admin"],
+    }[request.param]
+
+
+def task_state(task):
+    task.refresh_from_db()
+    return task.status, task.owner_id, task.started, task.finished
+
+
+@pytest.mark.parametrize("forger", FORGERS, indirect=True)
+def test_forged_posts_change_nothing(client, refer, agencies, consent_for, coordinator, forger):
+    """Someone who may not act on the case POSTs the coordinator's forms by hand: refused,
+    and neither the task nor the case moves."""
+    case = refer()
+    consent_for(case, [agencies[k] for k in FULL_SCOPE])  # the covered agencies see the case
+    case.refresh_from_db()
+    assert case.status == Status.REFERRED
+    events = case.events.count()
+    assess = open_task(case, "assess")
+    client.force_login(forger)
+
+    before = task_state(assess)
+    response = client.post(task_url(assess, "assign"))
+    assert response.status_code in (403, 404), f"assign: {response.status_code}"
+    assert task_state(assess) == before
+
+    boss = Client()
+    boss.force_login(coordinator)
+    assert boss.post(task_url(assess, "assign")).status_code == 302
+    before = task_state(assess)
+    assert before[:2] == (STATUS.ASSIGNED, coordinator.pk)
+
+    accept = {"decision": "accept", "risk_level": "high"}  # valid: would accept the referral
+    for view, data in (("execute", accept), ("unassign", {}), ("assign", {})):
+        response = client.post(task_url(assess, view), data)
+        assert response.status_code in (403, 404), f"{view}: {response.status_code}"
+        assert task_state(assess) == before, view
+
+    for view, data in (("close", {"closure_reason": "moved"}), ("reopen", {"reason": "Ny oro."})):
+        response = client.post(f"/sspf/{case.number}/{view}/", data)
+        assert response.status_code in (403, 404), f"{view}: {response.status_code}"
+
+    refreshed = Case.objects.get(pk=case.pk)
+    assert refreshed.status == Status.REFERRED
+    assert (refreshed.risk_level, refreshed.coordinator_id) == (case.risk_level, None)
+    assert refreshed.events.count() == events
