@@ -1,25 +1,38 @@
-"""The role groups and the model permissions each holds; kept in step after every migrate."""
+"""The role groups and the permissions each holds; kept in step after every migrate."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from .models import Role
 
-CASE_WORK = ["refer_case"]
+CASE_WORK = [("sspf_flow", "refer_case")]
 ROLE_PERMISSIONS = {
-    Role.COORDINATOR: ["refer_case", "coordinate_case"],
+    Role.COORDINATOR: [("sspf_flow", "refer_case"), ("sspf_flow", "coordinate_case")],
     Role.SCHOOL: CASE_WORK,
     Role.SOCIAL_SERVICES: CASE_WORK,
     Role.POLICE: CASE_WORK,
     Role.LEISURE: CASE_WORK,
     Role.SAFETY: CASE_WORK,
     Role.STEERING_GROUP: [],
-    Role.ADMIN: [],
+    # What the administrator configures in /admin/: the organisation, never a case model.
+    Role.ADMIN: [
+        (app, f"{verb}_{model}")
+        for app, model in [
+            ("sspf_flow", "municipality"),
+            ("sspf_flow", "agency"),
+            ("sspf_flow", "membership"),
+            ("auth", "user"),
+        ]
+        for verb in ("view", "add", "change")
+    ]
+    + [("auth", "view_group")],
 }
 
 
 def ensure_roles(**kwargs):
-    for role, codenames in ROLE_PERMISSIONS.items():
+    for role, permissions in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role.value)
-        group.permissions.set(
-            Permission.objects.filter(content_type__app_label="sspf_flow", codename__in=codenames)
-        )
+        wanted = Q(pk__in=[])
+        for app_label, codename in permissions:
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))

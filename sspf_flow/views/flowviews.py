@@ -35,7 +35,7 @@ class TaskList(ScopedTasks, vf.DashboardTaskListView):
 
 class ProcessList(vf.DashboardProcessListView):
     def get_queryset(self):
-        processes = super().get_queryset().prefetch_related("artifact")
+        processes = super().get_queryset().prefetch_related("artifact").order_by("-created")
         return access.processes_visible_to(self.request.user, processes)
 
 

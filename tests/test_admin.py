@@ -1,0 +1,40 @@
+"""The administrator configures municipalities, agencies and memberships in /admin/, and no
+case model is reachable there."""
+
+import pytest
+from django.contrib import admin
+
+from sspf_flow.models import Case, CaseEvent, Consent, Meeting, Youth
+
+
+@pytest.fixture
+def admin_user(users):
+    user = users["admin"]
+    user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.mark.parametrize(
+    "url", ["/admin/sspf_flow/agency/", "/admin/sspf_flow/municipality/", "/admin/auth/user/"]
+)
+def test_admin_configures_the_organisation(client, admin_user, url):
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 200
+
+
+def test_admin_gives_a_user_an_agency(client, admin_user, agencies, users):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/auth/user/{users['skola'].pk}/change/").content.decode()
+    assert "membership-0-agency" in page
+
+
+def test_no_case_data_is_registered_in_the_admin():
+    for model in (Case, Youth, Consent, Meeting, CaseEvent):
+        assert model not in admin.site._registry
+
+
+def test_case_workers_are_not_let_into_the_admin(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get("/admin/sspf_flow/agency/")
+    assert response.status_code == 302 and "/admin/login/" in response.url
