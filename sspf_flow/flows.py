@@ -52,6 +52,12 @@ class CaseFlow(flow.Flow):
         .Next(this.assess)
     )
 
+    restart_for_consent = (
+        flow.StartHandle(this.attach_case)
+        .Annotation(title=_("Consent withdrawn: obtain new consent or close"))
+        .Next(this.obtain_consent)
+    )
+
     assess = (
         CaseView(tasks.AssessView.as_view())
         .Annotation(title=_("Assess referral"), summary_template="{{ process.artifact.number }}")

@@ -2,10 +2,11 @@
 task, run the step's service calls, complete it. The demo loader and imports use this."""
 
 from django.db import transaction
-from viewflow.workflow.status import STATUS
+from viewflow.workflow.status import PROCESS, STATUS
 
+from . import services
 from .flows import CaseFlow
-from .models import CaseTask
+from .models import CaseTask, Status
 from .models.process import processes_of
 
 
@@ -39,5 +40,38 @@ def complete(case, node_name, user, perform):
 
 
 def start(case):
-    """Start the process of a case created from code (the web's start view does this itself)."""
+    """Start the process of a case created from code or reopened (the web's start view starts
+    its own)."""
     return CaseFlow.start_from_code.run(case=case)
+
+
+def end_processes(case):
+    """Cancel the case's running process and its open tasks (the case was closed, or its
+    consent withdrawn, outside the flow's current step)."""
+    running = processes_of(case).exclude(status__in=[PROCESS.DONE, PROCESS.CANCELED])
+    for process in running:
+        CaseFlow.instance.cancel(process)
+
+
+@transaction.atomic
+def close(case, user, reason, text=""):
+    """Close the case from the case page, whatever step its process is at."""
+    services.close_case(case, user, reason, text)
+    end_processes(case)
+
+
+@transaction.atomic
+def reopen(case, user, text):
+    services.reopen_case(case, user, text)
+    start(case)
+
+
+@transaction.atomic
+def withdraw_consent(case, user, consent, agency=None, reason=""):
+    """Withdraw consent; when it leaves no agency covered, the running process stops and a new
+    one waits in the coordinator's inbox: obtain new consent, or close ("consent withdrawn")."""
+    was = case.status
+    services.withdraw_consent(case, user, consent, agency=agency, reason=reason)
+    if was != Status.AWAITING_CONSENT and case.status == Status.AWAITING_CONSENT:
+        end_processes(case)
+        CaseFlow.restart_for_consent.run(case=case)

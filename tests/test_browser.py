@@ -62,9 +62,14 @@ def fill(page, name, value):
 
 
 def choose(page, name, value):
+    """Pick one option of a select; wait until its menu has closed again, so the next click
+    does not land while the menu is still animating."""
     field = page.locator(f"vf-field-select[name='{name}']")
+    item = field.locator(f"li[data-value='{value}']")
     field.locator(".mdc-select__anchor").click()
-    field.locator(f"li[data-value='{value}']").click()
+    item.wait_for(state="visible")
+    item.click()
+    item.wait_for(state="hidden")
 
 
 def tick(page, name, value, on=True):

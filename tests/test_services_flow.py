@@ -143,3 +143,39 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, refer):
     response = client.get("/case/start/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/?next=/case/start/")
+
+
+def test_withdrawing_all_consent_opens_a_new_consent_task(
+    refer, coordinator, consent_for, agencies
+):
+    case = case_in_progress(refer, coordinator, consent_for, agencies)
+    first_process = processes_of(case).get()
+    steps.withdraw_consent(case, coordinator, case.consents.get(), reason="Vårdnadshavaren ångrar")
+    assert case.status == Status.AWAITING_CONSENT
+    first_process.refresh_from_db()
+    assert first_process.status == PROCESS.CANCELED  # the waiting follow-up is gone
+    task = steps.open_task(case, "obtain_consent")
+    assert task.owner == coordinator
+
+
+def test_withdrawing_consent_for_one_agency_keeps_the_process(
+    refer, coordinator, consent_for, agencies
+):
+    case = case_in_progress(refer, coordinator, consent_for, agencies)
+    steps.withdraw_consent(case, coordinator, case.consents.get(), agency=agencies["skola"])
+    assert case.status == Status.IN_PROGRESS
+    assert processes_of(case).get().status != PROCESS.CANCELED
+    assert steps.open_task(case, "obtain_consent") is None
+
+
+def test_consent_withdrawn_can_close_from_the_new_task(refer, coordinator, consent_for, agencies):
+    case = case_in_progress(refer, coordinator, consent_for, agencies)
+    steps.withdraw_consent(case, coordinator, case.consents.get())
+    steps.complete(
+        case,
+        "obtain_consent",
+        coordinator,
+        lambda: services.close_case(case, coordinator, "consent_withdrawn"),
+    )
+    assert case.status == Status.CLOSED and case.closure_reason == "consent_withdrawn"
+    assert all(p.status in (PROCESS.DONE, PROCESS.CANCELED) for p in processes_of(case))

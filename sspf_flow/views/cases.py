@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
-from viewflow.workflow.status import STATUS
 
-from .. import access, services
+from .. import access, services, steps
 from ..filters import CaseFilter
 from ..forms import CloseCaseForm, ReopenForm
 from ..models import Case, Programme, Status
@@ -147,11 +146,7 @@ class CloseCaseView(CaseActionView):
     title = _("Close the case")
 
     def perform(self, form):
-        from ..flows import CaseFlow
-
-        services.close_case(self.case, self.request.user, *form.closing())
-        for process in processes_of(self.case).exclude(status__in=[STATUS.DONE, STATUS.CANCELED]):
-            CaseFlow.instance.cancel(process)
+        steps.close(self.case, self.request.user, *form.closing())
         messages.success(self.request, _("The case is closed."))
 
 
@@ -160,10 +155,7 @@ class ReopenCaseView(CaseActionView):
     title = _("Reopen the case")
 
     def perform(self, form):
-        from ..flows import CaseFlow
-
-        services.reopen_case(self.case, self.request.user, form.cleaned_data["reason"])
-        CaseFlow.start_from_code.run(case=self.case)
+        steps.reopen(self.case, self.request.user, form.cleaned_data["reason"])
         messages.success(self.request, _("The case is reopened and waits for assessment."))
 
 
