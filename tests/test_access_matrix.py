@@ -41,6 +41,8 @@ from sspf_flow import services, steps
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Case, CaseTask, Status
 from sspf_flow.models.process import processes_of
+from sspf_flow.steps import open_task
+from tests.test_process_through_ui import referral_post
 
 LOGIN_URL = "/accounts/login/"
 NAME = re.compile(rb"\b(Lou|Exempel)\b")  # the fictional youth; "Exempelkommun" does not match
@@ -138,18 +140,6 @@ ROUTES = collected_routes()
 # --- a case that has been far ----------------------------------------------------------------
 
 
-def open_task(case, node):
-    return (
-        CaseTask.objects.filter(
-            process__in=processes_of(case),
-            flow_task=getattr(CaseFlow, node),
-            status__in=[STATUS.NEW, STATUS.ASSIGNED],
-        )
-        .order_by("-created")
-        .first()
-    )
-
-
 def task_url(task, view):
     return task.flow_task.reverse(view, args=[task.process_id, task.pk])
 
@@ -177,28 +167,6 @@ def do_task(client, case, node, data):
     assert response.status_code == 302, f"{node}: {response.content.decode()[:3000]}"
     fire_due_timers()
     case.refresh_from_db()
-
-
-def referral_post():
-    return {
-        "youth-first_name": "Lou",
-        "youth-last_name": "Exempel",
-        "youth-personal_number": "",
-        "youth-birth_date": "2012-05-04",
-        "youth-gender": "annat",
-        "youth-school": "Centralskolan",
-        "youth-grade": "8",
-        "guardian-TOTAL_FORMS": "2",
-        "guardian-INITIAL_FORMS": "0",
-        "guardian-0-name": "Kim Exempel",
-        "guardian-0-has_custody": "on",
-        "guardian-1-name": "Alex Exempel",
-        "guardian-1-has_custody": "on",
-        "referral-programme": "sspf",
-        "referral-referral_source": "skola",
-        "referral-concerns": ["school_absence", "criminal_peers"],
-        "referral-concern_text": "Ökad frånvaro, umgås med ett gäng.",
-    }
 
 
 def consent_post(case, scope):

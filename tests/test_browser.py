@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,27 +62,35 @@ def fill(page, name, value):
     page.locator(f"input[name='{name}'], textarea[name='{name}']").first.fill(value)
 
 
-def choose(page, name, value):
-    """Pick one option of a select; wait until its menu has closed again, so the next click
-    does not land while the menu is still animating."""
-    field = page.locator(f"vf-field-select[name='{name}']")
+expect.set_options(timeout=15_000)
+SETTLED = re.compile(r"mdc-menu-surface--(open|animating)")
+
+
+def pick(page, tag, name, value, on):
+    """Open a select's menu, set one option, close the menu; wait on MDC's own state classes
+    (open, animating) so no click lands while a menu is still opening or closing."""
+    field = page.locator(f"{tag}[name='{name}']")
+    surface = field.locator(".mdc-menu-surface")
     item = field.locator(f"li[data-value='{value}']")
+    expect(surface).not_to_have_class(SETTLED)
     field.locator(".mdc-select__anchor").click()
-    item.wait_for(state="visible")
-    item.click()
-    item.wait_for(state="hidden")
+    expect(surface).to_have_class(re.compile("mdc-menu-surface--open"))
+    expect(surface).not_to_have_class(re.compile("mdc-menu-surface--animating"))
+    if (item.get_attribute("aria-checked") == "true") != on:
+        item.click()
+    if "mdc-menu-surface--open" in (surface.get_attribute("class") or ""):
+        page.keyboard.press("Escape")
+    expect(surface).not_to_have_class(SETTLED)
+
+
+def choose(page, name, value):
+    """Pick one option of a select."""
+    pick(page, "vf-field-select", name, value, on=True)
 
 
 def tick(page, name, value, on=True):
     """Tick or untick one option of a multiple select (a checkbox list in a dropdown)."""
-    field = page.locator(f"vf-field-select-multiple[name='{name}']")
-    item = field.locator(f"li[data-value='{value}']")
-    field.locator(".mdc-select__anchor").click()
-    item.wait_for(state="visible")
-    if (item.get_attribute("aria-checked") == "true") != on:
-        item.click()
-    page.keyboard.press("Escape")
-    item.wait_for(state="hidden")
+    pick(page, "vf-field-select-multiple", name, value, on)
 
 
 def submit(page, then, button="form.vf-form button[type=submit]"):

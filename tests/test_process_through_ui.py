@@ -7,18 +7,10 @@ import pytest
 import time_machine
 from django.utils import timezone, translation
 from viewflow.workflow import timers
-from viewflow.workflow.status import STATUS
 
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Case, CaseTask, Status
-
-
-def open_task(case, name):
-    return CaseTask.objects.get(
-        process__artifact_object_id=case.pk,
-        flow_task=getattr(CaseFlow, name),
-        status__in=[STATUS.NEW, STATUS.ASSIGNED],
-    )
+from sspf_flow.steps import open_task
 
 
 def url(task, view="execute"):

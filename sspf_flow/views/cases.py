@@ -4,7 +4,6 @@ referrer's list of what they referred."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -13,12 +12,13 @@ from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
-from .. import access, services, steps
+from .. import access, steps
 from ..filters import CaseFilter
 from ..forms import CloseCaseForm, ReopenForm
 from ..models import Case, Programme, Status
 from ..models.process import processes_of
 from .events import describe
+from .refusals import PerformOrExplain
 
 
 class CaseListView(ListModelView):
@@ -114,7 +114,7 @@ def step_list(case):
     ]
 
 
-class CaseActionView(generic.FormView):
+class CaseActionView(PerformOrExplain, generic.FormView):
     """A coordinator's action on the case page, outside the flow's current task."""
 
     template_name = "sspf_flow/case_action.html"
@@ -130,14 +130,7 @@ class CaseActionView(generic.FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(case=self.case, title=self.title, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                self.perform(form)
-        except services.TransitionRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
-            return self.form_invalid(form)
+    def done(self):
         return redirect(obj_url(self.case))
 
 

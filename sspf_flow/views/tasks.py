@@ -3,7 +3,6 @@ viewflow complete the task. A refusal from the service is shown on the form; not
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -24,13 +23,14 @@ from ..forms import (
     YouthForm,
 )
 from ..models import Guardian, Meeting, MeetingStatus, ReferralSource
+from .refusals import PerformOrExplain
 
 
 def case_url(case):
     return reverse("sspf:case_detail", args=[case.number])
 
 
-class CaseTaskView(generic.FormView):
+class CaseTaskView(PerformOrExplain, generic.FormView):
     """A step of an existing case: the case is the process's artifact."""
 
     template_name = "sspf_flow/task.html"
@@ -49,16 +49,7 @@ class CaseTaskView(generic.FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(case=self.case, **kwargs)
 
-    def form_valid(self, form):
-        """Run the step's ``perform`` (its service calls) as one unit: a refusal undoes all of
-        it and shows the reasons on the form."""
-        try:
-            with transaction.atomic():
-                self.perform(form)
-        except services.TransitionRefused as refused:
-            for reason in refused.reasons:
-                form.add_error(None, reason)
-            return self.form_invalid(form)
+    def done(self):
         self.activation.execute()
         messages.success(self.request, self.done_message)
         return redirect(case_url(self.case))
