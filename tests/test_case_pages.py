@@ -49,3 +49,13 @@ def test_a_consented_agency_sees_the_case_but_cannot_act(
     page = client.get(f"/sspf/{case.number}/").content.decode()
     assert case.number in page
     assert "/close/" not in page and "/plan_meeting/" not in page
+
+
+def test_coordinator_filter_lists_only_the_own_municipality(
+    client, coordinator, foreign_coordinator
+):
+    client.force_login(coordinator)
+    choices = client.get("/sspf/list/").context["view"].filterset.form["coordinator"]
+    names = {label for _value, label in choices.field.choices}
+    assert str(coordinator) in names
+    assert str(foreign_coordinator) not in names
