@@ -3,30 +3,23 @@ then the service that checks it, which must refuse with the guard's reason, leav
 where it was and write nothing."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone, translation
 
 from sspf_flow import guards, services
 from sspf_flow.models import (
-    Action,
-    ActionPlan,
     Case,
     CaseEvent,
     Consent,
-    ConsentAgency,
     FollowUp,
-    Goal,
     Guardian,
     Meeting,
     MeetingStatus,
     Role,
     Youth,
 )
-
-FROZEN = dt.datetime(2025, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
-TODAY = FROZEN.date()
+from tests.footprint import FROZEN, TODAY, footprint
 
 
 @pytest.fixture(autouse=True)
@@ -44,21 +37,6 @@ def refusal(service, *args, **kwargs):
     with translation.override("en"), pytest.raises(services.TransitionRefused) as refused:
         service(*args, **kwargs)
     return refused.value.reasons
-
-
-def footprint(case):
-    """Everything a transition could write, to compare before and after a refusal."""
-    return {
-        "case": Case.objects.values().get(pk=case.pk),
-        "events": list(CaseEvent.objects.order_by("pk").values_list("pk", "action")),
-        "consents": list(Consent.objects.order_by("pk").values_list("pk", "withdrawn_at")),
-        "scopes": list(ConsentAgency.objects.order_by("pk").values_list("pk", "withdrawn_at")),
-        "meetings": list(Meeting.objects.order_by("pk").values_list("pk", "status", "protocol")),
-        "plans": list(ActionPlan.objects.order_by("pk").values_list("pk", flat=True)),
-        "goals": list(Goal.objects.order_by("pk").values_list("pk", "assessment")),
-        "actions": list(Action.objects.order_by("pk").values_list("pk", "status")),
-        "follow_ups": list(FollowUp.objects.order_by("pk").values_list("pk", flat=True)),
-    }
 
 
 def meeting_plan(agencies, days=7):

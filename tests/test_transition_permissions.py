@@ -4,7 +4,6 @@ refused and change nothing. Every change leaves exactly one entry in the case hi
 status cannot be set around the services."""
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -12,42 +11,19 @@ from django.utils import timezone
 
 from sspf_flow import access, services
 from sspf_flow.models import (
-    Action,
-    ActionPlan,
     Case,
     CaseEvent,
     Consent,
-    ConsentAgency,
-    FollowUp,
-    Goal,
     Guardian,
-    Meeting,
     Youth,
 )
 from tests.conftest import new_youth
-
-FROZEN = dt.datetime(2025, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
-TODAY = FROZEN.date()
+from tests.footprint import FROZEN, TODAY, footprint
 
 
 @pytest.fixture(autouse=True)
 def _frozen(time_machine):
     time_machine.move_to(FROZEN, tick=False)
-
-
-def footprint(case):
-    """Everything a transition could write, to compare before and after a refusal."""
-    return {
-        "case": Case.objects.values().get(pk=case.pk),
-        "events": list(CaseEvent.objects.order_by("pk").values_list("pk", "action")),
-        "consents": list(Consent.objects.order_by("pk").values_list("pk", "withdrawn_at")),
-        "scopes": list(ConsentAgency.objects.order_by("pk").values_list("pk", "withdrawn_at")),
-        "meetings": list(Meeting.objects.order_by("pk").values_list("pk", "status", "protocol")),
-        "plans": list(ActionPlan.objects.order_by("pk").values_list("pk", flat=True)),
-        "goals": list(Goal.objects.order_by("pk").values_list("pk", "assessment")),
-        "actions": list(Action.objects.order_by("pk").values_list("pk", "status")),
-        "follow_ups": list(FollowUp.objects.order_by("pk").values_list("pk", flat=True)),
-    }
 
 
 def scope_of(agencies):
