@@ -334,12 +334,12 @@ class ActionForm(forms.Form):
         label=_("Goal it serves (number)"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, case, goal_count, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agency_choices(case.municipality)
         self.fields["guardian"].queryset = case.youth.guardians.all()
         self.fields["goal"].choices = [("", "---------")] + [
-            (i, str(i + 1)) for i in range(goal_count)
+            (i, str(i + 1)) for i in range(MAX_GOALS)
         ]
 
     def clean(self):
@@ -357,8 +357,35 @@ class ActionForm(forms.Form):
         return cleaned
 
 
-GoalFormSet = forms.formset_factory(GoalForm, extra=2)
-ActionFormSet = forms.formset_factory(ActionForm, extra=4)
+MAX_GOALS = 10
+GoalFormSet = forms.formset_factory(GoalForm, extra=2, max_num=MAX_GOALS, validate_max=True)
+ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=40, validate_max=True)
+
+
+def plan_rows(goals, actions):
+    """The goals and actions typed in, empty rows skipped, with each action's goal number
+    turned into its place among the goals written. An action that names an empty goal row gets
+    an error next to the field, and nothing is returned."""
+    written = {}
+    goal_rows = []
+    for number, row in enumerate(goals.cleaned_data):
+        if row.get("text", "").strip():
+            written[number] = len(goal_rows)
+            goal_rows.append(row)
+    action_rows = []
+    for form in actions.forms:
+        row = form.cleaned_data
+        if not row.get("text", "").strip():
+            continue
+        if row.get("goal") is not None:
+            if row["goal"] not in written:
+                form.add_error("goal", _("Goal %(number)s is empty.") % {"number": row["goal"] + 1})
+                continue
+            row = {**row, "goal": written[row["goal"]]}
+        action_rows.append(row)
+    if any(form.errors for form in actions.forms):
+        return None
+    return goal_rows, action_rows
 
 
 class FollowUpForm(ClosureFields):

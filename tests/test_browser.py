@@ -1,6 +1,7 @@
 """A newcomer's walk in a real browser (Chromium through Playwright): the school refers, the
 coordinator takes the referral, registers consent, is refused a meeting with an agency the
-consent does not cover, plans it, is refused closing without a reason, and closes the case."""
+consent does not cover, plans it, holds it with an action plan, follows it up, is refused
+closing without a reason, and closes the case with goals met."""
 
 import datetime as dt
 import os
@@ -10,6 +11,9 @@ import shutil
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
+from viewflow.workflow import timers
+
+from sspf_flow.models import Case
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -108,6 +112,12 @@ def submit(page, then, button="form.vf-form button[type=submit]"):
 CASE_PAGE = r"/sspf/SSPF-\d{4}-\d{4}/$"
 
 
+def next_step(page):
+    """Follow the case page's button for the step waiting for this user."""
+    page.locator("[data-testid=next-steps] a.mdc-button--raised").click()
+    page.wait_for_load_state("networkidle")
+
+
 def status_on(page):
     return page.locator("[data-testid=case-status]").first.inner_text()
 
@@ -134,8 +144,7 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Inväntar samtycke"
 
-    coordinator.locator("[data-testid=next-steps] a.mdc-button--raised").click()
-    coordinator.wait_for_load_state("networkidle")
+    next_step(coordinator)
     coordinator.locator("input[name=decision][value=register]").check()
     tick(
         coordinator,
@@ -150,8 +159,7 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Samtycke lämnat"
 
-    coordinator.locator("[data-testid=next-steps] a.mdc-button--raised").click()
-    coordinator.wait_for_load_state("networkidle")
+    next_step(coordinator)
     choose(coordinator, "kind", "network")
     when = timezone.localtime() + dt.timedelta(days=7)
     fill(coordinator, "starts_at", when.strftime("%Y-%m-%d 14:00"))
@@ -165,9 +173,39 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Möte planerat"
 
-    coordinator.get_by_role("link", name="Avsluta ärendet").click()
-    coordinator.wait_for_load_state("networkidle")
+    next_step(coordinator)  # hold the meeting: attendance, protocol, the action plan
+    today = timezone.localdate()
+    tick(coordinator, "attended_agencies", str(agencies["skola"].pk))
+    coordinator.locator("input[name=youth_attended]").check()
+    fill(coordinator, "protocol", "Alla berättade om sin bild av Lou.")
+    fill(coordinator, "next_follow_up", str(today + dt.timedelta(days=3)))
+    fill(coordinator, "goal-0-text", "Lou är i skolan minst 90 % av tiden.")
+    fill(coordinator, "action-0-text", "Extra stöd för att öka närvaron.")
+    choose(coordinator, "action-0-party", "agency")
+    choose(coordinator, "action-0-agency", str(agencies["skola"].pk))
+    fill(coordinator, "action-0-due_date", str(today + dt.timedelta(days=30)))
+    choose(coordinator, "action-0-goal", "0")
+    for _more in range(4):  # a fifth action needs a row the page did not start with
+        coordinator.locator("[data-testid=add-action]").click()
+    fill(coordinator, "action-4-text", "Håller kontakt med föräldrarna.")
+    choose(coordinator, "action-4-party", "agency")
+    choose(coordinator, "action-4-agency", str(agencies["socialtjanst"].pk))
+    fill(coordinator, "action-4-due_date", str(today + dt.timedelta(days=30)))
+    submit(coordinator, CASE_PAGE)
+    assert status_on(coordinator) == "Pågående"
+    assert "Extra stöd för att öka närvaron." in coordinator.content()
+    assert "Håller kontakt med föräldrarna." in coordinator.content()
+
+    assert timers.fire_due_timers() == 1  # what beat does: the follow-up is 3 days away
+    coordinator.reload()
+    next_step(coordinator)  # follow up: the action done, the goal met, close the case
+    case = Case.objects.get()
+    goal = case.plans.get().goals.get()
+    for action in case.plans.get().actions.all():
+        choose(coordinator, f"action_{action.pk}_status", "done")
+    choose(coordinator, f"goal_{goal.pk}", "met")
+    coordinator.locator("input[name=decision][value=close]").check()
     submit(coordinator, "text=Välj en avslutsorsak")  # shown next to the field
-    choose(coordinator, "closure_reason", "moved")
+    choose(coordinator, "closure_reason", "goals_met")
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Avslutat"

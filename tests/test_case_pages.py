@@ -59,3 +59,55 @@ def test_coordinator_filter_lists_only_the_own_municipality(
     names = {label for _value, label in choices.field.choices}
     assert str(coordinator) in names
     assert str(foreign_coordinator) not in names
+
+
+def test_an_action_naming_an_empty_goal_row_is_refused_next_to_the_field(
+    client, refer, coordinator, consent_for, agencies
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    case = refer()
+    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    scope = [agencies["skola"]]
+    steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
+    steps.complete(
+        case,
+        "plan_meeting",
+        coordinator,
+        lambda: services.plan_meeting(
+            case,
+            coordinator,
+            kind="network",
+            starts_at=timezone.now() + dt.timedelta(days=1),
+            place="Skolan",
+            agencies=scope,
+        ),
+    )
+    task = steps.open_task(case, "hold_meeting")
+    client.force_login(coordinator)
+    today = timezone.localdate()
+    response = client.post(
+        f"/case/{task.process_id}/hold_meeting/{task.pk}/execute/",
+        {
+            "attended_agencies": [agencies["skola"].pk],
+            "protocol": "Protokoll.",
+            "next_follow_up": str(today + dt.timedelta(days=30)),
+            "goal-TOTAL_FORMS": "2",
+            "goal-INITIAL_FORMS": "0",
+            "goal-0-text": "Närvaro",
+            "goal-1-text": "",
+            "action-TOTAL_FORMS": "1",
+            "action-INITIAL_FORMS": "0",
+            "action-0-text": "Stöd",
+            "action-0-party": "agency",
+            "action-0-agency": agencies["skola"].pk,
+            "action-0-due_date": str(today + dt.timedelta(days=20)),
+            "action-0-goal": "1",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["action_formset"].forms[0].errors["goal"]
+    case.refresh_from_db()
+    assert case.status == "meeting_planned" and not case.plans.exists()

@@ -21,6 +21,7 @@ from ..forms import (
     PlanMeetingForm,
     ReferralForm,
     YouthForm,
+    plan_rows,
 )
 from ..models import Guardian, Meeting, MeetingStatus, ReferralSource
 from .refusals import PerformOrExplain
@@ -200,11 +201,7 @@ class HoldMeetingView(CaseTaskView):
         if not hasattr(self, "_formsets"):
             data = self.request.POST if self.request.method == "POST" else None
             goals = GoalFormSet(data, prefix="goal")
-            actions = ActionFormSet(
-                data,
-                prefix="action",
-                form_kwargs={"case": self.case, "goal_count": goals.total_form_count()},
-            )
+            actions = ActionFormSet(data, prefix="action", form_kwargs={"case": self.case})
             self._formsets = goals, actions
         return self._formsets
 
@@ -219,8 +216,10 @@ class HoldMeetingView(CaseTaskView):
         goals, actions = self.formsets()
         if not (form.is_valid() and goals.is_valid() and actions.is_valid()):
             return self.form_invalid(form)
-        self.goal_rows = [g for g in goals.cleaned_data if g.get("text", "").strip()]
-        self.action_rows = [a for a in actions.cleaned_data if a.get("text", "").strip()]
+        rows = plan_rows(goals, actions)
+        if rows is None:
+            return self.form_invalid(form)
+        self.goal_rows, self.action_rows = rows
         return self.form_valid(form)
 
     def perform(self, form):
