@@ -7,7 +7,7 @@ from viewflow.urls import Application, Site
 
 from sspf_flow import access
 from sspf_flow.flows import CaseFlow
-from sspf_flow.views import cases, home
+from sspf_flow.views import cases, home, log
 from sspf_flow.views.flowviews import CaseFlowViewset
 
 case_app = Application(
@@ -27,11 +27,25 @@ case_app = Application(
     ],
 )
 
+log_app = Application(
+    app_name="log",
+    title=_("Access log"),
+    icon="policy",
+    permission=access.can_review_log,
+    menu_template_name="sspf_flow/log_menu.html",
+    urlpatterns=[
+        path("", log.AccessLogView.as_view(), name="index"),
+        path("export/", log.export_csv, name="export"),
+        path("youth/", log.youth_report, name="youth_report"),
+    ],
+)
+
 site = Site(
     title=_("SSPF"),
     viewsets=[
         CaseFlowViewset(CaseFlow, icon="assignment"),
         case_app,
+        log_app,
     ],
 )
 

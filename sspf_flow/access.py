@@ -125,3 +125,31 @@ def processes_visible_to(user, processes):
         artifact_content_type=_case_type(),
         artifact_object_id__in=cases_visible_to(user).values("pk"),
     )
+
+
+def can_review_log(user):
+    """The administrator, and the manager of a coordinator, review the access log."""
+    from .models import Membership
+
+    if Role.ADMIN in roles_of(user):
+        return True
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_sspf_reviewer"):
+        user._sspf_reviewer = Membership.objects.filter(
+            manager=user, user__groups__name=Role.COORDINATOR
+        ).exists()
+    return user._sspf_reviewer
+
+
+def log_visible_to(user):
+    """The access log a reviewer may read: a manager their municipality's, the administrator
+    all of it (an installation serves one municipality)."""
+    from .models import AccessLog
+
+    if not can_review_log(user):
+        return AccessLog.objects.none()
+    agency = agency_of(user)
+    if Role.ADMIN in roles_of(user) and agency is None:
+        return AccessLog.objects.all()
+    return AccessLog.objects.filter(case__municipality_id=agency.municipality_id)

@@ -74,6 +74,15 @@ CASE_FREE = {
     "sspf/referrals/": "what the user referred: number and status only",
 }
 
+# The access log's pages: for the administrator and a coordinators' manager (not a matrix
+# role) only. They name cases by number (who accessed which case) but never the young person.
+REVIEW = {
+    "log/": "the access log, access.log_visible_to",
+    "log/export/": "the access log as CSV (streamed; its content is tested in test_access_log)",
+    "log/youth/": "who accessed one young person's data, access.log_visible_to",
+}
+CASE_FREE.update(REVIEW)
+
 # Case-free pages that anonymous visitors may use without logging in.
 PUBLIC = {"i18n/setlang/"}
 
@@ -422,6 +431,13 @@ def test_matrix(matrix, route, role):
     case_page = route.route not in CASE_FREE
 
     assert answer.status != 500, where
+    if route.route in REVIEW and role != "anonymous":
+        if role == "admin":
+            assert answer.status == 200, where
+            assert not set(answer.leaks) - set(matrix["numbers"]), f"{where} (a name shown)"
+        else:
+            assert answer.status == 403, f"{where} (only reviewers read the access log)"
+        return
     if role == "anonymous":
         if route.route in PUBLIC:
             assert not answer.leaks, where

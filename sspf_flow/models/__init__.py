@@ -1,3 +1,4 @@
+from .accesslog import AccessAction, AccessLog
 from .case import (
     Case,
     CaseNumberSequence,
@@ -27,6 +28,8 @@ from .process import CaseProcess, CaseTask
 from .youth import Gender, Guardian, Youth
 
 __all__ = [
+    "AccessAction",
+    "AccessLog",
     "Action",
     "ActionPlan",
     "ActionStatus",

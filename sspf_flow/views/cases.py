@@ -12,10 +12,10 @@ from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
-from .. import access, steps
+from .. import access, accesslog, steps
 from ..filters import CaseFilter
 from ..forms import CloseCaseForm, ReopenForm
-from ..models import Case, Programme, Status
+from ..models import AccessAction, Case, Programme, Status
 from ..models.process import processes_of
 from .events import describe
 from .refusals import PerformOrExplain
@@ -39,6 +39,11 @@ class CaseListView(ListModelView):
     def get_object_url(self, obj):
         return obj_url(obj)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        accesslog.record(self.request, context["object_list"], _("case list"))
+        return context
+
     def coordinator(self, case):
         return case.coordinator.get_full_name() if case.coordinator else ""
 
@@ -61,6 +66,7 @@ class CaseDetailView(generic.TemplateView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         case = access.get_case_for(user, kwargs["number"])
+        accesslog.record(self.request, [case], _("case page"))
         coordinator = access.can_coordinate(user, case)
         process = processes_of(case).order_by("-created").first()
         tasks = []
@@ -128,9 +134,11 @@ class CaseActionView(PerformOrExplain, generic.FormView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        accesslog.record(self.request, [self.case], self.title)
         return super().get_context_data(case=self.case, title=self.title, **kwargs)
 
     def done(self):
+        accesslog.record(self.request, [self.case], self.title, AccessAction.CHANGE)
         return redirect(obj_url(self.case))
 
 

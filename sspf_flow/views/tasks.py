@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from .. import access, services
+from .. import access, accesslog, services
 from ..forms import (
     ActionFormSet,
     AssessForm,
@@ -23,7 +23,7 @@ from ..forms import (
     YouthForm,
     plan_rows,
 )
-from ..models import Guardian, Meeting, MeetingStatus, ReferralSource
+from ..models import AccessAction, Guardian, Meeting, MeetingStatus, ReferralSource
 from .refusals import PerformOrExplain
 
 
@@ -48,9 +48,11 @@ class CaseTaskView(PerformOrExplain, generic.FormView):
         return {**super().get_form_kwargs(), "case": self.case}
 
     def get_context_data(self, **kwargs):
+        accesslog.record(self.request, [self.case], self.activation.task.title)
         return super().get_context_data(case=self.case, **kwargs)
 
     def done(self):
+        accesslog.record(self.request, [self.case], self.activation.task.title, AccessAction.CHANGE)
         self.activation.execute()
         messages.success(self.request, self.done_message)
         return redirect(case_url(self.case))
@@ -99,6 +101,7 @@ class ReferralView(generic.TemplateView):
         activation = request.activation
         activation.process.artifact = case
         activation.execute()
+        accesslog.record(request, [case], _("referral"), AccessAction.CHANGE, basis=True)
         messages.success(
             request,
             _("Referral %(number)s is registered. The coordinator has been told.")

@@ -1,0 +1,71 @@
+"""Who looked at or changed which case, and whether they had a lawful basis at that moment."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .case import Case
+from .org import Agency
+from .youth import Youth
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    CHANGE = "change", _("Changed")
+    EXPORT = "export", _("Exported")
+    DOWNLOAD = "download", _("Downloaded")
+
+
+class AccessLog(models.Model):
+    """Append-only: a row is written once and never changed or deleted by the application."""
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    agency = models.ForeignKey(
+        Agency, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    roles = models.CharField(_("role"), max_length=100)
+    case = models.ForeignKey(
+        Case, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
+    )
+    youth = models.ForeignKey(
+        Youth,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("young person"),
+    )
+    what = models.CharField(_("what"), max_length=100)
+    action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
+    ip = models.GenericIPAddressField(_("IP address"), null=True)
+    had_basis = models.BooleanField(
+        _("lawful basis"),
+        help_text=_("The user's role or an active consent covering their agency allowed it."),
+    )
+
+    class Meta:
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["case", "at"]),
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["youth", "at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.case}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The access log is append-only")

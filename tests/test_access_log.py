@@ -1,0 +1,179 @@
+"""Every read and change of case data leaves one row in the access log, and the log can be
+reviewed (filters, the no-basis flag, CSV, per young person) by those who may."""
+
+import csv
+import io
+
+import pytest
+from django.utils import timezone
+
+from sspf_flow import services, steps
+from sspf_flow.models import AccessLog, Membership
+
+
+@pytest.fixture
+def consented_case(refer, coordinator, consent_for, agencies):
+    case = refer()
+    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    steps.complete(
+        case, "obtain_consent", coordinator, lambda: consent_for(case, [agencies["polis"]])
+    )
+    return case
+
+
+@pytest.fixture
+def manager(users, coordinator):
+    """Anja's manager reviews the log."""
+    Membership.objects.filter(user=coordinator).update(manager=users["socialtjanst"])
+    return users["socialtjanst"]
+
+
+def test_reading_a_case_page_writes_exactly_one_row(client, consented_case, users, agencies):
+    client.force_login(users["polis"])
+    before = AccessLog.objects.count()
+    assert client.get(f"/sspf/{consented_case.number}/").status_code == 200
+    assert AccessLog.objects.count() == before + 1
+    row = AccessLog.objects.latest("pk")
+    assert (row.user, row.agency, row.roles, row.case, row.youth_id) == (
+        users["polis"],
+        agencies["polis"],
+        "polis",
+        consented_case,
+        consented_case.youth_id,
+    )
+    assert (row.action, row.ip, row.had_basis) == ("view", "127.0.0.1", True)
+
+
+def test_a_refused_read_writes_no_row(client, consented_case, users):
+    client.force_login(users["fritid"])
+    before = AccessLog.objects.count()
+    assert client.get(f"/sspf/{consented_case.number}/").status_code == 404
+    assert AccessLog.objects.count() == before
+
+
+def test_the_case_list_logs_each_case_it_shows(client, refer, coordinator):
+    cases = [refer(), refer(), refer()]
+    client.force_login(coordinator)
+    client.get("/sspf/list/")
+    logged = AccessLog.objects.filter(what="ärendelista", user=coordinator)
+    assert sorted(logged.values_list("case_id", flat=True)) == sorted(c.pk for c in cases)
+
+
+def test_doing_a_step_logs_a_view_and_a_change(client, refer, coordinator):
+    case = refer()
+    task = steps.open_task(case, "assess")
+    client.force_login(coordinator)
+    client.post(f"/case/{task.process_id}/assess/{task.pk}/assign/")
+    url = f"/case/{task.process_id}/assess/{task.pk}/execute/"
+    client.get(url)
+    client.post(url, {"decision": "accept"})
+    actions = list(
+        AccessLog.objects.filter(case=case, user=coordinator).values_list("action", flat=True)
+    )
+    assert "view" in actions and "change" in actions
+
+
+def test_a_referral_is_logged_with_the_referrers_basis(client, users):
+    from sspf_flow.flows import CaseFlow
+    from tests.test_process_through_ui import referral_post
+
+    client.force_login(users["skola"])
+    client.post(CaseFlow.start.reverse("execute"), referral_post())
+    row = AccessLog.objects.get(user=users["skola"])
+    assert row.action == "change" and row.had_basis  # the school may refer without consent
+
+
+def test_withdrawn_consent_ends_access_and_the_log_keeps_what_happened(
+    client, consented_case, users, coordinator
+):
+    client.force_login(users["polis"])
+    assert client.get(f"/sspf/{consented_case.number}/").status_code == 200
+    steps.withdraw_consent(consented_case, coordinator, consented_case.consents.get())
+    assert client.get(f"/sspf/{consented_case.number}/").status_code == 404
+    police_rows = AccessLog.objects.filter(user=users["polis"], case=consented_case)
+    assert police_rows.count() == 1 and police_rows.get().had_basis
+
+
+def test_the_log_is_append_only(client, consented_case, coordinator):
+    client.force_login(coordinator)
+    client.get(f"/sspf/{consented_case.number}/")
+    row = AccessLog.objects.latest("pk")
+    with pytest.raises(ValueError):
+        row.save()
+    with pytest.raises(ValueError):
+        row.delete()
+
+
+@pytest.mark.parametrize("who", ["samordnare", "skola", "styrgrupp"])
+def test_case_workers_and_the_steering_group_cannot_review_the_log(client, users, who):
+    client.force_login(users[who])
+    assert client.get("/log/").status_code == 403
+    assert client.get("/log/export/").status_code == 403
+
+
+def read(client, user, case):
+    client.force_login(user)
+    assert client.get(f"/sspf/{case.number}/").status_code == 200
+
+
+def test_the_manager_and_the_admin_review_the_log(client, manager, users, consented_case):
+    read(client, users["polis"], consented_case)
+    for reviewer in (manager, users["admin"]):
+        client.force_login(reviewer)
+        page = client.get("/log/")
+        assert page.status_code == 200
+        assert consented_case.number in page.content.decode()
+        assert "Lou" not in page.content.decode()  # no case contents in the log
+
+
+def test_an_access_without_basis_is_flagged(client, manager, consented_case, users):
+    AccessLog.objects.create(
+        at=timezone.now(),
+        user=users["fritid"],
+        roles="fritid",
+        case=consented_case,
+        youth_id=consented_case.youth_id,
+        what="case page",
+        action="view",
+        had_basis=False,
+    )
+    client.force_login(manager)
+    page = client.get("/log/")
+    assert page.context["flagged"] == 1
+    only_flagged = client.get("/log/", {"had_basis": "false"}).context["object_list"]
+    assert [row.user for row in only_flagged] == [users["fritid"]]
+
+
+def test_csv_export_follows_the_filters_and_is_itself_logged(
+    client, manager, consented_case, users, refer
+):
+    other = refer()
+    read(client, users["polis"], consented_case)
+    client.force_login(manager)
+    response = client.get("/log/export/", {"case": consented_case.number})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[0][0] == "time"
+    assert {row[4] for row in rows[1:]} == {consented_case.number}
+    assert other.number not in {row[4] for row in rows[1:]}
+    assert AccessLog.objects.filter(user=manager, action="export").exists()
+
+
+def test_the_youth_report_lists_who_accessed_their_data(client, manager, consented_case, users):
+    read(client, users["polis"], consented_case)
+    client.force_login(manager)
+    report = client.get("/log/youth/", {"number": consented_case.number})
+    assert report.status_code == 200
+    assert users["polis"] in {entry.user for entry in report.context["entries"]}
+    assert client.get("/log/youth/", {"number": "SSPF-1999-9999"}).status_code == 404
+
+
+def test_the_log_filters_by_period(client, manager, consented_case, users):
+    read(client, users["polis"], consented_case)
+    client.force_login(manager)
+    today = timezone.localdate()
+    assert client.get("/log/", {"since": str(today)}).context["object_list"]
+    tomorrow = today + timezone.timedelta(days=1)
+    assert not client.get("/log/", {"since": str(tomorrow)}).context["object_list"]
+    assert not client.get("/log/", {"until": str(today - timezone.timedelta(days=1))}).context[
+        "object_list"
+    ]
