@@ -24,6 +24,11 @@ case_app = Application(
         path("<str:number>/", cases.CaseDetailView.as_view(), name="case_detail"),
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
+        path(
+            "<str:number>/consent/<int:pk>/withdraw/",
+            cases.WithdrawConsentView.as_view(),
+            name="consent_withdraw",
+        ),
     ],
 )
 

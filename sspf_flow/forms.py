@@ -454,5 +454,23 @@ class CloseCaseForm(ClosureFields):
         return cleaned
 
 
+class WithdrawConsentForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Withdrawn for"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("every agency (the whole consent)"),
+    )
+    reason = forms.CharField(
+        label=_("Who withdrew it, how and why"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, consent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(
+            consent_scopes__consent=consent, consent_scopes__withdrawn_at__isnull=True
+        ).order_by("name")
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why is the case reopened?"), widget=forms.Textarea)

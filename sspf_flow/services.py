@@ -33,6 +33,7 @@ from .models import (
     MeetingStatus,
     Status,
 )
+from .models.case import OPEN_AFTER_CONSENT
 from .signals import case_event_committed
 
 
@@ -207,8 +208,9 @@ def register_consent(
 
 
 def withdraw_consent(case, user, consent, agency=None, reason=""):
-    """Withdraw a consent for one agency or whole. Access ends in the same transaction; with no
-    agency left covered the case goes back to awaiting consent."""
+    """Withdraw a consent for one agency or whole. Access ends in the same transaction, and
+    invitations to planned meetings of agencies no longer covered are withdrawn; with no agency
+    left covered the case goes back to awaiting consent and its planned meetings are cancelled."""
     with _changing(case, user) as locked:
         _refuse_if(guards.belongs_to_case(locked, consent.case_id))
         now = _now()
@@ -221,20 +223,32 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
                 withdrawn_at=now, withdrawn_by=user, withdrawn_reason=reason
             )
         left = guards.covered_agencies(locked, timezone.localdate())
-        if not left and locked.status in (
-            Status.CONSENTED,
-            Status.MEETING_PLANNED,
-            Status.IN_PROGRESS,
-        ):
+        uninvited = _withdraw_invitations(locked, left)
+        if not left and locked.status in OPEN_AFTER_CONSENT:
             locked.withdraw_consent()
             locked.save()
+            Meeting.objects.filter(case=locked, status=MeetingStatus.PLANNED).update(
+                status=MeetingStatus.CANCELLED
+            )
         _record(
             locked,
             user,
             "consent.withdrawn",
             consent=consent.pk,
             agency=agency.pk if agency else None,
+            reason=reason,
+            invitations_withdrawn=uninvited,
         )
+
+
+def _withdraw_invitations(case, covered):
+    """Take agencies no consent covers any more off the case's planned meetings."""
+    withdrawn = []
+    for meeting in Meeting.objects.filter(case=case, status=MeetingStatus.PLANNED):
+        for invited in meeting.invited_agencies.exclude(pk__in=covered):
+            meeting.invited_agencies.remove(invited)
+            withdrawn.append([meeting.pk, invited.pk])
+    return withdrawn
 
 
 def plan_meeting(

@@ -37,7 +37,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from sspf_flow import services, steps
+from sspf_flow import services
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Case, CaseTask, Status
 from sspf_flow.models.process import processes_of
@@ -87,7 +87,7 @@ CASE_FREE.update(REVIEW)
 PUBLIC = {"i18n/setlang/"}
 
 # Views that change something (asked for with GET they show at most a confirmation form).
-ACTIONS = {"execute", "assign", "unassign", "case_close", "case_reopen"}
+ACTIONS = {"execute", "assign", "unassign", "case_close", "case_reopen", "consent_withdraw"}
 # viewflow's undo/cancel/revive are off for everyone (CaseFlow.has_manage_permission).
 MANAGE = {"undo", "cancel", "revive", "process_cancel"}
 
@@ -261,10 +261,15 @@ def build_case(users, agencies):
     assert response.status_code == 302, response.content.decode()[:3000]
     do_task(coordinator, case, "assess", {"decision": "accept", "risk_level": "high"})
     do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
-    # The guardians withdraw every consent, the one given before the closure too (no page for
-    # it yet: issue 3); a new consent follows.
+    # The guardians withdraw every consent, the one given before the closure too; a new
+    # consent follows.
     for consent in case.consents.filter(withdrawn_at__isnull=True):
-        steps.withdraw_consent(case, users["samordnare"], consent)
+        response = coordinator.post(
+            f"/sspf/{case.number}/consent/{consent.pk}/withdraw/",
+            {"agency": "", "reason": "Vårdnadshavarna återtog samtycket."},
+        )
+        assert response.status_code == 302, response.content.decode()[:3000]
+    case.refresh_from_db()
     do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
     do_task(coordinator, case, "plan_meeting", plan_post(scope))
     assert case.status == Status.MEETING_PLANNED, case.status
@@ -306,6 +311,8 @@ def fill(route, case):
                 "take the matrix case through that node in build_case()"
             )
         values.update(process_pk=task.process_id, task_pk=task.pk)
+    if route.name == "consent_withdraw":  # the case's active consent
+        values["pk"] = case.consents.filter(withdrawn_at__isnull=True).latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
@@ -682,6 +689,14 @@ def test_forged_posts_change_nothing(client, refer, agencies, consent_for, coord
     for view, data in (("close", {"closure_reason": "moved"}), ("reopen", {"reason": "Ny oro."})):
         response = client.post(f"/sspf/{case.number}/{view}/", data)
         assert response.status_code in (403, 404), f"{view}: {response.status_code}"
+
+    consent = case.consents.get()
+    withdraw = f"/sspf/{case.number}/consent/{consent.pk}/withdraw/"
+    response = client.post(withdraw, {"agency": "", "reason": "Förfalskad."})
+    assert response.status_code in (403, 404), f"withdraw: {response.status_code}"
+    consent.refresh_from_db()
+    assert consent.withdrawn_at is None
+    assert not consent.scope.filter(withdrawn_at__isnull=False).exists()
 
     refreshed = Case.objects.get(pk=case.pk)
     assert refreshed.status == Status.REFERRED

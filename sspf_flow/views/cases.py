@@ -4,8 +4,9 @@ referrer's list of what they referred."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -14,7 +15,7 @@ from viewflow.views import ListModelView
 
 from .. import access, accesslog, steps
 from ..filters import CaseFilter
-from ..forms import CloseCaseForm, ReopenForm
+from ..forms import CloseCaseForm, ReopenForm, WithdrawConsentForm
 from ..models import AccessAction, Case, Programme, Status
 from ..models.process import processes_of
 from .events import describe
@@ -67,6 +68,7 @@ class CaseDetailView(generic.TemplateView):
         user = self.request.user
         case = access.get_case_for(user, kwargs["number"])
         accesslog.record(self.request, [case], _("case page"))
+        consents = list(case.consents.prefetch_related("scope__agency", "signers__guardian"))
         coordinator = access.can_coordinate(user, case)
         process = processes_of(case).order_by("-created").first()
         tasks = []
@@ -79,7 +81,8 @@ class CaseDetailView(generic.TemplateView):
             case=case,
             youth=case.youth,
             guardians=list(case.youth.guardians.all()),
-            consents=case.consents.prefetch_related("scope__agency", "signers__guardian"),
+            consents=consents,
+            covered_now=covered_now(consents),
             meetings=case.meetings.prefetch_related("invited_agencies", "attended_agencies"),
             plan=case.plans.order_by("-version")
             .prefetch_related("goals", "actions__agency", "actions__guardian")
@@ -101,6 +104,21 @@ class CaseDetailView(generic.TemplateView):
             steps=step_list(case),
             **kwargs,
         )
+
+
+def covered_now(consents):
+    """Which agencies a consent covers today, and until when (the latest end date)."""
+    today = timezone.localdate()
+    until = {}
+    for consent in consents:
+        consent.active = (
+            not consent.withdrawn_at and consent.valid_from <= today <= consent.valid_to
+        )
+        if consent.active:
+            for item in consent.scope.all():
+                if not item.withdrawn_at:
+                    until[item.agency] = max(until.get(item.agency, today), consent.valid_to)
+    return sorted(until.items(), key=lambda pair: pair[0].name)
 
 
 def step_list(case):
@@ -158,6 +176,33 @@ class ReopenCaseView(CaseActionView):
     def perform(self, form):
         steps.reopen(self.case, self.request.user, form.cleaned_data["reason"])
         messages.success(self.request, _("The case is reopened and waits for assessment."))
+
+
+class WithdrawConsentView(CaseActionView):
+    """Withdrawal takes effect at once: the agency loses access within this request."""
+
+    form_class = WithdrawConsentForm
+    title = _("Withdraw consent")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.consent_pk = kwargs["pk"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        self.consent = get_object_or_404(
+            self.case.consents, pk=self.consent_pk, withdrawn_at__isnull=True
+        )
+        return {**super().get_form_kwargs(), "consent": self.consent}
+
+    def perform(self, form):
+        steps.withdraw_consent(
+            self.case,
+            self.request.user,
+            self.consent,
+            agency=form.cleaned_data["agency"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(self.request, _("The consent is withdrawn; access ended at once."))
 
 
 @login_required
