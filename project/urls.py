@@ -24,6 +24,12 @@ case_app = Application(
         path("<str:number>/", cases.CaseDetailView.as_view(), name="case_detail"),
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
+        path("<str:number>/journal/new/", cases.JournalNoteView.as_view(), name="journal_new"),
+        path(
+            "<str:number>/concern-report/",
+            cases.ConcernReportView.as_view(),
+            name="concern_report",
+        ),
         path(
             "<str:number>/consent/<int:pk>/withdraw/",
             cases.WithdrawConsentView.as_view(),

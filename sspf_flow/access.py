@@ -91,6 +91,12 @@ def referrals_of(user):
     return Case.objects.filter(referred_by=user)
 
 
+def concern_report_cases_for(user):
+    """Where the user may record that a report of concern was made: the cases they may read
+    and what they referred themselves. Never gated by consent."""
+    return (cases_visible_to(user) | referrals_of(user)).distinct()
+
+
 def can_view_case(user, case):
     return cases_visible_to(user).filter(pk=case.pk).exists()
 

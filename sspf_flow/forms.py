@@ -472,5 +472,51 @@ class WithdrawConsentForm(forms.Form):
         ).order_by("name")
 
 
+class JournalNoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea)
+    confidential_to_guardians = forms.BooleanField(
+        label=_("Confidential toward the guardians (OSL 12:3)"), required=False
+    )
+    corrects = forms.ModelChoiceField(
+        label=_("Corrects an earlier note"),
+        required=False,
+        queryset=None,
+        empty_label=_("no, a new note"),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["corrects"].queryset = case.journal.select_related("author")
+        self.fields["corrects"].label_from_instance = lambda note: (
+            f"{timezone.localtime(note.written_at):%Y-%m-%d %H:%M} "
+            f"{note.author.get_full_name() or note.author.username}: {note.text[:60]}"
+        )
+
+
+class ConcernReportForm(forms.Form):
+    made_on = forms.DateField(label=_("The report of concern was made on"))
+    to_whom = forms.CharField(label=_("Made to"), max_length=150, initial=_("Social services"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["made_on"].initial = timezone.localdate()
+
+
+class ReferralConcernReportForm(forms.Form):
+    made = forms.BooleanField(label=_("A report of concern has been made"), required=False)
+    made_on = forms.DateField(label=_("The report of concern was made on"), required=False)
+    to_whom = forms.CharField(
+        label=_("Made to"), max_length=150, required=False, initial=_("Social services")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("made"):
+            for name in ("made_on", "to_whom"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("This field is required."))
+        return cleaned
+
+
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why is the case reopened?"), widget=forms.Textarea)

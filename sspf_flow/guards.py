@@ -179,3 +179,21 @@ def belongs_to_case(case, case_id):
     if case_id != case.pk:
         return _("That record belongs to another case.")
     return None
+
+
+def journal_text_given(text):
+    """A journal note says something."""
+    if not text.strip():
+        return _("A journal note cannot be empty.")
+    return None
+
+
+def concern_report_complete(made_on, to_whom, today):
+    """A report of concern is recorded with its date (not in the future) and its recipient."""
+    if made_on is None:
+        return _("State when the report of concern was made.")
+    if made_on > today:
+        return _("The report of concern cannot be dated in the future.")
+    if not to_whom.strip():
+        return _("State to whom the report of concern was made.")
+    return None

@@ -22,6 +22,7 @@ from .models import (
     Case,
     CaseEvent,
     CaseNumberSequence,
+    ConcernReport,
     Consent,
     ConsentAgency,
     ConsentSigner,
@@ -29,6 +30,7 @@ from .models import (
     FollowUpDecision,
     FollowUpItem,
     Goal,
+    JournalNote,
     Meeting,
     MeetingStatus,
     Status,
@@ -418,6 +420,46 @@ def record_follow_up(
         if decision == FollowUpDecision.CLOSE:
             _record(locked, user, "case.closed", reason=closing[0])
         return follow_up
+
+
+@transaction.atomic
+def write_journal_note(case, user, text, confidential_to_guardians=False, corrects=None):
+    """A dated, signed, immutable note; a correction is a new note pointing at the old one."""
+    if not access.can_coordinate(user, case):
+        raise PermissionDenied
+    _refuse_if(
+        guards.journal_text_given(text),
+        corrects is not None and guards.belongs_to_case(case, corrects.case_id),
+    )
+    note = JournalNote.objects.create(
+        case=case,
+        author=user,
+        author_agency=access.agency_of(user),
+        written_at=_now(),
+        text=text,
+        corrects=corrects,
+        confidential_to_guardians=confidential_to_guardians,
+    )
+    _record(case, user, "journal.written", note=note.pk, corrects=corrects.pk if corrects else None)
+    return note
+
+
+@transaction.atomic
+def record_concern_report(case, user, made_on, to_whom, agency=None):
+    """Record that a report of concern was made; allowed without any consent."""
+    if not access.concern_report_cases_for(user).filter(pk=case.pk).exists():
+        raise PermissionDenied
+    _refuse_if(guards.concern_report_complete(made_on, to_whom, timezone.localdate()))
+    report = ConcernReport.objects.create(
+        case=case,
+        made_on=made_on,
+        to_whom=to_whom,
+        agency=agency,
+        recorded_by=user,
+        recorded_at=_now(),
+    )
+    _record(case, user, "concern.reported", report=report.pk, made_on=str(made_on))
+    return report
 
 
 def close_case(case, user, reason, text=""):

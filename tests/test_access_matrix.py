@@ -87,7 +87,15 @@ CASE_FREE.update(REVIEW)
 PUBLIC = {"i18n/setlang/"}
 
 # Views that change something (asked for with GET they show at most a confirmation form).
-ACTIONS = {"execute", "assign", "unassign", "case_close", "case_reopen", "consent_withdraw"}
+ACTIONS = {
+    "execute",
+    "assign",
+    "unassign",
+    "case_close",
+    "case_reopen",
+    "consent_withdraw",
+    "journal_new",
+}
 # viewflow's undo/cancel/revive are off for everyone (CaseFlow.has_manage_permission).
 MANAGE = {"undo", "cancel", "revive", "process_cancel"}
 

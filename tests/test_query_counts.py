@@ -28,9 +28,9 @@ MAX_QUERIES = {
     "/case/queue/": 17,  # measured 17
     # measured 10, of which 2 are the access log's check of the lawful basis and its insert
     "/sspf/list/": 10,
-    # measured 29, and 30 when an action of the plan names a guardian (one prefetch more);
-    # 2 of them are the access log's
-    "case page": 30,
+    # measured 31, and 32 when an action of the plan names a guardian (one prefetch more);
+    # 2 of them are the access log's, 2 the reports of concern and the journal
+    "case page": 32,
 }
 
 

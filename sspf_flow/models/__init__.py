@@ -11,6 +11,7 @@ from .case import (
 )
 from .consent import Consent, ConsentAgency, ConsentMethod, ConsentSigner, SignerRole
 from .events import CaseEvent
+from .journal import ConcernReport, JournalNote
 from .meeting import Meeting, MeetingKind, MeetingStatus
 from .org import Agency, AgencyKind, Membership, Municipality, Role
 from .plan import (
@@ -42,6 +43,7 @@ __all__ = [
     "CaseNumberSequence",
     "ClosureReason",
     "ConcernCategory",
+    "ConcernReport",
     "Consent",
     "ConsentAgency",
     "ConsentMethod",
@@ -53,6 +55,7 @@ __all__ = [
     "Goal",
     "GoalAssessment",
     "Guardian",
+    "JournalNote",
     "Meeting",
     "MeetingKind",
     "MeetingStatus",

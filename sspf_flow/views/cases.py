@@ -13,9 +13,15 @@ from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
-from .. import access, accesslog, steps
+from .. import access, accesslog, services, steps
 from ..filters import CaseFilter
-from ..forms import CloseCaseForm, ReopenForm, WithdrawConsentForm
+from ..forms import (
+    CloseCaseForm,
+    ConcernReportForm,
+    JournalNoteForm,
+    ReopenForm,
+    WithdrawConsentForm,
+)
 from ..models import AccessAction, Case, Programme, Status
 from ..models.process import processes_of
 from .events import describe
@@ -88,6 +94,12 @@ class CaseDetailView(generic.TemplateView):
             .prefetch_related("goals", "actions__agency", "actions__guardian")
             .first(),
             follow_ups=case.follow_ups.select_related("created_by"),
+            concern_reports=case.concern_reports.select_related("agency"),
+            journal=(
+                case.journal.select_related("author", "author_agency", "corrects")
+                if coordinator
+                else []
+            ),
             history=[(event, describe(event)) for event in events],
             open_tasks=[
                 (
@@ -203,6 +215,62 @@ class WithdrawConsentView(CaseActionView):
             reason=form.cleaned_data["reason"],
         )
         messages.success(self.request, _("The consent is withdrawn; access ended at once."))
+
+
+class JournalNoteView(CaseActionView):
+    form_class = JournalNoteForm
+    title = _("Write a journal note")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.write_journal_note(
+            self.case,
+            self.request.user,
+            data["text"],
+            confidential_to_guardians=data["confidential_to_guardians"],
+            corrects=data["corrects"],
+        )
+        messages.success(self.request, _("The note is signed and saved."))
+
+
+class ConcernReportView(PerformOrExplain, generic.FormView):
+    """Record that a report of concern was made. Open to the case's referrer even when no
+    consent covers their agency: a report of concern never waits for consent. The page shows
+    the case number only."""
+
+    form_class = ConcernReportForm
+    template_name = "sspf_flow/concern_report.html"
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        self.case = get_object_or_404(
+            access.concern_report_cases_for(request.user), number=kwargs["number"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(number=self.case.number, **kwargs)
+
+    def perform(self, form):
+        services.record_concern_report(
+            self.case,
+            self.request.user,
+            form.cleaned_data["made_on"],
+            form.cleaned_data["to_whom"],
+            agency=access.agency_of(self.request.user),
+        )
+        accesslog.record(
+            self.request, [self.case], _("report of concern"), AccessAction.CHANGE, basis=True
+        )
+        messages.success(self.request, _("The report of concern is recorded."))
+
+    def done(self):
+        if access.can_view_case(self.request.user, self.case):
+            return redirect(obj_url(self.case))
+        return redirect("sspf:my_referrals")
 
 
 @login_required

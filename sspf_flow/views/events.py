@@ -15,6 +15,8 @@ LABELS = {
     "followup.recorded": _("Follow-up recorded"),
     "case.closed": _("Case closed"),
     "case.reopened": _("Case reopened"),
+    "journal.written": _("Journal note written"),
+    "concern.reported": _("Report of concern recorded"),
 }
 
 

@@ -3,6 +3,7 @@ viewflow complete the task. A refusal from the service is shown on the form; not
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +20,7 @@ from ..forms import (
     GuardianFormSet,
     HoldMeetingForm,
     PlanMeetingForm,
+    ReferralConcernReportForm,
     ReferralForm,
     YouthForm,
     plan_rows,
@@ -78,26 +80,37 @@ class ReferralView(generic.TemplateView):
             YouthForm(data, prefix="youth"),
             GuardianFormSet(data, prefix="guardian", queryset=Guardian.objects.none()),
             ReferralForm(data, prefix="referral", initial={"referral_source": source}),
+            ReferralConcernReportForm(data, prefix="report"),
         )
 
     def get(self, request, *args, **kwargs):
         return self.render(*self.forms())
 
     def post(self, request, *args, **kwargs):
-        youth_form, guardians, referral = self.forms()
-        if not (youth_form.is_valid() and guardians.is_valid() and referral.is_valid()):
-            return self.render(youth_form, guardians, referral)
+        forms = self.forms()
+        youth_form, guardians, referral, report = forms
+        if not all(form.is_valid() for form in forms):
+            return self.render(*forms)
         try:
-            case = services.refer_case(
-                request.user,
-                youth_form.save(commit=False),
-                [g for g in guardians.save(commit=False) if g.name],
-                **referral.cleaned_data,
-            )
+            with transaction.atomic():
+                case = services.refer_case(
+                    request.user,
+                    youth_form.save(commit=False),
+                    [g for g in guardians.save(commit=False) if g.name],
+                    **referral.cleaned_data,
+                )
+                if report.cleaned_data["made"]:
+                    services.record_concern_report(
+                        case,
+                        request.user,
+                        report.cleaned_data["made_on"],
+                        report.cleaned_data["to_whom"],
+                        agency=access.agency_of(request.user),
+                    )
         except services.TransitionRefused as refused:
             for reason in refused.reasons:
                 referral.add_error(None, reason)
-            return self.render(youth_form, guardians, referral)
+            return self.render(*forms)
         activation = request.activation
         activation.process.artifact = case
         activation.execute()
@@ -111,12 +124,13 @@ class ReferralView(generic.TemplateView):
             return redirect(case_url(case))
         return redirect("sspf:my_referrals")
 
-    def render(self, youth_form, guardians, referral):
+    def render(self, youth_form, guardians, referral, report):
         return self.render_to_response(
             self.get_context_data(
                 youth_form=youth_form,
                 guardian_formset=guardians,
                 form=referral,
+                report_form=report,
             )
         )
 

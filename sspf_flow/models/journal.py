@@ -1,0 +1,89 @@
+"""Documentation of personal circumstances (seed 000) and reports of concern."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .case import Case
+from .org import Agency
+
+
+class JournalNote(models.Model):
+    """Dated and signed by its author; never changed once saved. A correction is a new note
+    that points at the note it corrects (SOSFS 2014:5)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="journal", verbose_name=_("case")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed by"),
+    )
+    author_agency = models.ForeignKey(
+        Agency, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    written_at = models.DateTimeField(_("written"), db_index=True)
+    text = models.TextField(_("note"))
+    corrects = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+        verbose_name=_("corrects the note of"),
+    )
+    confidential_to_guardians = models.BooleanField(
+        _("confidential toward the guardians (OSL 12:3)"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("journal note")
+        verbose_name_plural = _("journal notes")
+        ordering = ["written_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.written_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Journal notes cannot be changed; write a correction")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Journal notes cannot be deleted")
+
+
+class ConcernReport(models.Model):
+    """That a report of concern (orosanmälan) to social services was made. SSPF never replaces
+    it and it never waits for consent."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="concern_reports", verbose_name=_("case")
+    )
+    made_on = models.DateField(_("made on"))
+    agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("made by"),
+    )
+    to_whom = models.CharField(_("made to"), max_length=150)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+
+    class Meta:
+        verbose_name = _("report of concern")
+        verbose_name_plural = _("reports of concern")
+        ordering = ["made_on", "pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.made_on}"
