@@ -159,7 +159,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
+# Uploaded files (signed consent forms) are never served directly: only through views that ask
+# the access module and write the access log. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+CONSENT_UPLOAD_MAX_BYTES = env_int("SSPF_CONSENT_UPLOAD_MAX_MB", 10) * 1024 * 1024
 
 # Behind a reverse proxy that terminates TLS and sets X-Forwarded-Proto (overwriting the client's).
 if env_bool("SSPF_BEHIND_TLS_PROXY", False):

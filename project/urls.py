@@ -31,6 +31,11 @@ case_app = Application(
             name="concern_report",
         ),
         path(
+            "<str:number>/consent/<int:pk>/signed-form/",
+            cases.signed_consent_form,
+            name="consent_signed_form",
+        ),
+        path(
             "<str:number>/consent/<int:pk>/withdraw/",
             cases.WithdrawConsentView.as_view(),
             name="consent_withdraw",

@@ -10,7 +10,9 @@ from .models import Agency, Membership, Municipality
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "code"]
+    """Includes the consent age rules, which differ between municipalities."""
+
+    list_display = ["name", "code", "consent_age_alone", "consent_age_with_guardians"]
     search_fields = ["name"]
 
 

@@ -18,6 +18,7 @@ from .models import (
     FollowUpDecision,
     GoalAssessment,
     Guardian,
+    InformationCategory,
     MeetingKind,
     Party,
     Programme,
@@ -157,14 +158,41 @@ def agency_choices(municipality):
     return Agency.objects.filter(municipality=municipality).order_by("name")
 
 
+SIGNED_FORM_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def signed_form_type(upload):
+    """The content type of a signed form, read from its first bytes, or None."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return next((kind for magic, kind in SIGNED_FORM_TYPES.items() if head.startswith(magic)), None)
+
+
+def validate_signed_form(upload):
+    if upload.size > settings.CONSENT_UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is larger than %(mb)s MB.")
+            % {"mb": settings.CONSENT_UPLOAD_MAX_BYTES // (1024 * 1024)}
+        )
+    if signed_form_type(upload) is None:
+        raise forms.ValidationError(_("Upload the signed form as PDF, PNG or JPEG."))
+
+
 class ConsentForm(ClosureFields):
     field_order = [
         "decision",
         "signers",
         "youth_view",
         "method",
+        "signed_form",
         "oral_notes",
         "agencies",
+        "categories",
         "purpose",
         "valid_from",
         "valid_to",
@@ -198,6 +226,17 @@ class ConsentForm(ClosureFields):
         required=False,
         widget=MULTIPLE,
     )
+    categories = forms.MultipleChoiceField(
+        label=_("Information categories covered"),
+        choices=InformationCategory.choices,
+        required=False,
+        widget=MULTIPLE,
+    )
+    signed_form = forms.FileField(
+        label=_("Signed form (written consent: PDF or image)"),
+        required=False,
+        validators=[validate_signed_form],
+    )
     purpose = forms.CharField(
         label=_("Purpose"),
         required=False,
@@ -225,7 +264,7 @@ class ConsentForm(ClosureFields):
         if cleaned.get("decision") == self.CLOSE:
             self.require_closure_reason(cleaned)
         elif cleaned.get("decision") == self.REGISTER:
-            for name in ("method", "agencies", "valid_from", "valid_to", "purpose"):
+            for name in ("method", "agencies", "categories", "valid_from", "valid_to", "purpose"):
                 if not cleaned.get(name):
                     self.add_error(name, _("This field is required."))
         return cleaned

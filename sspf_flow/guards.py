@@ -8,7 +8,15 @@ reason at once.
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .models import ClosureReason, Consent, GoalAssessment, MeetingStatus, Role, SignerRole
+from .models import (
+    ClosureReason,
+    Consent,
+    GoalAssessment,
+    InformationCategory,
+    MeetingStatus,
+    Role,
+    SignerRole,
+)
 
 
 def _names(items):
@@ -77,6 +85,22 @@ def consent_scope_given(agencies, valid_from, valid_to, purpose):
     return None
 
 
+def consent_categories_given(categories):
+    """Consent must name the information categories it covers; a blanket consent is refused."""
+    if not categories:
+        return _("A consent must name the information categories it covers.")
+    if set(categories) - set(InformationCategory.values):
+        return _("An information category is not one of the coded categories.")
+    return None
+
+
+def signed_form_attached(method, signed_form):
+    """Written consent is registered with the signed form."""
+    if method == "written" and not signed_form:
+        return _("Written consent needs the signed form (PDF or image).")
+    return None
+
+
 def oral_consent_documented(method, oral_notes):
     """Oral consent needs notes of how, when and by whom it was taken."""
     if method == "oral" and not oral_notes.strip():
@@ -85,29 +109,41 @@ def oral_consent_documented(method, oral_notes):
 
 
 def signers_satisfy_age_rules(youth, signers, youth_view, day):
-    """18 or older: the young person alone. 15–17: the young person and every guardian with
-    custody. Under 15: every guardian with custody, and a note on the young person's own view."""
+    """By default (each municipality sets the ages): 18 or older, the young person alone; 15–17,
+    the young person and every guardian with custody; under 15, every guardian with custody and
+    a note on the young person's own view."""
     age = youth.age_on(day)
+    alone = youth.municipality.consent_age_alone
+    together = youth.municipality.consent_age_with_guardians
     youth_signed = any(role == SignerRole.YOUTH for role, _guardian in signers)
     signed_guardians = {guardian.pk for role, guardian in signers if guardian is not None}
     custodial = [g for g in youth.guardians.all() if g.has_custody]
     missing = [g for g in custodial if g.pk not in signed_guardians]
-    if age >= 18:
+    if age >= alone:
         if not youth_signed:
-            return _("The young person is 18 or older and must give consent themself.")
+            return format_lazy(
+                _("The young person is {age} or older and must give consent themself."), age=alone
+            )
         return None
-    if age >= 15 and not youth_signed:
-        return _(
-            "The young person is 15–17: both they and every guardian with custody must consent."
+    if age >= together and not youth_signed:
+        return format_lazy(
+            _(
+                "The young person is {low}–{high}: both they and every guardian with custody must "
+                "consent."
+            ),
+            low=together,
+            high=alone - 1,
         )
     if missing:
         return format_lazy(
             _("Every guardian with custody must consent; missing: {names}."),
             names=_names(missing),
         )
-    if age < 15 and not youth_view.strip():
-        return _("The young person is under 15: note their own view of the consent.")
-    if not custodial and age < 18:
+    if age < together and not youth_view.strip():
+        return format_lazy(
+            _("The young person is under {age}: note their own view of the consent."), age=together
+        )
+    if not custodial and age < alone:
         return _("No guardian with custody is registered for the young person.")
     return None
 

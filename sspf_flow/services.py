@@ -164,16 +164,21 @@ def register_consent(
     valid_from,
     valid_to,
     agencies,
+    categories,
     signers,
+    signed_form=None,
     oral_notes="",
     youth_view="",
 ):
-    """Record a consent. ``signers`` is a list of (SignerRole, Guardian or None)."""
+    """Record a consent. ``signers`` is a list of (SignerRole, Guardian or None);
+    ``signed_form`` the uploaded signed form of a written consent."""
     with _changing(case, user) as locked:
         if not locked.is_open:
             raise TransitionRefused([_("A closed case cannot receive a consent.")])
         _refuse_if(
             guards.consent_scope_given(agencies, valid_from, valid_to, purpose),
+            guards.consent_categories_given(categories),
+            guards.signed_form_attached(method, signed_form),
             guards.oral_consent_documented(method, oral_notes),
             guards.signers_satisfy_age_rules(locked.youth, signers, youth_view, valid_from),
         )
@@ -181,6 +186,8 @@ def register_consent(
             case=locked,
             method=method,
             oral_notes=oral_notes,
+            categories=sorted(categories),
+            signed_form=signed_form or "",
             purpose=purpose,
             valid_from=valid_from,
             valid_to=valid_to,

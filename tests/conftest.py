@@ -6,6 +6,8 @@ import os
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
@@ -15,6 +17,22 @@ from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Agency, AgencyKind, Guardian, Membership, Municipality, Role, Youth
 
 REQUIRE_SERVICES = os.environ.get("SSPF_REQUIRE_SERVICES") == "1"
+ALL_CATEGORIES = ["school", "social_services", "police", "leisure"]
+
+
+def signed_pdf():
+    """A scanned signed consent form, as far as the upload check can tell (PDF magic bytes)."""
+    return ContentFile(b"%PDF-1.4\n% signerad samtyckesblankett (test)\n", name="samtycke.pdf")
+
+
+def signed_upload():
+    """The same, as a browser uploads it."""
+    return SimpleUploadedFile("samtycke.pdf", signed_pdf().read(), "application/pdf")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -149,6 +167,8 @@ def consent_for(coordinator):
             valid_from=today,
             valid_to=today + dt.timedelta(days=days),
             agencies=agencies,
+            categories=ALL_CATEGORIES,
+            signed_form=signed_pdf(),
             signers=signers,
             youth_view="Lou tycker att det är okej.",
         )

@@ -42,6 +42,7 @@ from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Case, CaseTask, Status
 from sspf_flow.models.process import processes_of
 from sspf_flow.steps import open_task
+from tests.conftest import ALL_CATEGORIES, signed_upload
 from tests.test_process_through_ui import referral_post
 
 LOGIN_URL = "/accounts/login/"
@@ -195,6 +196,8 @@ def consent_post(case, scope):
         "valid_from": str(today),
         "valid_to": str(today + dt.timedelta(days=365)),
         "agencies": scope,
+        "categories": ALL_CATEGORIES,
+        "signed_form": signed_upload(),
         "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
         "youth_view": "Lou vill vara med på mötet.",
     }
@@ -319,7 +322,7 @@ def fill(route, case):
                 "take the matrix case through that node in build_case()"
             )
         values.update(process_pk=task.process_id, task_pk=task.pk)
-    if route.name == "consent_withdraw":  # the case's active consent
+    if route.name in ("consent_withdraw", "consent_signed_form"):  # the active consent
         values["pk"] = case.consents.filter(withdrawn_at__isnull=True).latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
@@ -469,7 +472,9 @@ def test_matrix(matrix, route, role):
         assert answer.status == 403, f"{where} (undo/cancel/revive are off for everyone)"
         return
     if role == "consented":
-        if case_page and route.name in ACTIONS:
+        if route.name == "consent_signed_form":
+            assert answer.status == 403, f"{where} (the signed form is the coordinator's)"
+        elif case_page and route.name in ACTIONS:
             assert answer.status in (302, 403, 404), f"{where} (only coordinators act)"
         elif route.name == "case_detail":
             assert answer.status == 200 and matrix["case"] in answer.leaks, where
@@ -484,6 +489,8 @@ def test_matrix(matrix, route, role):
         assert not is_login_redirect(answer), where
     if route.name == "case_detail":
         assert matrix["case"] in answer.leaks, where
+    if route.name == "consent_signed_form":
+        assert answer.status == 200, f"{where} (the coordinator downloads the signed form)"
 
 
 def test_the_coordinator_can_work_the_current_task(matrix):

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from viewflow.workflow import timers
 
 from sspf_flow.models import Case
+from tests.conftest import signed_pdf
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -153,6 +154,14 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     )
     fill(coordinator, "youth_view", "Lou vill vara med.")
     choose(coordinator, "method", "written")
+    coordinator.set_input_files(
+        "input[name=signed_form]",
+        files=[
+            {"name": "samtycke.pdf", "mimeType": "application/pdf", "buffer": signed_pdf().read()}
+        ],
+    )
+    tick(coordinator, "categories", "school")
+    tick(coordinator, "categories", "social_services")
     tick(coordinator, "agencies", str(agencies["skola"].pk))
     tick(coordinator, "agencies", str(agencies["socialtjanst"].pk))
     fill(coordinator, "valid_to", str(timezone.localdate() + dt.timedelta(days=180)))

@@ -19,6 +19,7 @@ from sspf_flow.models import (
     Role,
     Youth,
 )
+from tests.conftest import ALL_CATEGORIES, signed_pdf
 from tests.footprint import FROZEN, TODAY, footprint
 
 
@@ -494,6 +495,8 @@ def consent_form(case, agencies, **changes):
         "valid_from": TODAY,
         "valid_to": TODAY + dt.timedelta(days=180),
         "agencies": agencies,
+        "categories": ALL_CATEGORIES,
+        "signed_form": signed_pdf(),
         "signers": [("guardian", g) for g in case.youth.guardians.all()],
         "youth_view": "Lou tycker att det är okej.",
     }
@@ -504,6 +507,9 @@ def consent_form(case, agencies, **changes):
     "changes",
     [
         pytest.param({"agencies": []}, id="without-agencies"),
+        pytest.param({"categories": []}, id="without-categories"),
+        pytest.param({"categories": ["everything"]}, id="uncoded-category"),
+        pytest.param({"signed_form": None}, id="written-without-signed-form"),
         pytest.param({"valid_to": None}, id="without-end-date"),
         pytest.param({"purpose": ""}, id="without-purpose"),
         pytest.param({"method": "oral"}, id="oral-without-notes"),
@@ -784,3 +790,25 @@ def test_a_record_of_another_case_is_refused(refer):
     case, other = refer(), refer()
     assert guards.belongs_to_case(case, other.pk) is not None
     assert guards.belongs_to_case(case, case.pk) is None
+
+
+def test_consent_categories_refused_when_missing():
+    assert guards.consent_categories_given([]) is not None
+
+
+def test_consent_categories_allowed_when_coded():
+    assert guards.consent_categories_given(["school", "police"]) is None
+
+
+def test_written_consent_needs_its_signed_form():
+    assert guards.signed_form_attached("written", None) is not None
+    assert guards.signed_form_attached("written", signed_pdf()) is None
+    assert guards.signed_form_attached("oral", None) is None
+
+
+def test_age_rules_follow_the_municipality(refer, coordinator):
+    case = refer(age=16)
+    youth = case.youth
+    youth.municipality.consent_age_alone = 16
+    youth.municipality.save()
+    assert guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is None

@@ -11,6 +11,7 @@ from viewflow.workflow import timers
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Case, CaseTask, Status
 from sspf_flow.steps import open_task
+from tests.conftest import ALL_CATEGORIES, signed_upload
 
 
 def url(task, view="execute"):
@@ -79,6 +80,8 @@ def test_referral_travels_to_closure(client, users, agencies, today):
             "valid_from": str(today),
             "valid_to": str(today + dt.timedelta(days=365)),
             "agencies": scope,
+            "categories": ALL_CATEGORIES,
+            "signed_form": signed_upload(),
             "signers": [f"guardian-{g.pk}" for g in guardians],
             "youth_view": "Lou vill vara med på mötet.",
         },

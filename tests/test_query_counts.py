@@ -20,6 +20,7 @@ from sspf_flow import services
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import CaseTask, Party
 from sspf_flow.models.process import processes_of
+from tests.conftest import ALL_CATEGORIES, signed_pdf
 
 # Measured on SQLite and on PostgreSQL (the same on both) when written; raise only with a reason.
 MAX_QUERIES = {
@@ -109,6 +110,8 @@ def consent(case, coordinator, scope, days=180):
         valid_from=today,
         valid_to=today + dt.timedelta(days=days),
         agencies=scope,
+        categories=ALL_CATEGORIES,
+        signed_form=signed_pdf(),
         signers=[("guardian", g) for g in case.youth.guardians.all()],
         youth_view="Lou vill vara med.",
     )

@@ -17,7 +17,7 @@ from sspf_flow.models import (
     Guardian,
     Youth,
 )
-from tests.conftest import new_youth
+from tests.conftest import ALL_CATEGORIES, new_youth, signed_pdf
 from tests.footprint import FROZEN, TODAY, footprint
 
 
@@ -50,6 +50,8 @@ def consent(case, user, agencies):
         valid_from=TODAY,
         valid_to=TODAY + dt.timedelta(days=180),
         agencies=scope_of(agencies),
+        categories=ALL_CATEGORIES,
+        signed_form=signed_pdf(),
         signers=[("guardian", g) for g in case.youth.guardians.all()],
         youth_view="Lou tycker att det är okej.",
     )

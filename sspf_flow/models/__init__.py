@@ -9,7 +9,14 @@ from .case import (
     RiskLevel,
     Status,
 )
-from .consent import Consent, ConsentAgency, ConsentMethod, ConsentSigner, SignerRole
+from .consent import (
+    Consent,
+    ConsentAgency,
+    ConsentMethod,
+    ConsentSigner,
+    InformationCategory,
+    SignerRole,
+)
 from .events import CaseEvent
 from .journal import ConcernReport, JournalNote
 from .meeting import Meeting, MeetingKind, MeetingStatus
@@ -55,6 +62,7 @@ __all__ = [
     "Goal",
     "GoalAssessment",
     "Guardian",
+    "InformationCategory",
     "JournalNote",
     "Meeting",
     "MeetingKind",

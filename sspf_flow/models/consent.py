@@ -15,6 +15,14 @@ class ConsentMethod(models.TextChoices):
     ORAL = "oral", _("Oral")
 
 
+class InformationCategory(models.TextChoices):
+    SCHOOL = "school", _("School attendance and results")
+    SOCIAL_SERVICES = "social_services", _("Social services' measures")
+    POLICE = "police", _("Police information")
+    LEISURE = "leisure", _("Leisure")
+    HEALTH = "health", _("Health")
+
+
 class SignerRole(models.TextChoices):
     YOUTH = "youth", _("The young person")
     GUARDIAN = "guardian", _("Guardian")
@@ -31,6 +39,8 @@ class Consent(models.Model):
     )
     method = models.CharField(_("method"), max_length=10, choices=ConsentMethod.choices)
     oral_notes = models.TextField(_("how, when and by whom oral consent was taken"), blank=True)
+    categories = models.JSONField(_("information categories"), default=list)
+    signed_form = models.FileField(_("signed form"), upload_to="consents/%Y/", blank=True)
     purpose = models.TextField(_("purpose"))
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
@@ -67,6 +77,12 @@ class Consent(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.valid_from}–{self.valid_to}"
+
+    @property
+    def category_labels(self):
+        return [
+            InformationCategory(c).label for c in self.categories if c in InformationCategory.values
+        ]
 
 
 class ConsentSigner(models.Model):

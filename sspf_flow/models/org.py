@@ -30,6 +30,12 @@ class AgencyKind(models.TextChoices):
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(_("municipality code"), max_length=4, blank=True)
+    consent_age_alone = models.PositiveSmallIntegerField(
+        _("age from which the young person consents alone"), default=18
+    )
+    consent_age_with_guardians = models.PositiveSmallIntegerField(
+        _("age from which the young person consents together with the guardians"), default=15
+    )
 
     class Meta:
         verbose_name = _("municipality")

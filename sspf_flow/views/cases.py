@@ -1,9 +1,12 @@
 """Our own pages inside the viewflow Site: case list, case page, closing and reopening, and the
 referrer's list of what they referred."""
 
+import mimetypes
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +24,7 @@ from ..forms import (
     JournalNoteForm,
     ReopenForm,
     WithdrawConsentForm,
+    signed_form_type,
 )
 from ..models import AccessAction, Case, Programme, Status
 from ..models.process import processes_of
@@ -271,6 +275,23 @@ class ConcernReportView(PerformOrExplain, generic.FormView):
         if access.can_view_case(self.request.user, self.case):
             return redirect(obj_url(self.case))
         return redirect("sspf:my_referrals")
+
+
+@login_required
+def signed_consent_form(request, number, pk):
+    """The signed consent form, for the case's coordinator; every download is logged."""
+    case = access.get_case_for(request.user, number)
+    if not access.can_coordinate(request.user, case):
+        raise PermissionDenied
+    consent = get_object_or_404(case.consents.exclude(signed_form=""), pk=pk)
+    kind = signed_form_type(consent.signed_form.open("rb"))
+    accesslog.record(request, [case], _("signed consent form"), AccessAction.DOWNLOAD)
+    return FileResponse(
+        consent.signed_form.open("rb"),
+        as_attachment=True,
+        content_type=kind,
+        filename=f"{case.number}-samtycke-{consent.pk}{mimetypes.guess_extension(kind) or ''}",
+    )
 
 
 @login_required

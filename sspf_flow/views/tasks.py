@@ -167,6 +167,8 @@ class ConsentView(CaseTaskView):
             valid_from=data["valid_from"],
             valid_to=data["valid_to"],
             agencies=list(data["agencies"]),
+            categories=data["categories"],
+            signed_form=data["signed_form"],
             signers=form.signer_list(),
             oral_notes=data["oral_notes"],
             youth_view=data["youth_view"],

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +17,7 @@ from sspf_flow.models import (
     Agency,
     AgencyKind,
     Guardian,
+    InformationCategory,
     MeetingKind,
     Membership,
     Municipality,
@@ -25,6 +27,16 @@ from sspf_flow.models import (
 )
 
 MUNICIPALITY = "Exempelkommun"
+
+# A one-page PDF standing in for the scanned, signed consent form of the fictional families.
+SIGNED_FORM = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>>>>>>>endobj\n"
+    b"4 0 obj<</Length 62>>stream\nBT /F1 14 Tf 72 770 Td (Demo: signed consent form) Tj ET\n"
+    b"endstream endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
 DEMO_PASSWORD = "demo-sspf"  # noqa: S105  (fictional demo accounts only; refused outside demo)
 
 AGENCIES = {
@@ -173,6 +185,8 @@ class Demo:
                 valid_from=self.today - dt.timedelta(days=days_ago),
                 valid_to=self.today + dt.timedelta(days=365),
                 agencies=[self.agency[k] for k in keys],
+                categories=[c for c in InformationCategory.values if c != "health"],
+                signed_form=ContentFile(SIGNED_FORM, name=f"{case.number}-samtycke.pdf"),
                 signers=signers,
                 purpose="Att skola, socialtjänst, polis och fritid ska kunna utbyta information "
                 "och planera stödet tillsammans inom SSPF.",
