@@ -7,7 +7,7 @@ from viewflow.urls import Application, Site
 
 from sspf_flow import access
 from sspf_flow.flows import CaseFlow
-from sspf_flow.views import cases, home, log
+from sspf_flow.views import cases, consentform, home, log
 from sspf_flow.views.flowviews import CaseFlowViewset
 
 case_app = Application(
@@ -29,6 +29,14 @@ case_app = Application(
             "<str:number>/concern-report/",
             cases.ConcernReportView.as_view(),
             name="concern_report",
+        ),
+        path(
+            "<str:number>/consent-form.pdf", consentform.consent_form_pdf, name="consent_form_pdf"
+        ),
+        path(
+            "<str:number>/consent/<int:pk>/form.pdf",
+            consentform.consent_form_pdf,
+            name="consent_pdf",
         ),
         path(
             "<str:number>/consent/<int:pk>/signed-form/",

@@ -97,6 +97,8 @@ ACTIONS = {
     "consent_withdraw",
     "journal_new",
 }
+# Documents with the family's names and signatures: the case's coordinator only.
+COORDINATOR_DOWNLOADS = {"consent_signed_form", "consent_pdf", "consent_form_pdf"}
 # viewflow's undo/cancel/revive are off for everyone (CaseFlow.has_manage_permission).
 MANAGE = {"undo", "cancel", "revive", "process_cancel"}
 
@@ -322,7 +324,8 @@ def fill(route, case):
                 "take the matrix case through that node in build_case()"
             )
         values.update(process_pk=task.process_id, task_pk=task.pk)
-    if route.name in ("consent_withdraw", "consent_signed_form"):  # the active consent
+    if route.name in ("consent_withdraw", "consent_signed_form", "consent_pdf"):
+        # the case's active consent
         values["pk"] = case.consents.filter(withdrawn_at__isnull=True).latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
@@ -472,8 +475,8 @@ def test_matrix(matrix, route, role):
         assert answer.status == 403, f"{where} (undo/cancel/revive are off for everyone)"
         return
     if role == "consented":
-        if route.name == "consent_signed_form":
-            assert answer.status == 403, f"{where} (the signed form is the coordinator's)"
+        if route.name in COORDINATOR_DOWNLOADS:
+            assert answer.status == 403, f"{where} (only the coordinator downloads it)"
         elif case_page and route.name in ACTIONS:
             assert answer.status in (302, 403, 404), f"{where} (only coordinators act)"
         elif route.name == "case_detail":
@@ -489,8 +492,8 @@ def test_matrix(matrix, route, role):
         assert not is_login_redirect(answer), where
     if route.name == "case_detail":
         assert matrix["case"] in answer.leaks, where
-    if route.name == "consent_signed_form":
-        assert answer.status == 200, f"{where} (the coordinator downloads the signed form)"
+    if route.name in COORDINATOR_DOWNLOADS:
+        assert answer.status == 200, f"{where} (the coordinator downloads it)"
 
 
 def test_the_coordinator_can_work_the_current_task(matrix):

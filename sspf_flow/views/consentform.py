@@ -1,0 +1,47 @@
+"""The printable consent form (PDF): blank boxes to tick before signing, or filled in from a
+registered consent. It lists the agencies, the information categories, the purpose, the period
+and the right to withdraw. For the case's coordinator; every print is in the access log."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from .. import access, accesslog
+from ..forms import ConsentForm
+from ..models import AccessAction, Agency, InformationCategory
+
+
+@login_required
+def consent_form_pdf(request, number, pk=None):
+    case = access.get_case_for(request.user, number)
+    if not access.can_coordinate(request.user, case):
+        raise PermissionDenied
+    consent = get_object_or_404(case.consents, pk=pk) if pk else None
+    context = {
+        "case": case,
+        "youth": case.youth,
+        "guardians": [g for g in case.youth.guardians.all() if g.has_custody],
+        "consent": consent,
+        "agencies": (
+            [item.agency for item in consent.scope.select_related("agency")]
+            if consent
+            else Agency.objects.filter(municipality=case.municipality).order_by("name")
+        ),
+        "categories": consent.category_labels if consent else InformationCategory.labels,
+        "purpose": consent.purpose if consent else ConsentForm.base_fields["purpose"].initial,
+        "coordinator": case.coordinator or request.user,
+    }
+    html = render_to_string("sspf_flow/consent_form.html", context, request=request)
+    try:
+        from weasyprint import HTML
+    except OSError:  # the system's Pango library is missing
+        return render(request, "sspf_flow/pdf_unavailable.html", status=503)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    accesslog.record(request, [case], _("consent form (PDF)"), AccessAction.DOWNLOAD)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    suffix = f"-{consent.pk}" if consent else ""
+    response["Content-Disposition"] = f'inline; filename="{case.number}-samtycke{suffix}.pdf"'
+    return response
