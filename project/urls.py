@@ -7,10 +7,17 @@ from viewflow.urls import Application, Site
 
 from sspf_flow import access
 from sspf_flow.flows import CaseFlow
-from sspf_flow.views import cases, consentform, home, log
+from sspf_flow.views import cases, consentform, consultations, home, log
 from sspf_flow.views.flowviews import CaseFlowViewset
 
-case_app = Application(
+
+class CaseApplication(Application):
+    def get_context_data(self, request):
+        # for the menu; the role lookup is cached on the user for the request
+        return {"menu_coordinator": access.is_coordinator(request.user)}
+
+
+case_app = CaseApplication(
     app_name="sspf",
     title=_("Cases"),
     icon="folder_shared",
@@ -19,8 +26,22 @@ case_app = Application(
     urlpatterns=[
         path("", RedirectView.as_view(pattern_name="sspf:case_list"), name="index"),
         path("list/", cases.CaseListView.as_view(), name="case_list"),
-        path("new/", RedirectView.as_view(url="/case/start/"), name="new_referral"),
+        path(
+            "new/",
+            RedirectView.as_view(url="/case/start/", query_string=True),
+            name="new_referral",
+        ),
         path("referrals/", cases.my_referrals, name="my_referrals"),
+        path(
+            "consultations/",
+            consultations.ConsultationListView.as_view(),
+            name="consultations",
+        ),
+        path(
+            "consultations/new/",
+            consultations.ConsultationCreateView.as_view(),
+            name="consultation_new",
+        ),
         path("<str:number>/", cases.CaseDetailView.as_view(), name="case_detail"),
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),

@@ -159,3 +159,12 @@ def log_visible_to(user):
     if Role.ADMIN in roles_of(user) and agency is None:
         return AccessLog.objects.all()
     return AccessLog.objects.filter(case__municipality_id=agency.municipality_id)
+
+
+def consultations_visible_to(user):
+    """Anonymous consultations: the coordinators of the municipality."""
+    from .models import Consultation
+
+    if not is_coordinator(user):
+        return Consultation.objects.none()
+    return Consultation.objects.filter(municipality_id=agency_of(user).municipality_id)

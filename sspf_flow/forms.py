@@ -486,61 +486,6 @@ class FollowUpForm(ClosureFields):
         return {g: self.cleaned_data[f"goal_{g.pk}"] for g in self.goals}
 
 
-class CloseCaseForm(ClosureFields):
-    def clean(self):
-        cleaned = super().clean()
-        self.require_closure_reason(cleaned)
-        return cleaned
-
-
-class WithdrawConsentForm(forms.Form):
-    agency = forms.ModelChoiceField(
-        label=_("Withdrawn for"),
-        queryset=Agency.objects.none(),
-        required=False,
-        empty_label=_("every agency (the whole consent)"),
-    )
-    reason = forms.CharField(
-        label=_("Who withdrew it, how and why"), widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args, consent, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = Agency.objects.filter(
-            consent_scopes__consent=consent, consent_scopes__withdrawn_at__isnull=True
-        ).order_by("name")
-
-
-class JournalNoteForm(forms.Form):
-    text = forms.CharField(label=_("Note"), widget=forms.Textarea)
-    confidential_to_guardians = forms.BooleanField(
-        label=_("Confidential toward the guardians (OSL 12:3)"), required=False
-    )
-    corrects = forms.ModelChoiceField(
-        label=_("Corrects an earlier note"),
-        required=False,
-        queryset=None,
-        empty_label=_("no, a new note"),
-    )
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["corrects"].queryset = case.journal.select_related("author")
-        self.fields["corrects"].label_from_instance = lambda note: (
-            f"{timezone.localtime(note.written_at):%Y-%m-%d %H:%M} "
-            f"{note.author.get_full_name() or note.author.username}: {note.text[:60]}"
-        )
-
-
-class ConcernReportForm(forms.Form):
-    made_on = forms.DateField(label=_("The report of concern was made on"))
-    to_whom = forms.CharField(label=_("Made to"), max_length=150, initial=_("Social services"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["made_on"].initial = timezone.localdate()
-
-
 class ReferralConcernReportForm(forms.Form):
     made = forms.BooleanField(label=_("A report of concern has been made"), required=False)
     made_on = forms.DateField(label=_("The report of concern was made on"), required=False)
@@ -555,7 +500,3 @@ class ReferralConcernReportForm(forms.Form):
                 if not cleaned.get(name):
                     self.add_error(name, _("This field is required."))
         return cleaned
-
-
-class ReopenForm(forms.Form):
-    reason = forms.CharField(label=_("Why is the case reopened?"), widget=forms.Textarea)

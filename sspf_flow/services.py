@@ -22,7 +22,6 @@ from .models import (
     Case,
     CaseEvent,
     CaseNumberSequence,
-    ConcernReport,
     Consent,
     ConsentAgency,
     ConsentSigner,
@@ -30,7 +29,6 @@ from .models import (
     FollowUpDecision,
     FollowUpItem,
     Goal,
-    JournalNote,
     Meeting,
     MeetingStatus,
     Status,
@@ -51,7 +49,7 @@ def _now():
     return timezone.now()
 
 
-def _refuse_if(*reasons):
+def refuse_if(*reasons):
     reasons = [reason for reason in reasons if reason]
     if reasons:
         raise TransitionRefused(reasons)
@@ -91,7 +89,7 @@ def _changing(case, user, allowed=access.can_coordinate):
     case.refresh_from_db()
 
 
-def _record(case, user, action, **data):
+def record_event(case, user, action, **data):
     event = CaseEvent.objects.create(
         case=case,
         actor=user,
@@ -115,7 +113,7 @@ def _next_number(year):
 def refer_case(user, youth, guardians, **case_fields):
     """Register a referral (aktualisering) for an unsaved youth and their unsaved guardians."""
     agency = access.agency_of(user)
-    _refuse_if(guards.user_is_referrer(access.roles_of(user), agency))
+    refuse_if(guards.user_is_referrer(access.roles_of(user), agency))
     youth.municipality = agency.municipality
     youth.full_clean()
     youth.save()
@@ -132,7 +130,7 @@ def refer_case(user, youth, guardians, **case_fields):
         referred_at=now,
         **case_fields,
     )
-    _record(case, user, "case.referred", source=case.referral_source)
+    record_event(case, user, "case.referred", source=case.referral_source)
     return case
 
 
@@ -143,16 +141,16 @@ def accept_referral(case, user, risk_level=""):
         locked.coordinator = locked.coordinator or user
         locked.risk_level = risk_level or locked.risk_level
         locked.save()
-        _record(locked, user, "case.accepted", risk_level=locked.risk_level)
+        record_event(locked, user, "case.accepted", risk_level=locked.risk_level)
 
 
 def decline_referral(case, user, reason, text=""):
     with _changing(case, user) as locked:
-        _refuse_if(guards.closure_reason_given(locked, reason, text))
+        refuse_if(guards.closure_reason_given(locked, reason, text))
         locked.decline(at=_now(), reason=reason, text=text)
         locked.coordinator = locked.coordinator or user
         locked.save()
-        _record(locked, user, "case.declined", reason=reason)
+        record_event(locked, user, "case.declined", reason=reason)
 
 
 def register_consent(
@@ -175,7 +173,7 @@ def register_consent(
     with _changing(case, user) as locked:
         if not locked.is_open:
             raise TransitionRefused([_("A closed case cannot receive a consent.")])
-        _refuse_if(
+        refuse_if(
             guards.consent_scope_given(agencies, valid_from, valid_to, purpose),
             guards.consent_categories_given(categories),
             guards.signed_form_attached(method, signed_form),
@@ -205,7 +203,7 @@ def register_consent(
         if locked.status == Status.AWAITING_CONSENT:
             locked.register_consent(at=_now())
             locked.save()
-        _record(
+        record_event(
             locked,
             user,
             "consent.registered",
@@ -221,7 +219,7 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
     invitations to planned meetings of agencies no longer covered are withdrawn; with no agency
     left covered the case goes back to awaiting consent and its planned meetings are cancelled."""
     with _changing(case, user) as locked:
-        _refuse_if(guards.belongs_to_case(locked, consent.case_id))
+        refuse_if(guards.belongs_to_case(locked, consent.case_id))
         now = _now()
         scope = consent.scope.filter(withdrawn_at__isnull=True)
         if agency is not None:
@@ -239,7 +237,7 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
             Meeting.objects.filter(case=locked, status=MeetingStatus.PLANNED).update(
                 status=MeetingStatus.CANCELLED
             )
-        _record(
+        record_event(
             locked,
             user,
             "consent.withdrawn",
@@ -266,7 +264,7 @@ def plan_meeting(
     with _changing(case, user) as locked:
         today = timezone.localdate()
         meeting_day = timezone.localtime(starts_at).date()
-        _refuse_if(
+        refuse_if(
             guards.consent_covers_invitees(locked, agencies, today)
             or guards.consent_covers_invitees(locked, agencies, meeting_day)
         )
@@ -281,7 +279,7 @@ def plan_meeting(
         meeting.invited_agencies.set(agencies)
         locked.plan_meeting()
         locked.save()
-        _record(
+        record_event(
             locked,
             user,
             "meeting.planned",
@@ -315,7 +313,7 @@ def hold_meeting(
     """
     with _changing(case, user) as locked:
         attended = list(attended_agencies) or youth_attended or guardians_attended
-        _refuse_if(
+        refuse_if(
             guards.meeting_record_complete(attended, protocol, actions, next_follow_up, closing),
             guards.meeting_is_planned(locked, meeting),
         )
@@ -331,10 +329,10 @@ def hold_meeting(
         plan = _write_plan(locked, user, meeting, goals, actions, now) if actions else None
         locked.hold_meeting(at=now, next_follow_up=next_follow_up)
         if closing:
-            _refuse_if(guards.closure_reason_given(locked, *closing))
+            refuse_if(guards.closure_reason_given(locked, *closing))
             locked.close(at=now, reason=closing[0], text=closing[1])
         locked.save()
-        _record(
+        record_event(
             locked,
             user,
             "meeting.held",
@@ -343,7 +341,7 @@ def hold_meeting(
             next_follow_up=str(next_follow_up or ""),
         )
         if closing:
-            _record(locked, user, "case.closed", reason=closing[0])
+            record_event(locked, user, "case.closed", reason=closing[0])
         return plan
 
 
@@ -394,7 +392,7 @@ def record_follow_up(
     with _changing(case, user) as locked:
         if locked.status != Status.IN_PROGRESS:
             raise TransitionRefused([_not_now(locked.status)])
-        _refuse_if(guards.follow_up_decision_complete(decision, next_follow_up, closing))
+        refuse_if(guards.follow_up_decision_complete(decision, next_follow_up, closing))
         follow_up = FollowUp.objects.create(
             case=locked,
             date=day,
@@ -403,7 +401,7 @@ def record_follow_up(
             next_follow_up=next_follow_up,
             created_by=user,
         )
-        _refuse_if(*(guards.belongs_to_case(locked, a.plan.case_id) for a, _s, _c in items))
+        refuse_if(*(guards.belongs_to_case(locked, a.plan.case_id) for a, _s, _c in items))
         for action, status, comment in items:
             FollowUpItem.objects.create(
                 follow_up=follow_up, action=action, status=status, comment=comment
@@ -413,10 +411,10 @@ def record_follow_up(
             Goal.objects.filter(pk=goal.pk, plan__case=locked).update(assessment=assessment)
         locked.next_follow_up = next_follow_up
         if decision == FollowUpDecision.CLOSE:
-            _refuse_if(guards.closure_reason_given(locked, *closing))
+            refuse_if(guards.closure_reason_given(locked, *closing))
             locked.close(at=_now(), reason=closing[0], text=closing[1])
         locked.save()
-        _record(
+        record_event(
             locked,
             user,
             "followup.recorded",
@@ -425,54 +423,14 @@ def record_follow_up(
             next_follow_up=str(next_follow_up or ""),
         )
         if decision == FollowUpDecision.CLOSE:
-            _record(locked, user, "case.closed", reason=closing[0])
+            record_event(locked, user, "case.closed", reason=closing[0])
         return follow_up
-
-
-@transaction.atomic
-def write_journal_note(case, user, text, confidential_to_guardians=False, corrects=None):
-    """A dated, signed, immutable note; a correction is a new note pointing at the old one."""
-    if not access.can_coordinate(user, case):
-        raise PermissionDenied
-    _refuse_if(
-        guards.journal_text_given(text),
-        corrects is not None and guards.belongs_to_case(case, corrects.case_id),
-    )
-    note = JournalNote.objects.create(
-        case=case,
-        author=user,
-        author_agency=access.agency_of(user),
-        written_at=_now(),
-        text=text,
-        corrects=corrects,
-        confidential_to_guardians=confidential_to_guardians,
-    )
-    _record(case, user, "journal.written", note=note.pk, corrects=corrects.pk if corrects else None)
-    return note
-
-
-@transaction.atomic
-def record_concern_report(case, user, made_on, to_whom, agency=None):
-    """Record that a report of concern was made; allowed without any consent."""
-    if not access.concern_report_cases_for(user).filter(pk=case.pk).exists():
-        raise PermissionDenied
-    _refuse_if(guards.concern_report_complete(made_on, to_whom, timezone.localdate()))
-    report = ConcernReport.objects.create(
-        case=case,
-        made_on=made_on,
-        to_whom=to_whom,
-        agency=agency,
-        recorded_by=user,
-        recorded_at=_now(),
-    )
-    _record(case, user, "concern.reported", report=report.pk, made_on=str(made_on))
-    return report
 
 
 def close_case(case, user, reason, text=""):
     """Close with a coded reason; a referral not yet accepted is declined."""
     with _changing(case, user) as locked:
-        _refuse_if(guards.closure_reason_given(locked, reason, text))
+        refuse_if(guards.closure_reason_given(locked, reason, text))
         if locked.status == Status.REFERRED:
             locked.decline(at=_now(), reason=reason, text=text)
             locked.coordinator = locked.coordinator or user
@@ -481,12 +439,12 @@ def close_case(case, user, reason, text=""):
             locked.close(at=_now(), reason=reason, text=text)
             action = "case.closed"
         locked.save()
-        _record(locked, user, action, reason=reason)
+        record_event(locked, user, action, reason=reason)
 
 
 def reopen_case(case, user, text):
     with _changing(case, user) as locked:
-        _refuse_if(guards.reopen_reason_given(text))
+        refuse_if(guards.reopen_reason_given(text))
         locked.reopen()
         locked.save()
-        _record(locked, user, "case.reopened", reason=text)
+        record_event(locked, user, "case.reopened", reason=text)

@@ -73,6 +73,8 @@ CASE_FREE = {
     "sspf/new/": "redirects to the referral form",
     "sspf/list/": "the case list, access.cases_visible_to",
     "sspf/referrals/": "what the user referred: number and status only",
+    "sspf/consultations/": "anonymous consultations (no personal data), coordinators only",
+    "sspf/consultations/new/": "the form for an anonymous consultation, coordinators only",
 }
 
 # The access log's pages: for the administrator and a coordinators' manager (not a matrix

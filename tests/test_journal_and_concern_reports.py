@@ -8,7 +8,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from sspf_flow import services
+from sspf_flow import records, services
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import ConcernReport, JournalNote
 from tests.test_process_through_ui import referral_post
@@ -18,9 +18,9 @@ def test_notes_are_signed_dated_and_shown_in_order(client, refer, coordinator):
     case = refer()
     start = timezone.now()
     with time_machine.travel(start, tick=False):
-        services.write_journal_note(case, coordinator, "Samtal med Lou och föräldrarna.")
+        records.write_journal_note(case, coordinator, "Samtal med Lou och föräldrarna.")
     with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
-        services.write_journal_note(case, coordinator, "Skolan ringde om frånvaron.")
+        records.write_journal_note(case, coordinator, "Skolan ringde om frånvaron.")
     client.force_login(coordinator)
     page = client.get(f"/sspf/{case.number}/").content.decode()
     assert page.index("Samtal med Lou") < page.index("Skolan ringde")
@@ -29,7 +29,7 @@ def test_notes_are_signed_dated_and_shown_in_order(client, refer, coordinator):
 
 
 def test_a_note_cannot_be_changed_or_deleted(refer, coordinator):
-    note = services.write_journal_note(refer(), coordinator, "Första anteckningen.")
+    note = records.write_journal_note(refer(), coordinator, "Första anteckningen.")
     note.text = "Ändrad i efterhand."
     with pytest.raises(ValueError):
         note.save()
@@ -40,7 +40,7 @@ def test_a_note_cannot_be_changed_or_deleted(refer, coordinator):
 
 def test_a_correction_is_a_new_note_pointing_at_the_old(client, refer, coordinator):
     case = refer()
-    wrong = services.write_journal_note(case, coordinator, "Mötet hölls i tisdags.")
+    wrong = records.write_journal_note(case, coordinator, "Mötet hölls i tisdags.")
     client.force_login(coordinator)
     response = client.post(
         f"/sspf/{case.number}/journal/new/",
@@ -76,9 +76,9 @@ def test_only_the_coordinator_writes_and_reads_the_journal(
     case = refer()
     services.accept_referral(case, coordinator)
     consent_for(case, [agencies["polis"]])
-    services.write_journal_note(case, coordinator, "Uppgift om familjen.")
+    records.write_journal_note(case, coordinator, "Uppgift om familjen.")
     with pytest.raises(PermissionDenied):
-        services.write_journal_note(case, users["polis"], "Polisens anteckning.")
+        records.write_journal_note(case, users["polis"], "Polisens anteckning.")
     client.force_login(users["polis"])
     page = client.get(f"/sspf/{case.number}/").content.decode()
     assert "Uppgift om familjen." not in page

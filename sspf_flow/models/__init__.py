@@ -17,6 +17,7 @@ from .consent import (
     InformationCategory,
     SignerRole,
 )
+from .consultation import AgeBand, Consultation, ConsultationOutcome
 from .events import CaseEvent
 from .journal import ConcernReport, JournalNote
 from .meeting import Meeting, MeetingKind, MeetingStatus
@@ -36,6 +37,9 @@ from .process import CaseProcess, CaseTask
 from .youth import Gender, Guardian, Youth
 
 __all__ = [
+    "AgeBand",
+    "Consultation",
+    "ConsultationOutcome",
     "AccessAction",
     "AccessLog",
     "Action",

@@ -16,18 +16,18 @@ from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
-from .. import access, accesslog, services, steps
+from .. import access, accesslog, records, steps
 from ..filters import CaseFilter
-from ..forms import (
+from ..forms import signed_form_type
+from ..models import AccessAction, Case, Programme, Status
+from ..models.process import processes_of
+from ..pageforms import (
     CloseCaseForm,
     ConcernReportForm,
     JournalNoteForm,
     ReopenForm,
     WithdrawConsentForm,
-    signed_form_type,
 )
-from ..models import AccessAction, Case, Programme, Status
-from ..models.process import processes_of
 from .events import describe
 from .refusals import PerformOrExplain
 
@@ -230,7 +230,7 @@ class JournalNoteView(CaseActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        services.write_journal_note(
+        records.write_journal_note(
             self.case,
             self.request.user,
             data["text"],
@@ -259,7 +259,7 @@ class ConcernReportView(PerformOrExplain, generic.FormView):
         return super().get_context_data(number=self.case.number, **kwargs)
 
     def perform(self, form):
-        services.record_concern_report(
+        records.record_concern_report(
             self.case,
             self.request.user,
             form.cleaned_data["made_on"],

@@ -7,10 +7,11 @@ from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from .. import access, accesslog, services
+from .. import access, accesslog, records, services
 from ..forms import (
     ActionFormSet,
     AssessForm,
@@ -79,8 +80,28 @@ class ReferralView(generic.TemplateView):
         return (
             YouthForm(data, prefix="youth"),
             GuardianFormSet(data, prefix="guardian", queryset=Guardian.objects.none()),
-            ReferralForm(data, prefix="referral", initial={"referral_source": source}),
+            ReferralForm(
+                data,
+                prefix="referral",
+                initial={
+                    "referral_source": source,
+                    "concerns": self.consultation.concerns if self.consultation else [],
+                },
+            ),
             ReferralConcernReportForm(data, prefix="report"),
+        )
+
+    @cached_property
+    def consultation(self):
+        """The anonymous consultation this referral comes from, if the coordinator made it
+        from the consultation list."""
+        pk = self.request.POST.get("consultation") or self.request.GET.get("consultation")
+        if not pk or not str(pk).isdigit():
+            return None
+        return (
+            access.consultations_visible_to(self.request.user)
+            .filter(pk=pk, became_case__isnull=True)
+            .first()
         )
 
     def get(self, request, *args, **kwargs):
@@ -99,8 +120,10 @@ class ReferralView(generic.TemplateView):
                     [g for g in guardians.save(commit=False) if g.name],
                     **referral.cleaned_data,
                 )
+                if self.consultation:
+                    records.link_consultation(self.consultation, case, request.user)
                 if report.cleaned_data["made"]:
-                    services.record_concern_report(
+                    records.record_concern_report(
                         case,
                         request.user,
                         report.cleaned_data["made_on"],
@@ -131,6 +154,7 @@ class ReferralView(generic.TemplateView):
                 guardian_formset=guardians,
                 form=referral,
                 report_form=report,
+                consultation=self.consultation,
             )
         )
 

@@ -1,0 +1,72 @@
+"""Records kept beside the process: journal notes, reports of concern and anonymous
+consultations. Same door as ``services``: permission → guard → write → CaseEvent."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from . import access, guards
+from .models import ConcernReport, Consultation, ConsultationOutcome, JournalNote
+from .services import record_event, refuse_if
+
+
+@transaction.atomic
+def write_journal_note(case, user, text, confidential_to_guardians=False, corrects=None):
+    """A dated, signed, immutable note; a correction is a new note pointing at the old one."""
+    if not access.can_coordinate(user, case):
+        raise PermissionDenied
+    refuse_if(
+        guards.journal_text_given(text),
+        corrects is not None and guards.belongs_to_case(case, corrects.case_id),
+    )
+    note = JournalNote.objects.create(
+        case=case,
+        author=user,
+        author_agency=access.agency_of(user),
+        written_at=timezone.now(),
+        text=text,
+        corrects=corrects,
+        confidential_to_guardians=confidential_to_guardians,
+    )
+    record_event(
+        case, user, "journal.written", note=note.pk, corrects=corrects.pk if corrects else None
+    )
+    return note
+
+
+@transaction.atomic
+def record_concern_report(case, user, made_on, to_whom, agency=None):
+    """Record that a report of concern was made; allowed without any consent."""
+    if not access.concern_report_cases_for(user).filter(pk=case.pk).exists():
+        raise PermissionDenied
+    refuse_if(guards.concern_report_complete(made_on, to_whom, timezone.localdate()))
+    report = ConcernReport.objects.create(
+        case=case,
+        made_on=made_on,
+        to_whom=to_whom,
+        agency=agency,
+        recorded_by=user,
+        recorded_at=timezone.now(),
+    )
+    record_event(case, user, "concern.reported", report=report.pk, made_on=str(made_on))
+    return report
+
+
+@transaction.atomic
+def record_consultation(user, **fields):
+    """An anonymous consultation (no personal data), counted for the statistics."""
+    if not access.is_coordinator(user):
+        raise PermissionDenied
+    return Consultation.objects.create(
+        municipality=access.agency_of(user).municipality, recorded_by=user, **fields
+    )
+
+
+def link_consultation(consultation, case, user):
+    """The consultation became this referral."""
+    if not access.consultations_visible_to(user).filter(pk=consultation.pk).exists():
+        raise PermissionDenied
+    Consultation.objects.filter(pk=consultation.pk, became_case__isnull=True).update(
+        became_case=case, outcome=ConsultationOutcome.REFERRAL
+    )
+    record_event(case, user, "consultation.referred", consultation=consultation.pk)
