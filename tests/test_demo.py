@@ -66,3 +66,11 @@ def test_steering_group_and_admin_see_no_case(demo, client, username):
     page = client.get("/", follow=True).content.decode()
     assert "SSPF-" not in page and "Lou" not in page
     assert client.get("/sspf/list/").status_code in (302, 403)
+
+
+def test_the_demo_shows_the_records_beside_the_process(demo):
+    lou = Case.objects.get(youth__first_name="Lou")
+    assert lou.concern_reports.get().agency.kind == "polis"  # seed 004: the police reported
+    assert lou.journal.exists()
+    elias = Case.objects.get(youth__first_name="Elias")
+    assert elias.consultation.outcome == "referral"

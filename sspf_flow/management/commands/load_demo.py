@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow import timers
 
-from sspf_flow import services, steps
+from sspf_flow import records, services, steps
 from sspf_flow.models import (
     Agency,
     AgencyKind,
@@ -118,6 +118,7 @@ class Demo:
         self.meeting_planned()
         self.closed()
         self.declined()
+        self.records()
         timers.fire_due_timers()
 
     def make_user(self, username, first_name, role, agency_key, title):
@@ -414,3 +415,41 @@ class Demo:
                 case, anja, "outside_target_group", "Över målgruppens åldersgräns."
             ),
         )
+
+    def records(self):
+        """Lou's report of concern (made by the police before the referral, seed 004) and a
+        journal note; two anonymous consultations, one of which became Elias's referral."""
+        anja = self.user["anja"]
+        lou, elias = self.cases[0], self.cases[1]
+        records.record_concern_report(
+            lou,
+            anja,
+            self.today - dt.timedelta(days=60),
+            "Socialtjänsten",
+            agency=self.agency["polis"],
+        )
+        records.write_journal_note(
+            lou,
+            anja,
+            "Samtal med Lou och vårdnadshavarna om SSPF. Lou var först tveksam men vill vara med "
+            "på mötet om fritidsledaren också kommer.",
+        )
+        records.record_consultation(
+            anja,
+            asked_on=self.today - dt.timedelta(days=20),
+            asking_agency=self.agency["skola"],
+            age_band="12_14",
+            gender="pojke",
+            concerns=["school_absence"],
+            outcome="advice",
+        )
+        asked = records.record_consultation(
+            anja,
+            asked_on=self.today - dt.timedelta(days=3),
+            asking_agency=self.agency["polis"],
+            age_band="15_17",
+            gender="pojke",
+            concerns=["crime", "criminal_peers"],
+            outcome="advice",
+        )
+        records.link_consultation(asked, elias, anja)
