@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils import timezone
 
 import project.urls  # noqa: F401  (mounts the flow, so its URLs reverse)
-from sspf_flow import services
+from sspf_flow import services, steps
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Agency, AgencyKind, Guardian, Membership, Municipality, Role, Youth
 
@@ -185,3 +185,25 @@ def postgres_only():
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1):
+    """Refer, accept, register consent for ``scope`` and plan a meeting inviting it, each step
+    through its flow task; returns the case and its planned meeting."""
+    case = refer()
+    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
+    meeting = steps.complete(
+        case,
+        "plan_meeting",
+        coordinator,
+        lambda: services.plan_meeting(
+            case,
+            coordinator,
+            kind="network",
+            starts_at=timezone.now() + dt.timedelta(days=days_ahead),
+            place="Skolan",
+            agencies=scope,
+        ),
+    )
+    return case, meeting

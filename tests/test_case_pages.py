@@ -1,6 +1,7 @@
 """The coordinator's case list and case page."""
 
 from sspf_flow import services, steps
+from tests.conftest import walk_to_meeting_planned
 
 
 def test_case_list_filters_by_status(client, refer, coordinator):
@@ -68,23 +69,7 @@ def test_an_action_naming_an_empty_goal_row_is_refused_next_to_the_field(
 
     from django.utils import timezone
 
-    case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
-    scope = [agencies["skola"]]
-    steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
-    steps.complete(
-        case,
-        "plan_meeting",
-        coordinator,
-        lambda: services.plan_meeting(
-            case,
-            coordinator,
-            kind="network",
-            starts_at=timezone.now() + dt.timedelta(days=1),
-            place="Skolan",
-            agencies=scope,
-        ),
-    )
+    case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, [agencies["skola"]])
     task = steps.open_task(case, "hold_meeting")
     client.force_login(coordinator)
     today = timezone.localdate()

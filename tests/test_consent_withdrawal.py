@@ -1,35 +1,18 @@
 """Withdrawing consent from the case page: for one agency or whole, effective in the same
 request, and taking the agency off planned meetings."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
-from sspf_flow import services, steps
+from sspf_flow import steps
 from sspf_flow.models import CaseEvent, MeetingStatus, Status
+from tests.conftest import walk_to_meeting_planned
 
 
 @pytest.fixture
 def planned(refer, coordinator, consent_for, agencies):
     """A case with consent for the school and the police, and a meeting inviting both."""
-    case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
     scope = [agencies["skola"], agencies["polis"]]
-    steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
-    steps.complete(
-        case,
-        "plan_meeting",
-        coordinator,
-        lambda: services.plan_meeting(
-            case,
-            coordinator,
-            kind="network",
-            starts_at=timezone.now() + dt.timedelta(days=3),
-            place="Skolan",
-            agencies=scope,
-        ),
-    )
+    case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=3)
     return case
 
 

@@ -11,26 +11,12 @@ from viewflow.workflow.status import PROCESS
 from sspf_flow import services, steps
 from sspf_flow.models import Status
 from sspf_flow.models.process import processes_of
+from tests.conftest import walk_to_meeting_planned
 
 
 def case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=42):
-    case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
     scope = [agencies["skola"], agencies["socialtjanst"]]
-    steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
-    meeting = steps.complete(
-        case,
-        "plan_meeting",
-        coordinator,
-        lambda: services.plan_meeting(
-            case,
-            coordinator,
-            kind="network",
-            starts_at=timezone.now() + dt.timedelta(days=1),
-            place="Skolan",
-            agencies=scope,
-        ),
-    )
+    case, meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope)
     today = timezone.localdate()
     steps.complete(
         case,

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .appendonly import AppendOnly
 from .case import Case
 from .org import Agency
 from .youth import Youth
@@ -16,8 +17,10 @@ class AccessAction(models.TextChoices):
     DOWNLOAD = "download", _("Downloaded")
 
 
-class AccessLog(models.Model):
+class AccessLog(AppendOnly):
     """Append-only: a row is written once and never changed or deleted by the application."""
+
+    append_only_reason = "The access log is append-only"
 
     at = models.DateTimeField(_("time"), db_index=True)
     user = models.ForeignKey(
@@ -61,11 +64,3 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.case}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("The access log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("The access log is append-only")

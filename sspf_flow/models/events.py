@@ -4,12 +4,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .appendonly import AppendOnly
 from .case import Case
 from .org import Agency
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnly):
     """One thing that happened to a case. Rows are written once and never changed."""
+
+    append_only_reason = "Case events are append-only"
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("case")
@@ -41,11 +44,3 @@ class CaseEvent(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Case events are append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Case events are append-only")

@@ -4,13 +4,16 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .appendonly import AppendOnly
 from .case import Case
 from .org import Agency
 
 
-class JournalNote(models.Model):
+class JournalNote(AppendOnly):
     """Dated and signed by its author; never changed once saved. A correction is a new note
     that points at the note it corrects (SOSFS 2014:5)."""
+
+    append_only_reason = "Journal notes cannot be changed or deleted; write a correction"
 
     case = models.ForeignKey(
         Case, on_delete=models.PROTECT, related_name="journal", verbose_name=_("case")
@@ -45,14 +48,6 @@ class JournalNote(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.written_at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("Journal notes cannot be changed; write a correction")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("Journal notes cannot be deleted")
 
 
 class ConcernReport(models.Model):
