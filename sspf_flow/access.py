@@ -168,3 +168,25 @@ def consultations_visible_to(user):
     if not is_coordinator(user):
         return Consultation.objects.none()
     return Consultation.objects.filter(municipality_id=agency_of(user).municipality_id)
+
+
+def categories_for(user, case):
+    """The information categories the user may see of ``case`` today: all of them for its
+    coordinator; for an agency member, those of the active consents covering their agency."""
+    from .models import InformationCategory
+
+    if can_coordinate(user, case):
+        return frozenset(InformationCategory.values)
+    agency = agency_of(user)
+    if agency is None:
+        return frozenset()
+    today = timezone.localdate()
+    rows = ConsentAgency.objects.filter(
+        consent__case=case,
+        agency=agency,
+        withdrawn_at__isnull=True,
+        consent__withdrawn_at__isnull=True,
+        consent__valid_from__lte=today,
+        consent__valid_to__gte=today,
+    ).values_list("consent__categories", flat=True)
+    return frozenset(category for categories in rows for category in categories)

@@ -17,7 +17,7 @@ from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Agency, AgencyKind, Guardian, Membership, Municipality, Role, Youth
 
 REQUIRE_SERVICES = os.environ.get("SSPF_REQUIRE_SERVICES") == "1"
-ALL_CATEGORIES = ["school", "social_services", "police", "leisure"]
+ALL_CATEGORIES = ["school", "social_services", "police", "leisure", "health"]
 
 
 def signed_pdf():

@@ -39,16 +39,25 @@ from viewflow.workflow.status import STATUS
 
 from sspf_flow import services
 from sspf_flow.flows import CaseFlow
-from sspf_flow.models import Case, CaseTask, Status
+from sspf_flow.models import Agency, Case, CaseTask, Role, Status
 from sspf_flow.models.process import processes_of
 from sspf_flow.steps import open_task
-from tests.conftest import ALL_CATEGORIES, signed_upload
+from tests.conftest import ALL_CATEGORIES, make_user, signed_upload
 from tests.test_process_through_ui import referral_post
 
 LOGIN_URL = "/accounts/login/"
 NAME = re.compile(rb"\b(Lou|Exempel)\b")  # the fictional youth; "Exempelkommun" does not match
 
-ROLES = ("coordinator", "consented", "uncovered", "styrgrupp", "admin", "foreign", "anonymous")
+ROLES = (
+    "coordinator",
+    "consented",
+    "other_category",  # an agency covered by a consent that names none of its categories
+    "uncovered",
+    "styrgrupp",
+    "admin",
+    "foreign",
+    "anonymous",
+)
 # May never see the case: not covered by the consent, steering group, administrator, and a
 # coordinator of another municipality.
 OUTSIDERS = ("uncovered", "styrgrupp", "admin", "foreign")
@@ -327,8 +336,9 @@ def fill(route, case):
             )
         values.update(process_pk=task.process_id, task_pk=task.pk)
     if route.name in ("consent_withdraw", "consent_signed_form", "consent_pdf"):
-        # the case's active consent
-        values["pk"] = case.consents.filter(withdrawn_at__isnull=True).latest("pk").pk
+        # the case's active consent (with its signed form, for the form's download)
+        active = case.consents.filter(withdrawn_at__isnull=True).exclude(signed_form="")
+        values["pk"] = active.latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
@@ -341,6 +351,7 @@ class Answer:
     status: int
     location: str
     leaks: list  # what of the case the body shows: case numbers, the youth's name
+    limited: bool  # the case page says the consent covers only some information categories
     error: str  # the exception behind a 500, if any
 
     def __str__(self):
@@ -361,7 +372,7 @@ def get(client, url, numbers):
             response = client.get(url)
             transaction.set_rollback(True)
     except Exception:  # noqa: BLE001 - record it as the 500 it would be
-        return Answer(500, "", [], traceback.format_exc(limit=-8))
+        return Answer(500, "", [], False, traceback.format_exc(limit=-8))
     body = b"" if getattr(response, "streaming", False) else response.content
     # a 403 page offers "log in as someone else" with ?next=<this URL>: the visitor's own
     # typing, not something the page tells them
@@ -369,7 +380,8 @@ def get(client, url, numbers):
     leaks = [n for n in numbers if n.encode() in body] + sorted(
         {m.decode() for m in NAME.findall(body)}
     )
-    return Answer(response.status_code, response.get("Location", ""), leaks, "")
+    limited = b'data-testid="limited"' in body
+    return Answer(response.status_code, response.get("Location", ""), leaks, limited, "")
 
 
 LIST_PAGES = (
@@ -400,6 +412,29 @@ def matrix(request, db):
     return _MATRIX
 
 
+def cover_for_another_category(case, users, agencies):
+    """A second leisure centre is covered by a consent naming school information only: it
+    sees the case, but none of its mixed texts. Returns its member."""
+    east = Agency.objects.create(
+        municipality=agencies["fritid"].municipality, name="Fritidsgården Öster", kind="fritid"
+    )
+    today = timezone.localdate()
+    services.register_consent(
+        case,
+        users["samordnare"],
+        method="oral",
+        oral_notes="Per telefon med båda föräldrarna.",
+        purpose="Fritidsgården Öster",
+        valid_from=today,
+        valid_to=today + dt.timedelta(days=90),
+        agencies=[east],
+        categories=["school"],
+        signers=[("guardian", g) for g in case.youth.guardians.all()],
+        youth_view="Okej.",
+    )
+    return make_user("olle", Role.LEISURE, east)
+
+
 def build_matrix(request):
     users = request.getfixturevalue("users")
     agencies = request.getfixturevalue("agencies")
@@ -407,11 +442,13 @@ def build_matrix(request):
     refer = request.getfixturevalue("refer")
 
     case = build_case(users, agencies)
+    east = cover_for_another_category(case, users, agencies)
     other = refer(by="skola")  # case B: just referred, its assessment waits in the queue
     numbers = [case.number, other.number]
     people = {
         "coordinator": users["samordnare"],
         "consented": users["socialtjanst"],
+        "other_category": east,
         "uncovered": users["trygghet"],
         "styrgrupp": users["styrgrupp"],
         "admin": users["admin"],
@@ -476,13 +513,15 @@ def test_matrix(matrix, route, role):
     if route.name in MANAGE:
         assert answer.status == 403, f"{where} (undo/cancel/revive are off for everyone)"
         return
-    if role == "consented":
+    if role in ("consented", "other_category"):
         if route.name in COORDINATOR_DOWNLOADS:
             assert answer.status == 403, f"{where} (only the coordinator downloads it)"
         elif case_page and route.name in ACTIONS:
             assert answer.status in (302, 403, 404), f"{where} (only coordinators act)"
         elif route.name == "case_detail":
             assert answer.status == 200 and matrix["case"] in answer.leaks, where
+            # every category for the consented agency; the other sees the limited view
+            assert answer.limited == (role == "other_category"), where
         return
     # the case's own coordinator
     if route.name in ACTIONS:

@@ -16,10 +16,17 @@ from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
-from .. import access, accesslog, records, steps
+from .. import access, accesslog, categories, records, steps
 from ..filters import CaseFilter
 from ..forms import signed_form_type
-from ..models import AccessAction, Case, Programme, Status
+from ..models import (
+    AccessAction,
+    Case,
+    ConcernCategory,
+    InformationCategory,
+    Programme,
+    Status,
+)
 from ..models.process import processes_of
 from ..pageforms import (
     CloseCaseForm,
@@ -79,6 +86,12 @@ class CaseDetailView(generic.TemplateView):
         case = access.get_case_for(user, kwargs["number"])
         accesslog.record(self.request, [case], _("case page"))
         consents = list(case.consents.prefetch_related("scope__agency", "signers__guardian"))
+        seen = access.categories_for(user, case)
+        plan = (
+            case.plans.order_by("-version")
+            .prefetch_related("goals", "actions__agency", "actions__guardian")
+            .first()
+        )
         coordinator = access.can_coordinate(user, case)
         process = processes_of(case).order_by("-created").first()
         tasks = []
@@ -94,9 +107,20 @@ class CaseDetailView(generic.TemplateView):
             consents=consents,
             covered_now=covered_now(consents),
             meetings=case.meetings.prefetch_related("invited_agencies", "attended_agencies"),
-            plan=case.plans.order_by("-version")
-            .prefetch_related("goals", "actions__agency", "actions__guardian")
-            .first(),
+            plan=plan,
+            plan_actions=[
+                action
+                for action in (plan.actions.all() if plan else [])
+                if categories.action_category(action) in seen
+                or action.agency_id == getattr(access.agency_of(user), "pk", None)
+            ],
+            concerns=[
+                ConcernCategory(code).label
+                for code in case.concerns
+                if code in ConcernCategory.values and categories.concern_category(code) in seen
+            ],
+            full_picture=categories.sees_everything(seen),
+            sees_social_services=InformationCategory.SOCIAL_SERVICES in seen,
             follow_ups=case.follow_ups.select_related("created_by"),
             concern_reports=case.concern_reports.select_related("agency"),
             journal=(
