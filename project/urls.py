@@ -64,6 +64,7 @@ case_app = CaseApplication(
             cases.signed_consent_form,
             name="consent_signed_form",
         ),
+        path("<str:number>/consent/new/", cases.FurtherConsentView.as_view(), name="consent_new"),
         path(
             "<str:number>/consent/<int:pk>/withdraw/",
             cases.WithdrawConsentView.as_view(),

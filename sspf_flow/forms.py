@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import (
     ActionStatus,
     Agency,
@@ -268,6 +269,24 @@ class ConsentForm(ClosureFields):
                 if not cleaned.get(name):
                     self.add_error(name, _("This field is required."))
         return cleaned
+
+    def register(self, user):
+        """Register the consent as filled in (the one service call both consent pages make)."""
+        data = self.cleaned_data
+        return services.register_consent(
+            self.case,
+            user,
+            method=data["method"],
+            purpose=data["purpose"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+            agencies=list(data["agencies"]),
+            categories=data["categories"],
+            signed_form=data["signed_form"],
+            signers=self.signer_list(),
+            oral_notes=data["oral_notes"],
+            youth_view=data["youth_view"],
+        )
 
     def signer_list(self):
         guardians = {f"guardian-{g.pk}": g for g in self.case.youth.guardians.all()}

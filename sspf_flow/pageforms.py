@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .forms import MULTIPLE, ClosureFields, agency_choices
+from .forms import MULTIPLE, ClosureFields, ConsentForm, agency_choices
 from .models import Agency, ConcernCategory, Consultation, ConsultationOutcome
 
 
@@ -93,3 +93,17 @@ class ConsultationForm(forms.ModelForm):
 
 class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("Why is the case reopened?"), widget=forms.Textarea)
+
+
+class FurtherConsentForm(ConsentForm):
+    """A further consent on a case that already has had one: renewed after expiry, or for an
+    agency that joins. Always a registration; closing happens elsewhere."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("decision", "closure_reason", "closure_text"):
+            del self.fields[name]
+
+    def clean(self):
+        self.cleaned_data["decision"] = self.REGISTER
+        return super().clean()

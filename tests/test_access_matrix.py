@@ -107,6 +107,7 @@ ACTIONS = {
     "case_reopen",
     "consent_withdraw",
     "journal_new",
+    "consent_new",
 }
 # Documents with the family's names and signatures: the case's coordinator only.
 COORDINATOR_DOWNLOADS = {"consent_signed_form", "consent_pdf", "consent_form_pdf"}

@@ -101,3 +101,54 @@ def test_the_signed_form_is_not_for_agencies_nor_a_plain_file(
     client.force_login(users["polis"])
     assert client.get(f"/sspf/{case.number}/consent/{consent.pk}/signed-form/").status_code == 403
     assert client.get(f"/media/{consent.signed_form.name}").status_code == 404
+
+
+def further(case, agencies, **changes):
+    data = post(case, agencies, **changes)
+    data.pop("decision")
+    return data
+
+
+def test_an_expired_consent_is_renewed_on_the_case_page(
+    client, refer, coordinator, users, consent_for, agencies
+):
+    import time_machine
+
+    from tests.conftest import walk_to_meeting_planned
+
+    case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, [agencies["skola"]])
+    later = timezone.now() + dt.timedelta(days=200)  # consent_for gives 180 days
+    with time_machine.travel(later, tick=False):
+        school = client.__class__()
+        school.force_login(users["skola"])
+        assert school.get(f"/sspf/{case.number}/").status_code == 404
+        client.force_login(coordinator)
+        today = timezone.localdate()
+        response = client.post(
+            f"/sspf/{case.number}/consent/new/",
+            further(
+                case, agencies, valid_from=str(today), valid_to=str(today + dt.timedelta(days=90))
+            ),
+        )
+        assert response.status_code == 302
+        assert school.get(f"/sspf/{case.number}/").status_code == 200
+    case.refresh_from_db()
+    assert case.status == "meeting_planned" and case.consents.count() == 2
+
+
+def test_a_further_consent_cannot_close_the_case(client, refer, coordinator, consent_for, agencies):
+    from tests.conftest import walk_to_meeting_planned
+
+    case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, [agencies["skola"]])
+    client.force_login(coordinator)
+    data = {**further(case, agencies), "decision": "close", "closure_reason": "moved"}
+    assert client.post(f"/sspf/{case.number}/consent/new/", data).status_code == 302
+    case.refresh_from_db()
+    assert case.status == "meeting_planned" and case.consents.count() == 2
+
+
+def test_the_first_consent_belongs_to_the_flows_step(client, consent_task, agencies):
+    case, _url = consent_task
+    response = client.post(f"/sspf/{case.number}/consent/new/", further(case, agencies))
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert not Consent.objects.exists()

@@ -16,7 +16,7 @@ from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
-from .. import access, accesslog, categories, records, steps
+from .. import access, accesslog, categories, records, services, steps
 from ..filters import CaseFilter
 from ..forms import signed_form_type
 from ..models import (
@@ -27,10 +27,12 @@ from ..models import (
     Programme,
     Status,
 )
+from ..models.case import OPEN_AFTER_CONSENT
 from ..models.process import processes_of
 from ..pageforms import (
     CloseCaseForm,
     ConcernReportForm,
+    FurtherConsentForm,
     JournalNoteForm,
     ReopenForm,
     WithdrawConsentForm,
@@ -140,6 +142,7 @@ class CaseDetailView(generic.TemplateView):
             follow_up_opens=waiting[0] if waiting else None,
             may_coordinate=coordinator,
             may_close=coordinator and case.is_open,
+            may_add_consent=case.status in OPEN_AFTER_CONSENT,
             may_reopen=coordinator and not case.is_open,
             steps=step_list(case),
             **kwargs,
@@ -216,6 +219,25 @@ class ReopenCaseView(CaseActionView):
     def perform(self, form):
         steps.reopen(self.case, self.request.user, form.cleaned_data["reason"])
         messages.success(self.request, _("The case is reopened and waits for assessment."))
+
+
+class FurtherConsentView(CaseActionView):
+    """Register a further consent while the case already has consent (a renewal before or
+    after expiry, or an agency that joins); before that, consent is the flow's own step."""
+
+    form_class = FurtherConsentForm
+    title = _("Register a further consent")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+    def perform(self, form):
+        if self.case.status not in OPEN_AFTER_CONSENT:
+            raise services.TransitionRefused(
+                [_("Before the first consent, register it in the step “Obtain consent”.")]
+            )
+        form.register(self.request.user)
+        messages.success(self.request, _("The consent is registered."))
 
 
 class WithdrawConsentView(CaseActionView):

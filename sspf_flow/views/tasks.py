@@ -183,20 +183,7 @@ class ConsentView(CaseTaskView):
         if data["decision"] == ConsentForm.CLOSE:
             services.close_case(self.case, self.request.user, *form.closing())
             return
-        services.register_consent(
-            self.case,
-            self.request.user,
-            method=data["method"],
-            purpose=data["purpose"],
-            valid_from=data["valid_from"],
-            valid_to=data["valid_to"],
-            agencies=list(data["agencies"]),
-            categories=data["categories"],
-            signed_form=data["signed_form"],
-            signers=form.signer_list(),
-            oral_notes=data["oral_notes"],
-            youth_view=data["youth_view"],
-        )
+        form.register(self.request.user)
 
 
 class PlanMeetingView(CaseTaskView):
