@@ -21,3 +21,8 @@ def _beat_schedule(sender, **kwargs):
         sender.signature("sspf_flow.tasks.fire_due_timers"),
         name="fire viewflow's due timers",
     )
+    sender.add_periodic_task(
+        float(settings.TIMER_SWEEP_SECONDS),
+        sender.signature("notifications.tasks.sweep"),
+        name="re-queue and dispatch the outbox",
+    )

@@ -215,6 +215,12 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set EMAIL_USE_TLS (STARTTLS) or EMAIL_USE_SSL (port 465), not both")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "sspf@example.invalid")
 
+# The outbox: attempts before an e-mail is marked failed, seconds before a row stuck in
+# "sending" is re-queued, and how many due rows one sweep hands to the workers.
+OUTBOX_MAX_ATTEMPTS = env_int("SSPF_OUTBOX_MAX_ATTEMPTS", 8)
+OUTBOX_STALE_SECONDS = env_int("SSPF_OUTBOX_STALE_SECONDS", 600)
+OUTBOX_SWEEP_BATCH = env_int("SSPF_OUTBOX_SWEEP_BATCH", 500)
+
 # Case numbering prefix (SSPF-2026-0001) and the follow-up interval proposed after a meeting.
 CASE_NUMBER_PREFIX = env("SSPF_CASE_NUMBER_PREFIX", "SSPF")
 DEFAULT_FOLLOW_UP_DAYS = env_int("SSPF_DEFAULT_FOLLOW_UP_DAYS", 42)

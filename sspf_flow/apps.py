@@ -12,4 +12,5 @@ class SspfFlowConfig(AppConfig):
         from . import checks, rules  # noqa: F401  (system checks, object permissions)
         from .roles import ensure_roles
 
-        post_migrate.connect(ensure_roles, sender=self, dispatch_uid="sspf_flow.ensure_roles")
+        # After every app's migrate, so that permissions of apps after this one exist too.
+        post_migrate.connect(ensure_roles, dispatch_uid="sspf_flow.ensure_roles")

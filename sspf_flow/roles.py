@@ -25,7 +25,11 @@ ROLE_PERMISSIONS = {
         ]
         for verb in ("view", "add", "change")
     ]
-    + [("auth", "view_group")],
+    + [
+        ("auth", "view_group"),
+        ("notifications", "view_outbox"),
+        ("notifications", "change_outbox"),
+    ],
 }
 
 

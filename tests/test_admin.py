@@ -16,7 +16,13 @@ def admin_user(users):
 
 
 @pytest.mark.parametrize(
-    "url", ["/admin/sspf_flow/agency/", "/admin/sspf_flow/municipality/", "/admin/auth/user/"]
+    "url",
+    [
+        "/admin/sspf_flow/agency/",
+        "/admin/sspf_flow/municipality/",
+        "/admin/auth/user/",
+        "/admin/notifications/outbox/",
+    ],
 )
 def test_admin_configures_the_organisation(client, admin_user, url):
     client.force_login(admin_user)

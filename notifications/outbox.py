@@ -1,0 +1,100 @@
+"""Queueing and sending e-mails through the outbox.
+
+``enqueue`` writes the row inside the caller's transaction and hands it to Celery only after
+commit; ``deliver`` claims the row with a conditional UPDATE, so two workers never send the same
+e-mail; a failure leaves the row queued with a later next attempt (backoff) until the attempts
+run out; ``sweep`` (beat) re-queues rows stuck in "sending" and dispatches due rows whose hand-off
+was lost (the broker was down at commit)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from .models import Outbox, OutboxStatus
+
+
+def _dispatch(pk):
+    from .tasks import deliver
+
+    try:
+        deliver.delay(pk)
+    except Exception:  # noqa: BLE001 - broker down: the row stays queued for the sweep
+        return False
+    return True
+
+
+def enqueue(key, kind, to, subject, body_text, body_html="", recipient=None):
+    """Queue one e-mail; the same key twice queues it once. Returns the row."""
+    now = timezone.now()
+    row, created = Outbox.objects.get_or_create(
+        key=key,
+        defaults={
+            "kind": kind,
+            "to": to,
+            "recipient": recipient,
+            "subject": subject,
+            "body_text": body_text,
+            "body_html": body_html,
+            "created_at": now,
+            "next_attempt_at": now,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: _dispatch(row.pk))
+    return row
+
+
+def backoff(attempts):
+    """Minutes to wait after the n-th failed attempt: 1, 2, 4, 8 … up to a day."""
+    return timedelta(minutes=min(2 ** (attempts - 1), 24 * 60))
+
+
+def deliver(pk):
+    """Send one queued e-mail if it is still queued and due. Safe to call twice."""
+    now = timezone.now()
+    claimed = Outbox.objects.filter(
+        pk=pk, status=OutboxStatus.QUEUED, next_attempt_at__lte=now
+    ).update(status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
+    if not claimed:
+        return False
+    row = Outbox.objects.get(pk=pk)
+    message = EmailMultiAlternatives(
+        row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to]
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    try:
+        message.send()
+    except Exception as exc:  # noqa: BLE001 - any SMTP or network failure
+        failed = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        Outbox.objects.filter(pk=pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.FAILED if failed else OutboxStatus.QUEUED,
+            last_error=f"{type(exc).__name__}: {exc}"[:2000],
+            next_attempt_at=timezone.now() + backoff(row.attempts),
+        )
+        return False
+    Outbox.objects.filter(pk=pk, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def sweep():
+    """Re-queue rows stuck in "sending" and hand due queued rows to the workers. Its cost grows
+    with what is due (one indexed query), not with the outbox."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
+    requeued = Outbox.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=stale).update(
+        status=OutboxStatus.QUEUED, next_attempt_at=now
+    )
+    due = list(
+        Outbox.objects.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[: settings.OUTBOX_SWEEP_BATCH]
+    )
+    dispatched = sum(1 for pk in due if _dispatch(pk))
+    return requeued, dispatched

@@ -1,0 +1,130 @@
+"""The outbox: queued with the event, sent after commit, never twice; a failure waits and tries
+again with backoff; the sweep re-queues what got stuck and sends what was never handed over."""
+
+import datetime as dt
+import smtplib
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import transaction
+from django.utils import timezone
+
+from notifications import outbox, tasks
+from notifications.models import Outbox, OutboxStatus
+
+
+class DownBackend(BaseEmailBackend):
+    """An SMTP server that refuses every connection."""
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPConnectError(421, "service not available")
+
+
+@pytest.fixture(autouse=True)
+def _mail(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def hand_over_now(pk):
+    """What a worker does with the hand-off, done at once (the worker itself runs in the
+    integration tests)."""
+    outbox.deliver(pk)
+
+
+@pytest.fixture
+def eager(monkeypatch):
+    monkeypatch.setattr(tasks.deliver, "delay", hand_over_now)
+
+
+def queue(key="case.1.invite.7", **changes):
+    fields = {
+        "kind": "invitation",
+        "to": "kontakt@exempel.invalid",
+        "subject": "Kallelse SSPF-2026-0001",
+        "body_text": "Se länken.",
+        **changes,
+    }
+    return outbox.enqueue(key, **fields)
+
+
+def test_the_same_event_and_recipient_is_queued_once(db):
+    assert queue().pk == queue().pk
+    assert Outbox.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_queued_or_sent_when_the_event_rolls_back(eager):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        queue()
+        raise RuntimeError("the event failed")
+    assert not Outbox.objects.exists() and not mail.outbox
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sent_after_commit_and_only_once(eager):
+    with transaction.atomic():
+        row = queue()
+        assert not mail.outbox  # not before the commit
+    assert len(mail.outbox) == 1
+    assert outbox.deliver(row.pk) is False  # a second delivery finds nothing to claim
+    row.refresh_from_db()
+    assert (row.status, row.attempts, len(mail.outbox)) == (OutboxStatus.SENT, 1, 1)
+
+
+def test_smtp_down_keeps_the_row_queued_with_backoff(db, settings):
+    row = queue()
+    settings.EMAIL_BACKEND = "tests.test_outbox.DownBackend"
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert outbox.deliver(row.pk) is False
+    row.refresh_from_db()
+    assert row.status == OutboxStatus.QUEUED and "SMTPConnectError" in row.last_error
+    assert row.next_attempt_at == start + dt.timedelta(minutes=1)
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        assert outbox.deliver(row.pk) is False  # not due yet: not even tried
+    row.refresh_from_db()
+    assert row.attempts == 1
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(start + dt.timedelta(minutes=2), tick=False):
+        assert outbox.deliver(row.pk) is True  # SMTP is back: sent once
+    assert len(mail.outbox) == 1
+
+
+def test_after_the_last_attempt_the_row_is_failed(db, settings):
+    settings.EMAIL_BACKEND = "tests.test_outbox.DownBackend"
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    row = queue()
+    moment = timezone.now()
+    for _attempt in range(2):
+        with time_machine.travel(moment, tick=False):
+            outbox.deliver(row.pk)
+        moment += dt.timedelta(hours=1)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (OutboxStatus.FAILED, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_down_at_commit_is_sent_by_the_sweep_once(eager, monkeypatch):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(tasks.deliver, "delay", broker_down)
+    with transaction.atomic():
+        row = queue()
+    assert not mail.outbox and Outbox.objects.get(pk=row.pk).status == OutboxStatus.QUEUED
+    monkeypatch.setattr(tasks.deliver, "delay", hand_over_now)  # the broker is back
+    assert outbox.sweep() == (0, 1)
+    assert outbox.sweep() == (0, 0)  # the second sweep sends nothing
+    assert len(mail.outbox) == 1
+
+
+def test_a_row_stuck_in_sending_is_queued_again(db, eager, settings):
+    row = queue()
+    Outbox.objects.filter(pk=row.pk).update(
+        status=OutboxStatus.SENDING, claimed_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    requeued, dispatched = outbox.sweep()
+    assert (requeued, dispatched) == (1, 1)
+    assert Outbox.objects.get(pk=row.pk).status == OutboxStatus.SENT
