@@ -57,14 +57,7 @@ def can_refer(user):
 
 
 def _covered_by_consent(agency, day):
-    return ConsentAgency.objects.filter(
-        consent__case=OuterRef("pk"),
-        agency=agency,
-        withdrawn_at__isnull=True,
-        consent__withdrawn_at__isnull=True,
-        consent__valid_from__lte=day,
-        consent__valid_to__gte=day,
-    )
+    return ConsentAgency.objects.active_on(day).filter(consent__case=OuterRef("pk"), agency=agency)
 
 
 def cases_visible_to(user):
@@ -180,13 +173,9 @@ def categories_for(user, case):
     agency = agency_of(user)
     if agency is None:
         return frozenset()
-    today = timezone.localdate()
-    rows = ConsentAgency.objects.filter(
-        consent__case=case,
-        agency=agency,
-        withdrawn_at__isnull=True,
-        consent__withdrawn_at__isnull=True,
-        consent__valid_from__lte=today,
-        consent__valid_to__gte=today,
-    ).values_list("consent__categories", flat=True)
+    rows = (
+        ConsentAgency.objects.active_on(timezone.localdate())
+        .filter(consent__case=case, agency=agency)
+        .values_list("consent__categories", flat=True)
+    )
     return frozenset(category for categories in rows for category in categories)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import (
     ClosureReason,
-    Consent,
+    ConsentAgency,
     GoalAssessment,
     InformationCategory,
     MeetingStatus,
@@ -66,9 +66,9 @@ def consent_covers_invitees(case, agencies, day):
 def covered_agencies(case, day):
     """Primary keys of the agencies an active consent covers on ``day``."""
     return set(
-        Consent.objects.active_on(day)
-        .filter(case=case, scope__withdrawn_at__isnull=True)
-        .values_list("scope__agency", flat=True)
+        ConsentAgency.objects.active_on(day)
+        .filter(consent__case=case)
+        .values_list("agency", flat=True)
     )
 
 

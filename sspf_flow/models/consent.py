@@ -28,11 +28,6 @@ class SignerRole(models.TextChoices):
     GUARDIAN = "guardian", _("Guardian")
 
 
-class ConsentQuerySet(models.QuerySet):
-    def active_on(self, day):
-        return self.filter(withdrawn_at__isnull=True, valid_from__lte=day, valid_to__gte=day)
-
-
 class Consent(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="consents", verbose_name=_("case")
@@ -62,8 +57,6 @@ class Consent(models.Model):
         verbose_name=_("withdrawal registered by"),
     )
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
-
-    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")
@@ -107,6 +100,18 @@ class ConsentSigner(models.Model):
         return str(self.guardian or self.get_role_display())
 
 
+class ConsentAgencyQuerySet(models.QuerySet):
+    def active_on(self, day):
+        """The agency rows that give access on ``day``: neither they nor their consent is
+        withdrawn, and the consent's period includes the day."""
+        return self.filter(
+            withdrawn_at__isnull=True,
+            consent__withdrawn_at__isnull=True,
+            consent__valid_from__lte=day,
+            consent__valid_to__gte=day,
+        )
+
+
 class ConsentAgency(models.Model):
     """One agency covered by a consent; withdrawn for that agency alone when set."""
 
@@ -120,6 +125,8 @@ class ConsentAgency(models.Model):
         verbose_name=_("agency"),
     )
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    objects = ConsentAgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency covered by consent")
