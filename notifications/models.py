@@ -1,5 +1,6 @@
-"""The outbox: one row per recipient and event, written in the same transaction as the event,
-sent after commit by Celery, never twice."""
+"""The outbox (one row per recipient and event, written in the same transaction as the event,
+sent after commit by Celery, never twice), the deadlines the ladder watches, and each user's
+choice of immediate mail or a daily digest."""
 
 from django.conf import settings
 from django.db import models
@@ -28,6 +29,7 @@ class Outbox(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
+    calendar = models.TextField(_("calendar invitation (iCalendar)"), blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.QUEUED
     )
@@ -46,3 +48,109 @@ class Outbox(models.Model):
 
     def __str__(self):
         return f"{self.kind} → {self.to} ({self.status})"
+
+
+class DeadlineKind(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Follow-up")
+    ACTION = "action", _("Action in the plan")
+    CONSENT_EXPIRY = "consent_expiry", _("Consent ends")
+    CONSENT_PENDING = "consent_pending", _("Waiting for consent")
+    MEETING = "meeting", _("Meeting")
+
+
+class Deadline(models.Model):
+    """One dated thing the ladder watches: the case's next follow-up, an open action, the end of
+    the case's consent, a case waiting for consent, a planned meeting. ``level`` is the next
+    step of the ladder to send and ``fire_at`` when; null once every step is sent. Rows are
+    kept in step with the case by ``notifications.deadlines.sync`` inside each change's
+    transaction, so the sweep only reads the rows whose ``fire_at`` has come."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=DeadlineKind.choices)
+    object_id = models.PositiveBigIntegerField(_("object"))
+    case = models.ForeignKey(
+        "sspf_flow.Case", on_delete=models.CASCADE, related_name="+", verbose_name=_("case")
+    )
+    due = models.DateField(_("due"))
+    level = models.PositiveSmallIntegerField(_("next step"), default=0)
+    fire_at = models.DateTimeField(_("next step at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="deadline_once")]
+        indexes = [
+            models.Index(
+                fields=["fire_at"],
+                name="deadline_pending",
+                condition=models.Q(fire_at__isnull=False),
+            ),
+            models.Index(fields=["case", "kind"], name="deadline_case"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id} {self.due}"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", _("An e-mail at once")
+    DIGEST = "digest", _("A daily summary")
+    OFF = "off", _("No e-mail")
+
+
+class Topic(models.TextChoices):
+    """What a user may choose the delivery of. Escalations and meeting invitations are not
+    here: an escalation always comes at once, and an invitation carries the calendar entry."""
+
+    TASK = "task", _("Tasks waiting for me or my role")
+    REMINDER = "reminder", _("Reminders and deadlines of my cases and actions")
+    MEETING = "meeting", _("Reminders the day before a meeting")
+    CONSENT = "consent", _("Consent ending or withdrawn")
+
+
+class Preference(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE
+    )
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "topic"], name="preference_once")]
+
+    def __str__(self):
+        return f"{self.user}: {self.topic} → {self.delivery}"
+
+
+class DigestItem(models.Model):
+    """A notice held for a user's daily summary; ``sent_on`` is set when the summary is queued."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("idempotency key"), max_length=200, unique=True)
+    topic = models.CharField(_("topic"), max_length=20, choices=Topic.choices)
+    line = models.CharField(_("line"), max_length=300)
+    link = models.CharField(_("link"), max_length=300)
+    created_at = models.DateTimeField(_("created"))
+    sent_on = models.DateField(_("sent in the summary of"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("digest item")
+        verbose_name_plural = _("digest items")
+        indexes = [
+            models.Index(
+                fields=["user", "created_at"],
+                name="digest_pending",
+                condition=models.Q(sent_on__isnull=True),
+            )
+        ]
+
+    def __str__(self):
+        return self.line

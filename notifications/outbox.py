@@ -27,7 +27,7 @@ def _dispatch(pk):
     return True
 
 
-def enqueue(key, kind, to, subject, body_text, body_html="", recipient=None):
+def enqueue(key, kind, to, subject, body_text, body_html="", recipient=None, calendar=""):
     """Queue one e-mail; the same key twice queues it once. Returns the row."""
     now = timezone.now()
     row, created = Outbox.objects.get_or_create(
@@ -39,6 +39,7 @@ def enqueue(key, kind, to, subject, body_text, body_html="", recipient=None):
             "subject": subject,
             "body_text": body_text,
             "body_html": body_html,
+            "calendar": calendar,
             "created_at": now,
             "next_attempt_at": now,
         },
@@ -46,6 +47,32 @@ def enqueue(key, kind, to, subject, body_text, body_html="", recipient=None):
     if created:
         transaction.on_commit(lambda: _dispatch(row.pk))
     return row
+
+
+def enqueue_many(rows):
+    """Queue unsaved Outbox rows in one INSERT; keys already queued are skipped. After commit
+    the new rows go to the workers in batches (the sweep picks up any the broker missed)."""
+    if not rows:
+        return
+    now = timezone.now()
+    for row in rows:
+        row.created_at = row.next_attempt_at = now
+    Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    keys = [row.key for row in rows]
+    transaction.on_commit(lambda: _dispatch_keys(keys))
+
+
+def _dispatch_keys(keys, chunk=200):
+    from .tasks import deliver_many
+
+    pks = list(
+        Outbox.objects.filter(key__in=keys, status=OutboxStatus.QUEUED).values_list("pk", flat=True)
+    )
+    for start in range(0, len(pks), chunk):
+        try:
+            deliver_many.delay(pks[start : start + chunk])
+        except Exception:  # noqa: BLE001 - broker down: the rows stay queued for the sweep
+            return
 
 
 def backoff(attempts):
@@ -67,6 +94,9 @@ def deliver(pk):
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
+    if row.calendar:
+        method = "CANCEL" if "METHOD:CANCEL" in row.calendar else "REQUEST"
+        message.attach("invite.ics", row.calendar, f"text/calendar; method={method}")
     try:
         message.send()
     except Exception as exc:  # noqa: BLE001 - any SMTP or network failure

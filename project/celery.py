@@ -24,5 +24,5 @@ def _beat_schedule(sender, **kwargs):
     sender.add_periodic_task(
         float(settings.TIMER_SWEEP_SECONDS),
         sender.signature("notifications.tasks.sweep"),
-        name="re-queue and dispatch the outbox",
+        name="deadline ladder, daily summaries and the outbox",
     )

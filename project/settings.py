@@ -220,6 +220,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "sspf@example.invalid")
 OUTBOX_MAX_ATTEMPTS = env_int("SSPF_OUTBOX_MAX_ATTEMPTS", 8)
 OUTBOX_STALE_SECONDS = env_int("SSPF_OUTBOX_STALE_SECONDS", 600)
 OUTBOX_SWEEP_BATCH = env_int("SSPF_OUTBOX_SWEEP_BATCH", 500)
+# Reminders and escalations are sent from this hour (local time) on their day; the daily
+# summary from DIGEST_HOUR. The days of the ladder are set per municipality in the admin.
+NOTIFY_HOUR = env_int("SSPF_NOTIFY_HOUR", 7)
+DIGEST_HOUR = env_int("SSPF_DIGEST_HOUR", 7)
+DEADLINE_SWEEP_BATCH = env_int("SSPF_DEADLINE_SWEEP_BATCH", 500)
 
 # Case numbering prefix (SSPF-2026-0001) and the follow-up interval proposed after a meeting.
 CASE_NUMBER_PREFIX = env("SSPF_CASE_NUMBER_PREFIX", "SSPF")

@@ -179,3 +179,86 @@ def categories_for(user, case):
         .values_list("consent__categories", flat=True)
     )
     return frozenset(category for categories in rows for category in categories)
+
+
+# Who may be told by e-mail. An e-mail carries no case content (only the case number, what is
+# asked, the deadline and a link that asks this module again), but who gets one is still decided
+# here and nowhere else.
+
+
+def coordinators_of(municipality_id):
+    """The active coordinators of a municipality: a task waiting for the role."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        is_active=True,
+        groups__name=Role.COORDINATOR,
+        membership__agency__municipality_id=municipality_id,
+    )
+
+
+def task_recipients(task, case):
+    """A task assigned to someone: that person, if they may read the case; a task waiting for
+    the coordinator role: the municipality's coordinators."""
+    if task.owner_id is not None:
+        return [task.owner] if task.owner.is_active and can_view_case(task.owner, case) else []
+    return list(coordinators_of(case.municipality_id))
+
+
+def agency_recipients(pairs, day, covered_only=True):
+    """For each (case id, agency) pair: the agency's active staff in an agency role and its
+    contact address, as (user or None, address) tuples. Only while an active consent covers the
+    agency for that case on ``day`` — except, with ``covered_only=False``, to tell an agency that
+    its consent was withdrawn. One query for the consents and one for the staff, however many
+    pairs."""
+    from django.contrib.auth import get_user_model
+
+    pairs = list(pairs)
+    if not pairs:
+        return {}
+    covered = None
+    if covered_only:
+        covered = set(
+            ConsentAgency.objects.active_on(day)
+            .filter(consent__case_id__in={case_id for case_id, _a in pairs})
+            .values_list("consent__case_id", "agency_id")
+        )
+    agency_ids = {agency.pk for _c, agency in pairs}
+    staff = {}
+    users = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            membership__agency_id__in=agency_ids,
+            groups__name__in=[role.value for role in AGENCY_ROLES],
+        )
+        .exclude(email="")
+        .select_related("membership")
+        .distinct()
+    )
+    for user in users:
+        staff.setdefault(user.membership.agency_id, []).append(user)
+    result = {}
+    for case_id, agency in pairs:
+        if covered is not None and (case_id, agency.pk) not in covered:
+            result[(case_id, agency.pk)] = []
+            continue
+        people = [(user, user.email) for user in staff.get(agency.pk, [])]
+        addresses = {address for _u, address in people}
+        if agency.contact_email and agency.contact_email not in addresses:
+            people.append((None, agency.contact_email))
+        result[(case_id, agency.pk)] = people
+    return result
+
+
+def managers_of(users):
+    """{user id: their active manager} for escalations, in one query."""
+    from .models import Membership
+
+    ids = {user.pk for user in users if user is not None}
+    if not ids:
+        return {}
+    rows = Membership.objects.filter(user_id__in=ids, manager__is_active=True).select_related(
+        "manager"
+    )
+    return {row.user_id: row.manager for row in rows}

@@ -2,6 +2,7 @@
 which agency. No case data is registered here: administrators do not read cases."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
@@ -10,10 +11,27 @@ from .models import Agency, Membership, Municipality
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    """Includes the consent age rules, which differ between municipalities."""
+    """Includes the consent age rules and the deadline ladder, which differ between
+    municipalities."""
 
     list_display = ["name", "code", "consent_age_alone", "consent_age_with_guardians"]
     search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "code"]}),
+        (_("Consent"), {"fields": ["consent_age_alone", "consent_age_with_guardians"]}),
+        (
+            _("Reminders and escalations"),
+            {
+                "fields": [
+                    "reminder_days",
+                    "escalate_to_coordinator_days",
+                    "escalate_to_manager_days",
+                    "consent_expiry_notice_days",
+                    "consent_pending_days",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(Agency)

@@ -185,6 +185,13 @@ def meeting_is_planned(case, meeting):
     return None
 
 
+def meeting_not_in_past(starts_at, now):
+    """A meeting is moved to a time that has not passed."""
+    if starts_at < now:
+        return _("The new time has already passed.")
+    return None
+
+
 def reopen_reason_given(text):
     """A closed case is reopened only with a stated reason."""
     if not text.strip():

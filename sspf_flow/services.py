@@ -1,7 +1,8 @@
 """The one door through which a case changes.
 
 Each function: check permission → lock the case row → check the guards → run the FSM transition →
-save → write a CaseEvent → announce it after commit. Views, flow tasks, the admin and the demo
+save → write a CaseEvent → announce it in the same transaction (notifications queue their e-mails
+and deadlines there, so they commit or roll back with the change). Views, flow tasks, the admin and the demo
 loader all call these; nothing else writes ``Case.status``.
 """
 
@@ -10,6 +11,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +36,7 @@ from .models import (
     Status,
 )
 from .models.case import OPEN_AFTER_CONSENT
-from .signals import case_event_committed
+from .signals import case_event_recorded
 
 
 class TransitionRefused(Exception):
@@ -98,7 +100,7 @@ def record_event(case, user, action, **data):
         data=data,
         at=_now(),
     )
-    transaction.on_commit(lambda: case_event_committed.send(sender=CaseEvent, event=event))
+    case_event_recorded.send(sender=CaseEvent, event=event)
     return event
 
 
@@ -231,12 +233,10 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
             )
         left = guards.covered_agencies(locked, timezone.localdate())
         uninvited = _withdraw_invitations(locked, left)
-        if not left and locked.status in OPEN_AFTER_CONSENT:
+        cancel = not left and locked.status in OPEN_AFTER_CONSENT
+        if cancel:
             locked.withdraw_consent()
             locked.save()
-            Meeting.objects.filter(case=locked, status=MeetingStatus.PLANNED).update(
-                status=MeetingStatus.CANCELLED
-            )
         record_event(
             locked,
             user,
@@ -246,6 +246,17 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
             reason=reason,
             invitations_withdrawn=uninvited,
         )
+        if cancel:
+            _cancel_planned_meetings(locked, user, "consent.withdrawn")
+
+
+def _cancel_planned_meetings(case, user, because):
+    """Cancel the case's planned meetings, each with its own event (the invitees are told)."""
+    for meeting in Meeting.objects.filter(case=case, status=MeetingStatus.PLANNED):
+        Meeting.objects.filter(pk=meeting.pk).update(
+            status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1
+        )
+        record_event(case, user, "meeting.cancelled", meeting=meeting.pk, because=because)
 
 
 def _withdraw_invitations(case, covered):
@@ -255,6 +266,9 @@ def _withdraw_invitations(case, covered):
         for invited in meeting.invited_agencies.exclude(pk__in=covered):
             meeting.invited_agencies.remove(invited)
             withdrawn.append([meeting.pk, invited.pk])
+        if withdrawn and withdrawn[-1][0] == meeting.pk:
+            # the withdrawn invitees' calendars get a cancellation newer than their invitation
+            Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
     return withdrawn
 
 
@@ -287,6 +301,34 @@ def plan_meeting(
             kind=kind,
             agencies=sorted(a.pk for a in agencies),
         )
+        return meeting
+
+
+def reschedule_meeting(case, user, meeting, *, starts_at, place):
+    """Move a planned meeting or change its place; the invitees get an updated invitation."""
+    with _changing(case, user) as locked:
+        meeting_day = timezone.localtime(starts_at).date()
+        refuse_if(
+            guards.meeting_is_planned(locked, meeting),
+            guards.meeting_not_in_past(starts_at, _now()),
+            not guards.meeting_is_planned(locked, meeting)
+            and guards.consent_covers_invitees(
+                locked, list(meeting.invited_agencies.all()), meeting_day
+            ),
+        )
+        if (meeting.starts_at, meeting.place) == (starts_at, place):
+            raise TransitionRefused([_("Nothing was changed: give a new time or place.")])
+        Meeting.objects.filter(pk=meeting.pk).update(
+            starts_at=starts_at, place=place, sequence=F("sequence") + 1
+        )
+        record_event(
+            locked,
+            user,
+            "meeting.changed",
+            meeting=meeting.pk,
+            was=timezone.localtime(meeting.starts_at).isoformat(),
+        )
+        meeting.refresh_from_db()
         return meeting
 
 
@@ -440,6 +482,7 @@ def close_case(case, user, reason, text=""):
             action = "case.closed"
         locked.save()
         record_event(locked, user, action, reason=reason)
+        _cancel_planned_meetings(locked, user, action)
 
 
 def reopen_case(case, user, text):

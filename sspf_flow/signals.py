@@ -1,4 +1,5 @@
 from django.dispatch import Signal
 
-# Sent after the transaction that wrote a CaseEvent has committed; notifications listen here.
-case_event_committed = Signal()  # kwargs: event
+# Sent inside the transaction that wrote a CaseEvent, so that what listeners write (outbox rows,
+# deadlines) commits or rolls back with the event. Listeners must not talk to the network.
+case_event_recorded = Signal()  # kwargs: event

@@ -51,11 +51,15 @@ class Meeting(models.Model):
     )
     protocol = models.TextField(_("protocol"), blank=True)
     held_at = models.DateTimeField(_("held"), null=True, blank=True)
+    # The iCalendar SEQUENCE: raised each time the time or place changes, or the meeting is
+    # cancelled, so calendars replace the invitation they already hold (same UID).
+    sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         ordering = ["starts_at"]
+        indexes = [models.Index(fields=["status", "starts_at"])]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"

@@ -36,11 +36,40 @@ class Municipality(models.Model):
     consent_age_with_guardians = models.PositiveSmallIntegerField(
         _("age from which the young person consents together with the guardians"), default=15
     )
+    # The deadline ladder (notifications.deadlines): reminder before → notice on the day →
+    # escalation to the coordinator → escalation to the coordinator's manager.
+    reminder_days = models.PositiveSmallIntegerField(
+        _("days before a deadline that a reminder is sent"), default=3
+    )
+    escalate_to_coordinator_days = models.PositiveSmallIntegerField(
+        _("days overdue before the coordinator is alerted"), default=3
+    )
+    escalate_to_manager_days = models.PositiveSmallIntegerField(
+        _("days overdue before the coordinator's manager is alerted"), default=10
+    )
+    consent_expiry_notice_days = models.PositiveSmallIntegerField(
+        _("days before a consent ends that the coordinator is reminded"), default=14
+    )
+    consent_pending_days = models.PositiveSmallIntegerField(
+        _("days a case may wait for consent before the coordinator is reminded"), default=14
+    )
 
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    escalate_to_manager_days__gt=models.F("escalate_to_coordinator_days")
+                ),
+                name="municipality_escalation_order",
+                violation_error_message=_(
+                    "The coordinator's manager is alerted later than the coordinator: give more "
+                    "days before the manager is alerted."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name

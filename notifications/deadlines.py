@@ -1,0 +1,260 @@
+"""The deadline ladder. Each dated thing of an open case — its next follow-up, the open actions of
+its latest plan, the end of its consent, the wait for consent, a planned meeting — has one
+Deadline row, kept in step with the case by ``sync`` inside every change's transaction. The beat
+``sweep`` reads only the rows whose next step has come (a partial index on ``fire_at``), sends
+that step and moves the row to the next one, so each step goes once per item and the sweep's cost
+grows with what is due, not with the number of cases.
+
+Steps: reminder before the day → notice on the day → escalation to the coordinator → escalation to
+the coordinator's manager; the days are the municipality's settings. When the sweep finds several
+steps passed at once (the item was created late, or the system was down), it sends the latest
+only: a reminder that something is coming is no use once it is overdue.
+"""
+
+from collections import namedtuple
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from sspf_flow import access
+from sspf_flow.models import Action, ActionStatus, Meeting, MeetingStatus, Party, Status
+from sspf_flow.models.case import OPEN_AFTER_CONSENT
+
+from .mail import Notice, people, send
+from .models import Deadline, DeadlineKind, Topic
+
+Step = namedtuple("Step", "name days to topic")  # days: a Municipality field, or a number
+
+K = DeadlineKind
+BEFORE = "-reminder_days"
+TO_COORDINATOR = "escalate_to_coordinator_days"
+TO_MANAGER = "escalate_to_manager_days"
+LADDERS = {
+    K.FOLLOW_UP: [
+        Step("reminder", BEFORE, "coordinator", Topic.REMINDER),
+        Step("due", 0, "coordinator", Topic.REMINDER),
+        Step("overdue", TO_COORDINATOR, "coordinator", None),
+        Step("escalation", TO_MANAGER, "manager", None),
+    ],
+    K.ACTION: [
+        Step("reminder", BEFORE, "agency", Topic.REMINDER),
+        Step("due", 0, "agency", Topic.REMINDER),
+        Step("overdue", TO_COORDINATOR, "coordinator", None),
+        Step("escalation", TO_MANAGER, "manager", None),
+    ],
+    K.CONSENT_EXPIRY: [
+        Step("reminder", "-consent_expiry_notice_days", "coordinator", Topic.CONSENT),
+        Step("due", 0, "coordinator", Topic.CONSENT),
+    ],
+    K.CONSENT_PENDING: [
+        Step("due", 0, "coordinator", Topic.REMINDER),
+        Step("overdue", TO_COORDINATOR, "coordinator", None),
+        Step("escalation", TO_MANAGER, "manager", None),
+    ],
+    K.MEETING: [Step("reminder", -1, "invitees", Topic.MEETING)],
+}
+
+
+def step_day(step, due, municipality):
+    days = step.days
+    if isinstance(days, str):
+        sign = -1 if days.startswith("-") else 1
+        days = sign * getattr(municipality, days.lstrip("-"))
+    return due + timedelta(days=days)
+
+
+def fire_at(kind, level, due, municipality):
+    """When step ``level`` of the ladder is sent (None past the last step): at
+    SSPF_NOTIFY_HOUR, local time, on its day."""
+    ladder = LADDERS[kind]
+    if level >= len(ladder):
+        return None
+    day = step_day(ladder[level], due, municipality)
+    return timezone.make_aware(datetime.combine(day, time(settings.NOTIFY_HOUR)))
+
+
+# Keeping the rows in step with the case
+
+
+def wanted(case):
+    """{(kind, object id): due date} for what the ladder should watch on this case now."""
+    result = {}
+    if not case.is_open:
+        return result
+    if case.status == Status.AWAITING_CONSENT:
+        result[(K.CONSENT_PENDING, case.pk)] = None  # counted from when the wait began
+    if case.status == Status.IN_PROGRESS and case.next_follow_up:
+        result[(K.FOLLOW_UP, case.pk)] = case.next_follow_up
+    if case.status in OPEN_AFTER_CONSENT:
+        plan = case.plans.order_by("-version").first()
+        if plan is not None:
+            for pk, due in plan.actions.filter(
+                status__in=[ActionStatus.PLANNED, ActionStatus.ONGOING]
+            ).values_list("pk", "due_date"):
+                result[(K.ACTION, pk)] = due
+        ends = (
+            case.consents.filter(withdrawn_at__isnull=True, scope__withdrawn_at__isnull=True)
+            .order_by("-valid_to")
+            .values_list("valid_to", flat=True)
+            .first()
+        )
+        if ends is not None:
+            result[(K.CONSENT_EXPIRY, case.pk)] = ends
+        for pk, starts_at in Meeting.objects.filter(
+            case=case, status=MeetingStatus.PLANNED
+        ).values_list("pk", "starts_at"):
+            result[(K.MEETING, pk)] = timezone.localtime(starts_at).date()
+    return result
+
+
+def sync(case):
+    """Make the case's Deadline rows match ``wanted``: new items start their ladder, a changed
+    date starts it again, finished items are dropped."""
+    want = wanted(case)
+    municipality = case.municipality
+    existing = {(row.kind, row.object_id): row for row in Deadline.objects.filter(case=case)}
+    gone = [row.pk for key, row in existing.items() if key not in want]
+    if gone:
+        Deadline.objects.filter(pk__in=gone).delete()
+    today = timezone.localdate()
+    new, changed = [], []
+    for (kind, object_id), due in want.items():
+        row = existing.get((kind, object_id))
+        if kind == K.CONSENT_PENDING:
+            if row is not None:
+                continue
+            due = today + timedelta(days=municipality.consent_pending_days)
+        if row is None:
+            new.append(
+                Deadline(
+                    kind=kind,
+                    object_id=object_id,
+                    case=case,
+                    due=due,
+                    level=0,
+                    fire_at=fire_at(kind, 0, due, municipality),
+                )
+            )
+        elif row.due != due:
+            row.due, row.level, row.fire_at = due, 0, fire_at(kind, 0, due, municipality)
+            changed.append(row)
+    Deadline.objects.bulk_create(new)
+    if changed:
+        Deadline.objects.bulk_update(changed, ["due", "level", "fire_at"])
+
+
+# The sweep
+
+
+def sweep(now=None, batch=None):
+    """Send every step that has come, each once. Returns how many steps were sent."""
+    now = now or timezone.now()
+    batch = batch or settings.DEADLINE_SWEEP_BATCH
+    sent = 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(fire_at__lte=now)
+                .select_related("case__municipality", "case__coordinator")
+                .order_by("fire_at")[:batch]
+            )
+            if not rows:
+                return sent
+            steps = [(row, _advance(row, now)) for row in rows]
+            send(_notices([(row, step) for row, step in steps if step is not None], now))
+            Deadline.objects.bulk_update(rows, ["level", "fire_at"])
+            sent += sum(1 for _r, step in steps if step is not None)
+        if len(rows) < batch:
+            return sent
+
+
+def _advance(row, now):
+    """Move the row past every step that has come; return the latest of them."""
+    municipality = row.case.municipality
+    level = row.level
+    while True:
+        at = fire_at(row.kind, level + 1, row.due, municipality)
+        if at is None or at > now:
+            break
+        level += 1
+    ladder = LADDERS[row.kind]
+    step = ladder[level] if level < len(ladder) else None
+    row.level = level + 1
+    row.fire_at = fire_at(row.kind, row.level, row.due, municipality)
+    return step
+
+
+def _notices(due_steps, now):
+    """Build each step's notice and its recipients, with a fixed number of queries per batch."""
+    if not due_steps:
+        return []
+    today = timezone.localdate(now)
+    actions = Action.objects.select_related("agency").in_bulk(
+        [row.object_id for row, _s in due_steps if row.kind == K.ACTION]
+    )
+    meetings = Meeting.objects.prefetch_related(
+        "invited_agencies", "case__youth__guardians"
+    ).in_bulk([row.object_id for row, _s in due_steps if row.kind == K.MEETING])
+    managers = access.managers_of(
+        [row.case.coordinator for row, step in due_steps if step.to == "manager"]
+    )
+    pairs = set()
+    for row, step in due_steps:
+        if step.to == "agency" and row.object_id in actions:
+            action = actions[row.object_id]
+            if action.party == Party.AGENCY:
+                pairs.add((row.case_id, action.agency))
+        if step.to == "invitees" and row.object_id in meetings:
+            pairs.update((row.case_id, a) for a in meetings[row.object_id].invited_agencies.all())
+    staff = access.agency_recipients(pairs, today)
+
+    result = []
+    for row, step in due_steps:
+        case = row.case
+        coordinator = people([case.coordinator])
+        context = {"step": step.name, "due": row.due, "days": abs((today - row.due).days)}
+        template = row.kind
+        if row.kind == K.ACTION:
+            action = actions.get(row.object_id)
+            if action is None:
+                continue
+            context["agency"] = action.agency.name if action.agency else ""
+            context["party"] = action.get_party_display() if not action.agency else ""
+        if step.to == "coordinator":
+            recipients = coordinator
+        elif step.to == "manager":
+            recipients = people([managers.get(case.coordinator_id)])
+        elif step.to == "agency":
+            agency = actions[row.object_id].agency
+            recipients = staff.get((case.pk, agency.pk), []) if agency else coordinator
+        else:  # the meeting's invitees, the coordinator and the invited family
+            meeting = meetings.get(row.object_id)
+            if meeting is None:
+                continue
+            recipients = coordinator + [
+                person
+                for agency in meeting.invited_agencies.all()
+                for person in staff.get((case.pk, agency.pk), [])
+            ]
+            if meeting.invite_guardians:
+                recipients += [
+                    (None, g.email)
+                    for g in meeting.case.youth.guardians.all()
+                    if g.has_custody and g.email
+                ]
+            context.update(starts_at=timezone.localtime(meeting.starts_at), place=meeting.place)
+            template = "meeting_reminder"
+        notice = Notice(
+            key=f"deadline:{row.kind}:{row.object_id}:{row.due}:{step.name}",
+            template=template,
+            case_number=case.number,
+            path=reverse("sspf:case_detail", args=[case.number]),
+            topic=step.topic,
+            context=context,
+        )
+        result.append((notice, recipients))
+    return result

@@ -1,0 +1,111 @@
+"""Notices: what to tell, rendered from templates in Swedish, then handed to the outbox or held
+for the recipient's daily summary, as each recipient chose.
+
+A notice says only the case number, what is asked, the deadline and a link; never the young
+person's name, identity number or anything of the case's content. Who receives it is decided by
+``sspf_flow.access``; this module only delivers.
+"""
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from . import outbox
+from .models import Delivery, DigestItem, Outbox, Preference
+
+
+@dataclass
+class Notice:
+    key: str  # what happened, unique per event and step; the recipient's address is appended
+    template: str  # a folder under templates/email/
+    case_number: str
+    path: str  # the page the link opens (asks the access module again)
+    topic: str | None = None  # a Topic the recipient may choose delivery for; None: always at once
+    context: dict = field(default_factory=dict)
+    calendar: str = ""  # an iCalendar invitation to attach
+
+    @property
+    def link(self):
+        return settings.SITE_URL + self.path
+
+    def render(self):
+        """(subject, text, html), rendered once per notice: nothing in it depends on who reads."""
+        if not hasattr(self, "_rendered"):
+            context = {**self.context, "case_number": self.case_number, "link": self.link}
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = render_to_string(f"email/{self.template}/subject.txt", context)
+                message = render_to_string(f"email/{self.template}/message.txt", context)
+                context.update(subject=" ".join(subject.split()), message=message.strip())
+                self._rendered = (
+                    context["subject"],
+                    render_to_string("email/base.txt", context),
+                    render_to_string("email/base.html", context),
+                )
+        return self._rendered
+
+
+def preferences_of(user_ids):
+    """{(user id, topic): delivery} for the users; a user who chose nothing gets mail at once."""
+    rows = Preference.objects.filter(user_id__in=set(user_ids)).values_list(
+        "user_id", "topic", "delivery"
+    )
+    return {(user_id, topic): delivery for user_id, topic, delivery in rows}
+
+
+def send(notices):
+    """Deliver ``notices``, a list of (Notice, recipients) where recipients are (user or None,
+    address) tuples. Immediate mail goes to the outbox in one INSERT; digest items are held;
+    "off" drops the notice. Idempotent: the same notice to the same address is queued once."""
+    notices = [(notice, recipients) for notice, recipients in notices if recipients]
+    preferences = preferences_of(
+        user.pk for _n, recipients in notices for user, _a in recipients if user is not None
+    )
+    rows, held = [], []
+    seen = set()
+    now = timezone.now()
+    for notice, recipients in notices:
+        for user, address in recipients:
+            key = f"{notice.key}:{address.lower()}"[:200]
+            if not address or key in seen:
+                continue
+            seen.add(key)
+            delivery = Delivery.IMMEDIATE
+            if notice.topic is not None and user is not None:
+                delivery = preferences.get((user.pk, notice.topic), Delivery.IMMEDIATE)
+            if delivery == Delivery.OFF:
+                continue
+            subject, text, html = notice.render()
+            if delivery == Delivery.DIGEST:
+                held.append(
+                    DigestItem(
+                        user=user,
+                        key=key,
+                        topic=notice.topic,
+                        line=subject[:300],
+                        link=notice.link[:300],
+                        created_at=now,
+                    )
+                )
+                continue
+            rows.append(
+                Outbox(
+                    key=key,
+                    kind=notice.template,
+                    to=address,
+                    recipient=user,
+                    subject=subject[:200],
+                    body_text=text,
+                    body_html=html,
+                    calendar=notice.calendar,
+                )
+            )
+    outbox.enqueue_many(rows)
+    DigestItem.objects.bulk_create(held, ignore_conflicts=True)
+    return len(rows), len(held)
+
+
+def people(users):
+    """(user, address) for users with an e-mail address."""
+    return [(user, user.email) for user in users if user is not None and user.email]
