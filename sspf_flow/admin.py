@@ -2,9 +2,9 @@
 which agency. No case data is registered here: administrators do not read cases."""
 
 from django.contrib import admin
-from django.utils.translation import gettext_lazy as _
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Membership, Municipality
 

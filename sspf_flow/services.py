@@ -2,8 +2,8 @@
 
 Each function: check permission → lock the case row → check the guards → run the FSM transition →
 save → write a CaseEvent → announce it in the same transaction (notifications queue their e-mails
-and deadlines there, so they commit or roll back with the change). Views, flow tasks, the admin and the demo
-loader all call these; nothing else writes ``Case.status``.
+and deadlines there, so they commit or roll back with the change). Views, flow tasks, the admin
+and the demo loader all call these; nothing else writes ``Case.status``.
 """
 
 from contextlib import contextmanager
