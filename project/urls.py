@@ -5,6 +5,8 @@ from django.views.generic import RedirectView
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
+from notifications import overview
+from notifications.views import dashboard
 from sspf_flow import access
 from sspf_flow.flows import CaseFlow
 from sspf_flow.views import cases, consentform, consultations, home, log
@@ -14,7 +16,11 @@ from sspf_flow.views.flowviews import CaseFlowViewset
 class CaseApplication(Application):
     def get_context_data(self, request):
         # for the menu; the role lookup is cached on the user for the request
-        return {"menu_coordinator": access.is_coordinator(request.user)}
+        coordinator = access.is_coordinator(request.user)
+        return {
+            "menu_coordinator": coordinator,
+            "menu_overdue": overview.overdue_count(request.user) if coordinator else 0,
+        }
 
 
 case_app = CaseApplication(
@@ -26,6 +32,8 @@ case_app = CaseApplication(
     urlpatterns=[
         path("", RedirectView.as_view(pattern_name="sspf:case_list"), name="index"),
         path("list/", cases.CaseListView.as_view(), name="case_list"),
+        path("dashboard/", dashboard.dashboard, name="dashboard"),
+        path("notifications/", dashboard.preferences, name="preferences"),
         path(
             "new/",
             RedirectView.as_view(url="/case/start/", query_string=True),
@@ -65,6 +73,11 @@ case_app = CaseApplication(
             name="consent_signed_form",
         ),
         path("<str:number>/consent/new/", cases.FurtherConsentView.as_view(), name="consent_new"),
+        path(
+            "<str:number>/meeting/<int:pk>/change/",
+            cases.MeetingChangeView.as_view(),
+            name="meeting_change",
+        ),
         path(
             "<str:number>/consent/<int:pk>/withdraw/",
             cases.WithdrawConsentView.as_view(),

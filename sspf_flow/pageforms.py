@@ -107,3 +107,16 @@ class FurtherConsentForm(ConsentForm):
     def clean(self):
         self.cleaned_data["decision"] = self.REGISTER
         return super().clean()
+
+
+class MeetingChangeForm(forms.Form):
+    """A new time or place for a planned meeting; the invitees get an updated invitation."""
+
+    starts_at = forms.DateTimeField(label=_("Time"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        if starts_at < timezone.now():
+            raise forms.ValidationError(_("The meeting time has passed."))
+        return starts_at

@@ -81,6 +81,8 @@ CASE_FREE = {
     "sspf/": "redirects to the case list",
     "sspf/new/": "redirects to the referral form",
     "sspf/list/": "the case list, access.cases_visible_to",
+    "sspf/dashboard/": "overdue and due items of access.cases_visible_to, by case number",
+    "sspf/notifications/": "the user's own notification choices; no case",
     "sspf/referrals/": "what the user referred: number and status only",
     "sspf/consultations/": "anonymous consultations (no personal data), coordinators only",
     "sspf/consultations/new/": "the form for an anonymous consultation, coordinators only",
@@ -108,6 +110,7 @@ ACTIONS = {
     "consent_withdraw",
     "journal_new",
     "consent_new",
+    "meeting_change",
 }
 # Documents with the family's names and signatures: the case's coordinator only.
 COORDINATOR_DOWNLOADS = {"consent_signed_form", "consent_pdf", "consent_form_pdf"}
@@ -340,6 +343,8 @@ def fill(route, case):
         # the case's active consent (with its signed form, for the form's download)
         active = case.consents.filter(withdrawn_at__isnull=True).exclude(signed_form="")
         values["pk"] = active.latest("pk").pk
+    if route.name == "meeting_change":
+        values["pk"] = case.meetings.filter(status="planned").latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"

@@ -24,6 +24,7 @@ from ..models import (
     Case,
     ConcernCategory,
     InformationCategory,
+    MeetingStatus,
     Programme,
     Status,
 )
@@ -34,6 +35,7 @@ from ..pageforms import (
     ConcernReportForm,
     FurtherConsentForm,
     JournalNoteForm,
+    MeetingChangeForm,
     ReopenForm,
     WithdrawConsentForm,
 )
@@ -219,6 +221,25 @@ class ReopenCaseView(CaseActionView):
     def perform(self, form):
         steps.reopen(self.case, self.request.user, form.cleaned_data["reason"])
         messages.success(self.request, _("The case is reopened and waits for assessment."))
+
+
+class MeetingChangeView(CaseActionView):
+    form_class = MeetingChangeForm
+    title = _("Change the meeting's time or place")
+
+    def get_form_kwargs(self):
+        self.meeting = get_object_or_404(
+            self.case.meetings, pk=self.kwargs["pk"], status=MeetingStatus.PLANNED
+        )
+        initial = {
+            "starts_at": timezone.localtime(self.meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "place": self.meeting.place,
+        }
+        return {**super().get_form_kwargs(), "initial": initial}
+
+    def perform(self, form):
+        services.reschedule_meeting(self.case, self.request.user, self.meeting, **form.cleaned_data)
+        messages.success(self.request, _("The meeting is changed; the invitees are told."))
 
 
 class FurtherConsentView(CaseActionView):

@@ -12,6 +12,8 @@ LABELS = {
     "consent.withdrawn": _("Consent withdrawn"),
     "meeting.planned": _("Meeting planned"),
     "meeting.held": _("Meeting held; action plan recorded"),
+    "meeting.changed": _("Meeting moved or its place changed"),
+    "meeting.cancelled": _("Meeting cancelled"),
     "followup.recorded": _("Follow-up recorded"),
     "case.closed": _("Case closed"),
     "case.reopened": _("Case reopened"),

@@ -1,0 +1,373 @@
+"""Who is told what, when: e-mails from case events, meeting invitations with iCalendar, the
+deadline ladder with frozen time, preferences and the daily summary, and the dashboards."""
+
+import datetime as dt
+import re
+from datetime import datetime, time
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from icalendar import Calendar
+
+from notifications import deadlines, digest, outbox
+from notifications.models import Deadline, DeadlineKind, Delivery, DigestItem, Outbox, Preference
+from sspf_flow import services, steps
+from sspf_flow.models import Guardian, Membership, Role, Youth
+from tests.conftest import make_user, walk_to_meeting_planned
+from tests.test_services_flow import case_in_progress
+
+pytestmark = pytest.mark.django_db
+NAMES = re.compile(r"\b(Lou|Exempel)\b|121212-1212|Vårdnadshavare")
+
+
+@pytest.fixture
+def with_emails(users):
+    for user in users.values():
+        user.email = f"{user.username}@exempel.invalid"
+        user.save(update_fields=["email"])
+    return users
+
+
+@pytest.fixture
+def manager(coordinator):
+    boss = make_user("maria", Role.COORDINATOR, coordinator.membership.agency)
+    boss.email = "maria@exempel.invalid"
+    boss.save()
+    Membership.objects.filter(user=coordinator).update(manager=boss)
+    return boss
+
+
+def rows(kind=None):
+    queryset = Outbox.objects.order_by("pk")
+    return list(queryset.filter(kind=kind) if kind else queryset)
+
+
+def addresses(kind):
+    return sorted(row.to for row in rows(kind))
+
+
+def calendar_of(row):
+    calendar = Calendar.from_ical(row.calendar)
+    event = calendar.walk("VEVENT")[0]
+    return str(calendar["METHOD"]), str(event["UID"]), int(event["SEQUENCE"])
+
+
+def at(day, hour=7, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def sweep_at(moment):
+    with time_machine.travel(moment, tick=False):
+        return deadlines.sweep()
+
+
+def assert_no_personal_data():
+    for row in rows():
+        for text in (row.subject, row.body_text, row.body_html, row.calendar):
+            assert not NAMES.search(text), (row.kind, text)
+
+
+@pytest.fixture
+def scope(agencies):
+    return [agencies["skola"], agencies["socialtjanst"]]
+
+
+@pytest.fixture
+def planned(with_emails, refer, coordinator, consent_for, scope):
+    case, meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=3)
+    Youth.objects.filter(pk=case.youth_id).update(personal_number="20121212-1212")
+    Guardian.objects.filter(youth=case.youth).update(email="familj@exempel.invalid")
+    return case, meeting
+
+
+# --- events ----------------------------------------------------------------------------------
+
+
+def test_an_invitation_goes_to_each_covered_agency_with_a_calendar_entry(planned):
+    case, meeting = planned
+    assert addresses("meeting_invitation") == [
+        "sara@exempel.invalid",
+        "skola@exempel.invalid",
+        "socialtjanst@exempel.invalid",
+        "sven@exempel.invalid",
+    ]  # the police and leisure are not invited; the guardians had no address yet
+    row = rows("meeting_invitation")[0]
+    assert case.number in row.subject
+    assert "Centralskolan" in row.body_text and "Samtycket omfattar" in row.body_text
+    method, uid, sequence = calendar_of(row)
+    assert (method, sequence) == ("REQUEST", 0)
+    assert uid == f"sspf-meeting-{meeting.pk}@127.0.0.1"
+    assert_no_personal_data()
+
+
+def test_a_moved_meeting_updates_the_same_calendar_entry_and_tells_the_family(planned, coordinator):
+    case, meeting = planned
+    services.reschedule_meeting(
+        case,
+        coordinator,
+        meeting,
+        starts_at=meeting.starts_at + dt.timedelta(hours=2),
+        place="Fritidsgården",
+    )
+    changed = rows("meeting_changed")
+    assert "familj@exempel.invalid" in [row.to for row in changed]
+    assert "Fritidsgården" in changed[0].body_text
+    method, uid, sequence = calendar_of(changed[0])
+    assert (method, sequence) == ("REQUEST", 1)
+    assert uid == calendar_of(rows("meeting_invitation")[0])[1]
+    assert_no_personal_data()
+
+
+def test_moving_a_meeting_to_the_past_or_to_the_same_time_is_refused(planned, coordinator):
+    case, meeting = planned
+    with pytest.raises(services.TransitionRefused, match="redan passerat"):
+        services.reschedule_meeting(
+            case, coordinator, meeting, starts_at=timezone.now() - dt.timedelta(hours=1), place="X"
+        )
+    with pytest.raises(services.TransitionRefused, match="Ingenting ändrades"):
+        services.reschedule_meeting(
+            case, coordinator, meeting, starts_at=meeting.starts_at, place=meeting.place
+        )
+    assert rows("meeting_changed") == []
+
+
+def test_closing_the_case_cancels_the_meeting_in_the_invitees_calendars(planned, coordinator):
+    case, meeting = planned
+    steps.close(case, coordinator, "moved")
+    cancelled = rows("meeting_cancelled")
+    assert "sara@exempel.invalid" in [row.to for row in cancelled]
+    method, uid, sequence = calendar_of(cancelled[0])
+    assert (method, sequence) == ("CANCEL", 1)
+    assert uid == calendar_of(rows("meeting_invitation")[0])[1]
+    assert not Deadline.objects.filter(case=case).exists()  # nothing left to remind of
+
+
+def test_withdrawing_one_agency_tells_that_agency_only(planned, coordinator, agencies):
+    case, meeting = planned
+    consent = case.consents.get()
+    steps.withdraw_consent(case, coordinator, consent, agency=agencies["skola"], reason="Nej")
+    assert addresses("consent_withdrawn") == ["sara@exempel.invalid", "skola@exempel.invalid"]
+    assert addresses("meeting_cancelled") == ["sara@exempel.invalid", "skola@exempel.invalid"]
+    assert calendar_of(rows("meeting_cancelled")[0])[0] == "CANCEL"
+    assert_no_personal_data()
+
+
+def test_a_new_task_is_announced_to_the_coordinators_then_to_its_owner(
+    with_emails, refer, coordinator
+):
+    case = refer()
+    waiting = rows("task")
+    assert [row.to for row in waiting] == ["anja@exempel.invalid"]
+    assert "väntar" in waiting[0].subject and case.number in waiting[0].subject
+    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    assigned = rows("task")[1]
+    assert (assigned.to, "Inhämta samtycke" in assigned.body_text) == ("anja@exempel.invalid", True)
+    assert "till dig" in assigned.subject
+
+
+def test_the_outbox_sends_an_invitation_with_its_calendar_once(planned):
+    row = rows("meeting_invitation")[0]
+    assert outbox.deliver(row.pk) is True
+    assert outbox.deliver(row.pk) is False
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    ((name, content, mimetype),) = message.attachments
+    assert mimetype.startswith("text/calendar") and "METHOD:REQUEST" in content
+
+
+# --- the ladder --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def in_progress(with_emails, manager, refer, coordinator, consent_for, agencies):
+    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=120)
+    Outbox.objects.all().delete()
+    return case
+
+
+def action_due(case):
+    return Deadline.objects.get(case=case, kind=DeadlineKind.ACTION).due
+
+
+def test_each_step_of_an_action_goes_to_the_right_people_once(in_progress):
+    due = action_due(in_progress)
+    expected = [
+        (due - dt.timedelta(days=3), ["sara@exempel.invalid", "skola@exempel.invalid"]),
+        (due, ["sara@exempel.invalid", "skola@exempel.invalid"]),
+        (due + dt.timedelta(days=3), ["anja@exempel.invalid"]),
+        (due + dt.timedelta(days=10), ["maria@exempel.invalid"]),
+    ]
+    assert sweep_at(at(due - dt.timedelta(days=4))) == 0  # nothing yet
+    for day, people in expected:
+        assert sweep_at(at(day, 6, 59)) == 0  # not before the hour
+        Outbox.objects.all().delete()
+        assert sweep_at(at(day)) == 1
+        assert addresses("action") == people, day
+        assert sweep_at(at(day, 12)) == 0  # a second sweep sends nothing
+        assert len(rows()) == len(people)
+    assert Deadline.objects.get(case=in_progress, kind=DeadlineKind.ACTION).fire_at is None
+    assert_no_personal_data()
+
+
+def test_a_late_sweep_sends_only_the_latest_step(in_progress):
+    due = action_due(in_progress)
+    assert sweep_at(at(due + dt.timedelta(days=11))) == 1
+    assert addresses("action") == ["maria@exempel.invalid"]
+    assert "eskalering" in rows("action")[0].subject.lower()
+
+
+def test_the_follow_up_ladder_reminds_then_escalates(in_progress):
+    due = in_progress.next_follow_up
+    sweep_at(at(due - dt.timedelta(days=3)))
+    assert addresses("follow_up") == ["anja@exempel.invalid"]
+    sweep_at(at(due + dt.timedelta(days=10)))
+    assert addresses("follow_up") == ["anja@exempel.invalid", "maria@exempel.invalid"]
+
+
+def test_thresholds_are_the_municipalitys(in_progress):
+    municipality = in_progress.municipality
+    municipality.reminder_days = 7
+    municipality.save()
+    services.reopen_case  # noqa: B018 - the ladder reads the municipality when a date is set
+    Deadline.objects.filter(case=in_progress).delete()
+    deadlines.sync(in_progress)
+    due = action_due(in_progress)
+    assert sweep_at(at(due - dt.timedelta(days=7))) == 1
+    assert addresses("action") == ["sara@exempel.invalid", "skola@exempel.invalid"]
+
+
+def test_a_finished_action_is_not_chased(in_progress, coordinator):
+    due = action_due(in_progress)
+    Deadline.objects.filter(case=in_progress, kind=DeadlineKind.ACTION).delete()
+    assert sweep_at(at(due + dt.timedelta(days=3))) == 0
+
+
+def test_consent_ending_reminds_the_coordinator(in_progress):
+    ends = in_progress.consents.get().valid_to
+    sweep_at(at(ends - dt.timedelta(days=14)))
+    assert addresses("consent_expiry") == ["anja@exempel.invalid"]
+
+
+def test_a_case_waiting_for_consent_is_chased(with_emails, manager, refer, coordinator):
+    case = refer()
+    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    today = timezone.localdate()
+    sweep_at(at(today + dt.timedelta(days=14)))
+    assert addresses("consent_pending") == ["anja@exempel.invalid"]
+    sweep_at(at(today + dt.timedelta(days=24)))
+    assert addresses("consent_pending") == ["anja@exempel.invalid", "maria@exempel.invalid"]
+
+
+def test_the_day_before_a_meeting_everyone_invited_is_reminded(planned):
+    case, meeting = planned
+    Outbox.objects.all().delete()
+    day = timezone.localtime(meeting.starts_at).date() - dt.timedelta(days=1)
+    assert sweep_at(at(day)) == 1
+    assert addresses("meeting_reminder") == [
+        "anja@exempel.invalid",
+        "familj@exempel.invalid",
+        "sara@exempel.invalid",
+        "skola@exempel.invalid",
+        "socialtjanst@exempel.invalid",
+        "sven@exempel.invalid",
+    ]
+
+
+# --- preferences and the daily summary --------------------------------------------------------
+
+
+def test_a_digest_holds_reminders_and_sends_them_once_a_day(in_progress, users):
+    Preference.objects.create(user=users["skola"], topic="reminder", delivery=Delivery.DIGEST)
+    due = action_due(in_progress)
+    sweep_at(at(due - dt.timedelta(days=3)))
+    assert addresses("action") == ["skola@exempel.invalid"]  # the contact address still at once
+    assert DigestItem.objects.filter(user=users["skola"]).count() == 1
+    with time_machine.travel(at(due - dt.timedelta(days=2), 6), tick=False):
+        assert digest.send_digests() == 0  # before the hour
+    with time_machine.travel(at(due - dt.timedelta(days=2), 7), tick=False):
+        assert digest.send_digests() == 1
+        assert digest.send_digests() == 0
+    (summary,) = rows("digest")
+    assert summary.to == "sara@exempel.invalid" and in_progress.number in summary.body_text
+
+
+def test_escalations_cannot_be_switched_off(in_progress, manager):
+    for topic in ("task", "reminder", "meeting", "consent"):
+        Preference.objects.create(user=manager, topic=topic, delivery=Delivery.OFF)
+    sweep_at(at(action_due(in_progress) + dt.timedelta(days=10)))
+    assert "maria@exempel.invalid" in addresses("action")
+
+
+def test_switched_off_reminders_are_not_sent(in_progress, users):
+    Preference.objects.create(user=users["skola"], topic="reminder", delivery=Delivery.OFF)
+    sweep_at(at(action_due(in_progress)))
+    assert addresses("action") == ["skola@exempel.invalid"]
+    assert not DigestItem.objects.exists()
+
+
+def test_the_preferences_page_saves_choices(client, with_emails):
+    client.force_login(with_emails["skola"])
+    page = client.get("/sspf/notifications/")
+    assert page.status_code == 200 and "En daglig sammanfattning" in page.content.decode()
+    client.post(
+        "/sspf/notifications/",
+        {"task": "digest", "reminder": "off", "meeting": "immediate", "consent": "immediate"},
+    )
+    assert dict(
+        Preference.objects.filter(user=with_emails["skola"]).values_list("topic", "delivery")
+    ) == {"task": "digest", "reminder": "off", "meeting": "immediate", "consent": "immediate"}
+    bad = client.post("/sspf/notifications/", {"task": "never"})
+    assert bad.status_code == 200 and "Välj ett giltigt alternativ" in bad.content.decode()
+
+
+# --- dashboards --------------------------------------------------------------------------------
+
+
+def test_the_coordinator_dashboard_shows_what_is_overdue(client, in_progress, coordinator):
+    due = action_due(in_progress)
+    with time_machine.travel(at(due + dt.timedelta(days=5)), tick=False):
+        client.force_login(coordinator)
+        page = client.get("/sspf/dashboard/").content.decode()
+    overdue = page.split('data-testid="overdue-actions"')[1].split('data-testid="consents"')[0]
+    assert "Centralskolan (1)" in overdue and in_progress.number in overdue
+    assert 'class="sspf-badge"' in page
+    assert not NAMES.search(page)
+
+
+def test_the_agency_dashboard_shows_its_actions_and_invitations(client, planned, users):
+    client.force_login(users["skola"])
+    page = client.get("/sspf/dashboard/").content.decode()
+    invitations = page.split('data-testid="agency-invitations"')[1]
+    assert planned[0].number in invitations
+    client.force_login(users["polis"])  # not invited, not covered
+    assert planned[0].number not in client.get("/sspf/dashboard/").content.decode()
+
+
+def test_the_steering_group_has_no_dashboard(client, users):
+    client.force_login(users["styrgrupp"])
+    assert client.get("/sspf/dashboard/").status_code == 403
+
+
+def dashboard_queries(client, coordinator):
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/sspf/dashboard/").status_code == 200
+    return len(captured)
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_case_or_three(
+    client, with_emails, manager, refer, coordinator, consent_for, agencies
+):
+    case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=2)
+    later = timezone.now() + dt.timedelta(days=40)
+    with time_machine.travel(later, tick=False):
+        one = dashboard_queries(client, coordinator)
+    for _ in range(2):
+        case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=2)
+    with time_machine.travel(later, tick=False):
+        three = dashboard_queries(client, coordinator)
+    assert one == three <= 16
