@@ -371,3 +371,24 @@ def test_the_dashboard_costs_the_same_queries_for_one_case_or_three(
     with time_machine.travel(later, tick=False):
         three = dashboard_queries(client, coordinator)
     assert one == three <= 16
+
+
+def test_the_ladder_can_be_run_as_of_a_later_time_from_the_command_line(in_progress):
+    from django.core.management import call_command
+
+    due = action_due(in_progress)
+    call_command("run_ladder", "--as-of", f"{due:%Y-%m-%d} 08:00")
+    assert addresses("action") == ["sara@exempel.invalid", "skola@exempel.invalid"]
+    call_command("run_ladder", "--as-of", f"{due:%Y-%m-%d} 09:00")
+    assert len(rows("action")) == 2  # nothing twice
+    with pytest.raises(Exception, match="YYYY-MM-DD"):
+        call_command("run_ladder", "--as-of", "tomorrow")
+
+
+def test_sync_deadlines_rebuilds_missing_rows(in_progress):
+    from django.core.management import call_command
+
+    Deadline.objects.all().delete()
+    call_command("sync_deadlines")
+    kinds = set(Deadline.objects.filter(case=in_progress).values_list("kind", flat=True))
+    assert kinds == {"follow_up", "action", "consent_expiry"}
