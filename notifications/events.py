@@ -97,7 +97,7 @@ def meeting_notice(case, meeting, template, key, cancel=False):
             "kind": meeting.get_kind_display(),
             **consent_summary(case, timezone.localdate()),
         },
-        calendar=ics.invitation(meeting, case.number, cancel=cancel),
+        calendar=lambda address: ics.invitation(meeting, case.number, address, cancel=cancel),
     )
 
 

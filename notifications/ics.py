@@ -18,7 +18,9 @@ def uid_of(meeting):
     return f"sspf-meeting-{meeting.pk}@{host}"
 
 
-def invitation(meeting, case_number, cancel=False):
+def invitation(meeting, case_number, attendee, cancel=False):
+    """The calendar for one recipient: ``attendee`` is their address only (RFC 5546 wants an
+    attendee; naming the other invitees would tell each who else was invited)."""
     with translation.override(settings.LANGUAGE_CODE):
         calendar = Calendar()
         calendar.add("prodid", "-//SSPF//sspf-flow//SV")
@@ -36,5 +38,10 @@ def invitation(meeting, case_number, cancel=False):
         organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
         organizer.params["cn"] = vText("SSPF")
         event["organizer"] = organizer
+        guest = vCalAddress(f"mailto:{attendee}")
+        guest.params["role"] = vText("REQ-PARTICIPANT")
+        guest.params["partstat"] = vText("NEEDS-ACTION")
+        guest.params["rsvp"] = vText("FALSE")
+        event.add("attendee", guest, encode=0)
         calendar.add_component(event)
         return calendar.to_ical().decode()

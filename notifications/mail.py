@@ -24,7 +24,7 @@ class Notice:
     path: str  # the page the link opens (asks the access module again)
     topic: str | None = None  # a Topic the recipient may choose delivery for; None: always at once
     context: dict = field(default_factory=dict)
-    calendar: str = ""  # an iCalendar invitation to attach
+    calendar: object = None  # address -> the iCalendar invitation to attach for that recipient
 
     @property
     def link(self):
@@ -98,7 +98,7 @@ def send(notices):
                     subject=subject[:200],
                     body_text=text,
                     body_html=html,
-                    calendar=notice.calendar,
+                    calendar=notice.calendar(address) if notice.calendar else "",
                 )
             )
     outbox.enqueue_many(rows)

@@ -207,3 +207,26 @@ def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1
         ),
     )
     return case, meeting
+
+
+def _forget_result_backend(app):
+    """Celery caches the result backend the first time a task is sent (disabled, outside the
+    worker tests); forget it so that the worker tests' Redis backend is used, and afterwards."""
+    app._backend_cache = None
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def celery_app_on_redis(settings):
+    """The project's Celery app with results on Redis and tasks sent to a real broker; restored
+    afterwards. Tests start their worker with ``start_worker`` on it."""
+    from project.celery import app
+
+    saved = {key: app.conf[key] for key in ("result_backend", "task_always_eager")}
+    app.conf.update(result_backend=settings.CELERY_BROKER_URL, task_always_eager=False)
+    _forget_result_backend(app)
+    try:
+        yield app
+    finally:
+        app.conf.update(saved)
+        _forget_result_backend(app)

@@ -44,3 +44,25 @@ def test_case_workers_are_not_let_into_the_admin(client, coordinator):
     client.force_login(coordinator)
     response = client.get("/admin/sspf_flow/agency/")
     assert response.status_code == 302 and "/admin/login/" in response.url
+
+
+def test_the_ladder_days_are_set_per_municipality_and_checked(client, admin_user, municipality):
+    client.force_login(admin_user)
+    url = f"/admin/sspf_flow/municipality/{municipality.pk}/change/"
+    form = {
+        "name": municipality.name,
+        "code": municipality.code,
+        "consent_age_alone": 18,
+        "consent_age_with_guardians": 15,
+        "reminder_days": 5,
+        "escalate_to_coordinator_days": 7,
+        "escalate_to_manager_days": 7,
+        "consent_expiry_notice_days": 21,
+        "consent_pending_days": 10,
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 200
+    assert "Samordnarens chef larmas senare än samordnaren" in refused.content.decode()
+    client.post(url, {**form, "escalate_to_manager_days": 14})
+    municipality.refresh_from_db()
+    assert (municipality.reminder_days, municipality.escalate_to_manager_days) == (5, 14)

@@ -7,7 +7,6 @@ import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from project.celery import app
 from sspf_flow import steps
 from sspf_flow.tasks import fire_due_timers
 from tests.test_services_flow import case_in_progress
@@ -16,9 +15,10 @@ pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def worker(settings):
-    app.conf.update(result_backend=settings.CELERY_BROKER_URL, task_always_eager=False)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30):
+def worker(celery_app_on_redis):
+    with start_worker(
+        celery_app_on_redis, pool="solo", perform_ping_check=False, shutdown_timeout=30
+    ):
         yield
 
 

@@ -24,7 +24,6 @@ from kombu.exceptions import OperationalError
 
 from notifications import ics, outbox, tasks
 from notifications.models import Outbox, OutboxStatus
-from project.celery import app
 from sspf_flow.models import Guardian, Youth
 from tests.conftest import walk_to_meeting_planned
 
@@ -122,11 +121,10 @@ def smtp_settings(settings):
 
 
 @pytest.fixture
-def worker(settings):
+def worker(celery_app_on_redis):
     """A real Celery worker on Redis, in a thread of this process (so it uses the test database
     and the settings above). Tasks left in the queue by an earlier, interrupted run are purged."""
-    saved = {key: app.conf[key] for key in ("result_backend", "task_always_eager")}
-    app.conf.update(result_backend=settings.CELERY_BROKER_URL, task_always_eager=False)
+    app = celery_app_on_redis
     app.control.purge()
     watcher = TaskWatcher()
     task_postrun.connect(watcher, weak=False)
@@ -135,7 +133,6 @@ def worker(settings):
             yield watcher
     finally:
         task_postrun.disconnect(watcher)
-        app.conf.update(saved)
 
 
 @pytest.fixture
