@@ -11,6 +11,7 @@ steps passed at once (the item was created late, or the system was down), it sen
 only: a reminder that something is coming is no use once it is overdue.
 """
 
+import hashlib
 from collections import namedtuple
 from datetime import datetime, time, timedelta
 
@@ -257,4 +258,27 @@ def _notices(due_steps, now):
             context=context,
         )
         result.append((notice, recipients))
-    return result
+    return _one_per_case_and_step(result)
+
+
+def _one_per_case_and_step(notices):
+    """Several actions of one case at the same step, due the same day and of the same
+    responsible, make one e-mail that counts them (a plan often gives one day to all)."""
+    merged = {}
+    for notice, recipients in notices:
+        if notice.template != K.ACTION:
+            merged[notice.key] = (notice, recipients)
+            continue
+        c = notice.context
+        group = ("action", notice.case_number, c["step"], c["due"], c["agency"], c["party"])
+        if group in merged:
+            first = merged[group][0]
+            first.context["count"] += 1
+            first.key += "+" + notice.key.split(":")[2]
+        else:
+            notice.context["count"] = 1
+            merged[group] = (notice, recipients)
+    for notice, _r in merged.values():
+        if len(notice.key) > 150:  # many actions: keep the key unique and short
+            notice.key = "deadline:action:" + hashlib.sha256(notice.key.encode()).hexdigest()
+    return list(merged.values())

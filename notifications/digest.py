@@ -11,20 +11,29 @@ from .models import DigestItem, Outbox
 
 
 def send_digests(now=None):
+    """Queue today's summary for every user with held notices, unless it is queued already
+    (then the notices wait for tomorrow's). Returns how many summaries were queued."""
     now = now or timezone.now()
     local = timezone.localtime(now)
     if local.hour < settings.DIGEST_HOUR:
         return 0
     day = local.date()
-    sent = 0
-    user_ids = (
+    pending = (
         DigestItem.objects.filter(sent_on__isnull=True, created_at__lte=now)
-        .values_list("user_id", flat=True)
+        .exclude(user__email="")
+        .values_list("user_id", "user__email")
         .distinct()
     )
-    for user_id in list(user_ids):
-        key = f"digest:{user_id}:{day}"
-        if Outbox.objects.filter(key__startswith=key + ":").exists():
+    keys = {user_id: f"digest:{user_id}:{day}" for user_id, _e in pending}
+    addresses = dict(pending)
+    done = set(
+        Outbox.objects.filter(
+            key__in=[f"{keys[u]}:{addresses[u].lower()}" for u in keys]
+        ).values_list("recipient_id", flat=True)
+    )
+    sent = 0
+    for user_id, key in keys.items():
+        if user_id in done:
             continue
         with transaction.atomic():
             items = list(
@@ -33,7 +42,7 @@ def send_digests(now=None):
                 .select_related("user")
                 .order_by("created_at")
             )
-            if not items or not items[0].user.email:
+            if not items:
                 continue
             user = items[0].user
             notice = Notice(
@@ -43,7 +52,7 @@ def send_digests(now=None):
                 path="/",
                 context={"items": items, "day": day},
             )
-            send([(notice, [(None, user.email)])])
+            send([(notice, [(user, user.email)])])  # no topic: a summary is never held again
             DigestItem.objects.filter(pk__in=[item.pk for item in items]).update(sent_on=day)
             sent += 1
     return sent

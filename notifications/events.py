@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from sspf_flow import access, guards
 from sspf_flow.models import Case, Consent, ConsentAgency, Meeting
+from sspf_flow.nodes import CaseView
 
 from . import deadlines, ics
 from .mail import Notice, people, send
@@ -29,8 +30,8 @@ def on_task_saved(sender, instance, created, **kwargs):
     """A new human task of a case: to its owner, or to the coordinators when it waits for the
     role. Tasks taken later by someone are not announced (they took it themselves)."""
     flow_task = instance.flow_task
-    if not created or not getattr(flow_task, "_owner_permission", None):
-        return
+    if not created or not isinstance(flow_task, CaseView):
+        return  # the start form and the gateways are nobody's work to be told about
     case = instance.process.artifact
     if not isinstance(case, Case):
         return

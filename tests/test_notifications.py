@@ -412,3 +412,33 @@ def test_the_change_page_moves_the_meeting_or_says_why_not(client, planned, coor
     meeting.refresh_from_db()
     assert (meeting.place, meeting.sequence) == ("Biblioteket", 1)
     assert "Biblioteket" in rows("meeting_changed")[0].body_text
+
+
+def test_a_referral_through_the_web_tells_the_coordinators_not_the_referrer(client, with_emails):
+    from sspf_flow.flows import CaseFlow
+    from tests.test_process_through_ui import referral_post
+
+    client.force_login(with_emails["samordnare"])  # a coordinator may refer too
+    client.post(CaseFlow.start.reverse("execute"), referral_post())
+    (row,) = rows("task")
+    assert row.to == "anja@exempel.invalid" and "väntar på samordnarna" in row.subject
+    assert_no_personal_data()
+
+
+def test_actions_due_the_same_day_make_one_e_mail(in_progress, coordinator, agencies):
+    from sspf_flow.models import Action
+
+    first = Action.objects.get(plan__case=in_progress)
+    Action.objects.create(
+        plan=first.plan,
+        text="Läxhjälp",
+        party="agency",
+        agency=first.agency,
+        due_date=first.due_date,
+    )
+    deadlines.sync(in_progress)
+    sweep_at(at(first.due_date + dt.timedelta(days=10)))
+    (escalation,) = rows("action")
+    assert escalation.to == "maria@exempel.invalid"
+    assert "2 insatser i ärendets plan som Centralskolan ansvarar för" in escalation.body_text
+    assert sweep_at(at(first.due_date + dt.timedelta(days=11))) == 0
