@@ -16,7 +16,7 @@ from collections import namedtuple
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -167,10 +167,25 @@ def sweep(now=None, batch=None):
                 return sent
             steps = [(row, _advance(row, now)) for row in rows]
             send(_notices([(row, step) for row, step in steps if step is not None], now))
-            Deadline.objects.bulk_update(rows, ["level", "fire_at"])
+            _save_steps(rows)
             sent += sum(1 for _r, step in steps if step is not None)
         if len(rows) < batch:
             return sent
+
+
+def _save_steps(rows):
+    """Store each row's next step in one statement (on PostgreSQL an UPDATE … FROM VALUES, which
+    is several times faster than the CASE WHEN that bulk_update builds for a batch)."""
+    if connection.vendor != "postgresql":
+        Deadline.objects.bulk_update(rows, ["level", "fire_at"])
+        return
+    values = ", ".join(["(%s::bigint, %s::smallint, %s::timestamptz)"] * len(rows))
+    params = [value for row in rows for value in (row.pk, row.level, row.fire_at)]
+    # Only placeholders and the model's own table name are formatted into the statement.
+    table = Deadline._meta.db_table
+    sql = f"UPDATE {table} AS d SET level = v.level, fire_at = v.fire_at FROM (VALUES {values}) AS v(id, level, fire_at) WHERE d.id = v.id"  # noqa: E501, S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
 
 
 def _advance(row, now):

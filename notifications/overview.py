@@ -1,24 +1,49 @@
 """What is due or overdue, for the dashboards and the menu badge. Every query starts from
-``sspf_flow.access`` and uses the Deadline rows (indexed by case) the ladder keeps, so a page costs
-the same few queries however many cases there are."""
+``sspf_flow.access`` and reads the Deadline rows (indexed by case) that the ladder keeps, as
+plain values rather than full case rows, so a page costs the same few queries however many cases
+there are. Each list shows at most ``SHOWN`` rows, the most urgent first, and says how many more
+there are."""
 
-from collections import OrderedDict
+from collections import namedtuple
 from datetime import datetime, time, timedelta
 
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 
 from sspf_flow import access
-from sspf_flow.models import Action, Case, Meeting, MeetingStatus, Status
+from sspf_flow.models import Action, Case, Meeting, MeetingStatus, Party, Status
 
 from .models import Deadline, DeadlineKind
 
 EXPIRY_WINDOW_DAYS = 14
+SHOWN = 50
+
+# ``case`` is a Case holding only its id, number and young person's id: enough for a link and the
+# access log, and nothing to show by mistake.
+Row = namedtuple("Row", "case days due")
+
+
+class Listing(list):
+    """The first SHOWN rows; ``more`` says how many were left out."""
+
+    def __init__(self, rows):
+        rows = list(rows)
+        super().__init__(rows[:SHOWN])
+        self.more = max(0, len(rows) - SHOWN)
+
+
+def _case(case_id, number, youth_id):
+    return Case(id=case_id, number=number, youth_id=youth_id)
 
 
 def _own_cases(user):
     """A coordinator's dashboard covers the open cases they coordinate."""
     return access.cases_visible_to(user).filter(coordinator=user).exclude(status=Status.CLOSED)
+
+
+def case_url_prefix():
+    return reverse("sspf:case_detail", args=["-"])[:-2]
 
 
 def overdue_count(user):
@@ -37,64 +62,103 @@ def week_of(day):
     return monday, monday + timedelta(days=7)
 
 
-def _meetings_between(cases, start, end):
+def _deadlines(cases, **filters):
+    """(object id, Row) pairs of the cases' deadlines matching ``filters``, earliest first."""
     return (
-        Meeting.objects.filter(
-            case__in=cases.values("pk"),
-            status=MeetingStatus.PLANNED,
-            starts_at__gte=timezone.make_aware(datetime.combine(start, time.min)),
-            starts_at__lt=timezone.make_aware(datetime.combine(end, time.min)),
-        )
-        .select_related("case")
-        .order_by("starts_at")
+        Deadline.objects.filter(case__in=cases.values("pk"), **filters)
+        .order_by("due", "case_id")
+        .values_list("object_id", "case_id", "case__number", "case__youth_id", "due")
     )
+
+
+def _rows(values, today, overdue=True):
+    for _object_id, case_id, number, youth_id, due in values:
+        days = (today - due).days if overdue else (due - today).days
+        yield Row(_case(case_id, number, youth_id), days, due)
+
+
+def _meetings(cases, start=None, end=None, agency=None):
+    meetings = Meeting.objects.filter(case__in=cases.values("pk"), status=MeetingStatus.PLANNED)
+    if start is not None:
+        meetings = meetings.filter(
+            starts_at__gte=timezone.make_aware(datetime.combine(start, time.min))
+        )
+    if end is not None:
+        meetings = meetings.filter(
+            starts_at__lt=timezone.make_aware(datetime.combine(end, time.min))
+        )
+    if agency is not None:
+        meetings = meetings.filter(invited_agencies=agency)
+    return [
+        (_case(case_id, number, youth_id), timezone.localtime(starts_at), place)
+        for case_id, number, youth_id, starts_at, place in meetings.order_by(
+            "starts_at"
+        ).values_list("case_id", "case__number", "case__youth_id", "starts_at", "place")[
+            : SHOWN + 1
+        ]
+    ]
+
+
+def _responsible(agency_name, party):
+    """Who an action is grouped under: the agency, or the kind of party — never a person's
+    name on the dashboard."""
+    return agency_name or str(Party(party).label)
 
 
 def coordinator_overview(user, today=None):
     today = today or timezone.localdate()
     cases = _own_cases(user)
-    deadlines = Deadline.objects.filter(case__in=cases.values("pk")).select_related("case")
 
-    follow_ups = [
-        (row.case, (today - row.due).days, row.due)
-        for row in deadlines.filter(kind=DeadlineKind.FOLLOW_UP, due__lt=today).order_by("due")
-    ]
-    overdue_actions = list(deadlines.filter(kind=DeadlineKind.ACTION, due__lt=today))
-    actions = Action.objects.select_related("agency").in_bulk(
-        [row.object_id for row in overdue_actions]
+    follow_ups = Listing(
+        _rows(_deadlines(cases, kind=DeadlineKind.FOLLOW_UP, due__lt=today), today)
     )
-    by_agency = {}
-    for row in sorted(overdue_actions, key=lambda r: r.due):
-        action = actions.get(row.object_id)
-        if action is None:
-            continue
-        group = str(action.agency) if action.agency else action.responsible
-        by_agency.setdefault(group, []).append((row.case, (today - row.due).days, row.due))
-    expiring = [
-        (row.case, (row.due - today).days, row.due)
-        for row in deadlines.filter(
-            kind=DeadlineKind.CONSENT_EXPIRY,
-            due__gte=today,
-            due__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS),
-        ).order_by("due")
+    overdue = list(_deadlines(cases, kind=DeadlineKind.ACTION, due__lt=today))
+    responsible = {
+        pk: _responsible(agency_name, party)
+        for pk, agency_name, party in Action.objects.filter(
+            pk__in=[values[0] for values in overdue]
+        ).values_list("pk", "agency__name", "party")
+    }
+    grouped = {}
+    for values in overdue:
+        if values[0] in responsible:
+            grouped.setdefault(responsible[values[0]], []).append(values)
+    actions_by_agency = [
+        (name, Listing(_rows(rows, today))) for name, rows in sorted(grouped.items())
     ]
-    awaiting = list(cases.filter(status=Status.AWAITING_CONSENT).order_by("accepted_at"))
+    expiring = Listing(
+        _rows(
+            _deadlines(
+                cases,
+                kind=DeadlineKind.CONSENT_EXPIRY,
+                due__gte=today,
+                due__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS),
+            ),
+            today,
+            overdue=False,
+        )
+    )
+    awaiting = Listing(
+        Row(_case(case_id, number, youth_id), (today - timezone.localdate(accepted)).days, None)
+        for case_id, number, youth_id, accepted in cases.filter(
+            status=Status.AWAITING_CONSENT, accepted_at__isnull=False
+        )
+        .order_by("accepted_at")
+        .values_list("pk", "number", "youth_id", "accepted_at")
+    )
     start, end = week_of(today)
     per_state = dict(cases.values_list("status").annotate(n=Count("pk")).order_by())
     return {
         "follow_ups": follow_ups,
-        "actions_by_agency": OrderedDict(sorted(by_agency.items())),
+        "actions_by_agency": actions_by_agency,
         "expiring": expiring,
-        "awaiting": [
-            (case, (today - timezone.localdate(case.accepted_at)).days)
-            for case in awaiting
-            if case.accepted_at
-        ],
-        "meetings": list(_meetings_between(cases, start, end)),
+        "awaiting": awaiting,
+        "meetings": Listing(_meetings(cases, start, end)),
         "per_state": [
             (Status(s).label, per_state.get(s, 0)) for s in Status.values if s != Status.CLOSED
         ],
         "week": (start, end - timedelta(days=1)),
+        "case_url": case_url_prefix(),
     }
 
 
@@ -103,45 +167,26 @@ def agency_overview(user, today=None):
     today = today or timezone.localdate()
     agency = access.agency_of(user)
     cases = access.cases_visible_to(user)
-    rows = list(
-        Deadline.objects.filter(case__in=cases.values("pk"), kind=DeadlineKind.ACTION)
-        .select_related("case")
-        .order_by("due")
-    )
-    mine = set(
-        Action.objects.filter(pk__in=[row.object_id for row in rows], agency=agency).values_list(
-            "pk", flat=True
-        )
+    actions = _deadlines(
+        cases,
+        kind=DeadlineKind.ACTION,
+        object_id__in=Action.objects.filter(agency=agency).values("pk"),
     )
     return {
-        "actions": [
-            (row.case, row.due, max(0, (today - row.due).days))
-            for row in rows
-            if row.object_id in mine
-        ],
-        "invitations": list(
-            Meeting.objects.filter(
-                case__in=cases.values("pk"),
-                status=MeetingStatus.PLANNED,
-                invited_agencies=agency,
-                starts_at__gte=timezone.now(),
-            )
-            .select_related("case")
-            .order_by("starts_at")
+        "actions": Listing(
+            Row(row.case, max(0, row.days), row.due) for row in _rows(actions, today)
         ),
+        "invitations": Listing(_meetings(cases, start=today, agency=agency)),
+        "case_url": case_url_prefix(),
     }
 
 
 def cases_shown(overview):
     """Every case a dashboard shows, for the access log."""
-    found = OrderedDict()
-    for value in overview.values():
-        items = value.values() if isinstance(value, dict) else [value]
-        for group in items:
-            if not isinstance(group, list):
-                continue
-            for item in group:
-                case = item[0] if isinstance(item, tuple) else getattr(item, "case", None)
-                if isinstance(case, Case):
-                    found[case.pk] = case
+    found = {}
+    listings = [value for value in overview.values() if isinstance(value, Listing)]
+    listings += [rows for _name, rows in overview.get("actions_by_agency", [])]
+    for rows in listings:
+        for row in rows:
+            found[row[0].pk] = row[0]
     return list(found.values())

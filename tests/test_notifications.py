@@ -16,7 +16,7 @@ from icalendar import Calendar
 from notifications import deadlines, digest, outbox
 from notifications.models import Deadline, DeadlineKind, Delivery, DigestItem, Outbox, Preference
 from sspf_flow import services, steps
-from sspf_flow.models import Guardian, Membership, Role, Youth
+from sspf_flow.models import Action, Guardian, Membership, Role, Youth
 from tests.conftest import make_user, walk_to_meeting_planned
 from tests.test_services_flow import case_in_progress
 
@@ -364,12 +364,28 @@ def dashboard_queries(client, coordinator):
 def test_the_dashboard_costs_the_same_queries_for_one_case_or_three(
     client, with_emails, manager, refer, coordinator, consent_for, agencies
 ):
-    case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=2)
+    def overdue_case():
+        case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=2)
+        first = Action.objects.get(plan__case=case)
+        for party in ("guardian", "youth"):  # grouped by kind of party, named by no one
+            Action.objects.create(
+                plan=first.plan,
+                text="Hemma",
+                party=party,
+                guardian=case.youth.guardians.first() if party == "guardian" else None,
+                due_date=first.due_date,
+            )
+        deadlines.sync(case)
+
+    overdue_case()
     later = timezone.now() + dt.timedelta(days=40)
     with time_machine.travel(later, tick=False):
         one = dashboard_queries(client, coordinator)
+        page = client.get("/sspf/dashboard/").content.decode()
+    assert "Vårdnadshavare (1)" in page and "Den unge (1)" in page
+    assert "Vårdnadshavare Ett" not in page
     for _ in range(2):
-        case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=2)
+        overdue_case()
     with time_machine.travel(later, tick=False):
         three = dashboard_queries(client, coordinator)
     # measured 15: session, user, roles, membership; 7 for the page; 2 for the access log;
@@ -426,8 +442,6 @@ def test_a_referral_through_the_web_tells_the_coordinators_not_the_referrer(clie
 
 
 def test_actions_due_the_same_day_make_one_e_mail(in_progress, coordinator, agencies):
-    from sspf_flow.models import Action
-
     first = Action.objects.get(plan__case=in_progress)
     Action.objects.create(
         plan=first.plan,
@@ -442,3 +456,18 @@ def test_actions_due_the_same_day_make_one_e_mail(in_progress, coordinator, agen
     assert escalation.to == "maria@exempel.invalid"
     assert "2 insatser i ärendets plan som Centralskolan ansvarar för" in escalation.body_text
     assert sweep_at(at(first.due_date + dt.timedelta(days=11))) == 0
+
+
+def test_a_long_list_shows_the_most_urgent_and_counts_the_rest(
+    client, monkeypatch, with_emails, refer, coordinator, consent_for, agencies
+):
+    from notifications import overview
+
+    monkeypatch.setattr(overview, "SHOWN", 1)
+    soon = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=2)
+    case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=3)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=5), tick=False):
+        client.force_login(coordinator)
+        page = client.get("/sspf/dashboard/").content.decode()
+    follow_ups = page.split('data-testid="overdue-follow-ups"')[1].split("overdue-actions")[0]
+    assert soon.number in follow_ups and "… och 1 till." in follow_ups
