@@ -17,7 +17,7 @@ from sspf_flow.models import Action, Case, Meeting, MeetingStatus, Party, Status
 from .models import Deadline, DeadlineKind
 
 EXPIRY_WINDOW_DAYS = 14
-SHOWN = 50
+SHOWN = 25
 
 # ``case`` is a Case holding only its id, number and young person's id: enough for a link and the
 # access log, and nothing to show by mistake.
@@ -99,6 +99,23 @@ def _meetings(cases, start=None, end=None, agency=None):
     ]
 
 
+Group = namedtuple("Group", "name count worst cases more_cases")
+CASES_PER_GROUP = 3
+
+
+def _group(name, rows):
+    """One responsible's overdue actions: how many, the most days overdue, and the first few
+    cases (each case once)."""
+    cases = list({row.case.pk: row.case for row in rows}.values())
+    return Group(
+        name,
+        len(rows),
+        rows[0].days,
+        cases[:CASES_PER_GROUP],
+        max(0, len(cases) - CASES_PER_GROUP),
+    )
+
+
 def _responsible(agency_name, party):
     """Who an action is grouped under: the agency, or the kind of party — never a person's
     name on the dashboard."""
@@ -120,11 +137,11 @@ def coordinator_overview(user, today=None):
         ).values_list("pk", "agency__name", "party")
     }
     grouped = {}
-    for values in overdue:
+    for values in overdue:  # earliest due first, so the first row of a group is the worst
         if values[0] in responsible:
             grouped.setdefault(responsible[values[0]], []).append(values)
     actions_by_agency = [
-        (name, Listing(_rows(rows, today))) for name, rows in sorted(grouped.items())
+        _group(name, list(_rows(rows, today))) for name, rows in sorted(grouped.items())
     ]
     expiring = Listing(
         _rows(
@@ -185,8 +202,9 @@ def cases_shown(overview):
     """Every case a dashboard shows, for the access log."""
     found = {}
     listings = [value for value in overview.values() if isinstance(value, Listing)]
-    listings += [rows for _name, rows in overview.get("actions_by_agency", [])]
+    listings += [group.cases for group in overview.get("actions_by_agency", [])]
     for rows in listings:
         for row in rows:
-            found[row[0].pk] = row[0]
+            case = row if isinstance(row, Case) else row[0]
+            found[case.pk] = case
     return list(found.values())
