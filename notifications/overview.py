@@ -4,10 +4,10 @@ plain values rather than full case rows, so a page costs the same few queries ho
 there are. Each list shows at most ``SHOWN`` rows, the most urgent first, and says how many more
 there are."""
 
-from collections import namedtuple
+from collections import Counter, namedtuple
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -50,6 +50,8 @@ def overdue_count(user):
     """The menu badge: the coordinator's overdue follow-ups and actions (one query)."""
     if not access.is_coordinator(user):
         return 0
+    if hasattr(user, "_sspf_overdue"):  # the dashboard counted it already
+        return user._sspf_overdue
     return Deadline.objects.filter(
         case__in=_own_cases(user).values("pk"),
         kind__in=[DeadlineKind.FOLLOW_UP, DeadlineKind.ACTION],
@@ -77,8 +79,12 @@ def _rows(values, today, overdue=True):
         yield Row(_case(case_id, number, youth_id), days, due)
 
 
-def _meetings(cases, start=None, end=None, agency=None):
-    meetings = Meeting.objects.filter(case__in=cases.values("pk"), status=MeetingStatus.PLANNED)
+def _meetings(cases=None, start=None, end=None, agency=None, case_ids=None):
+    meetings = Meeting.objects.filter(status=MeetingStatus.PLANNED)
+    if case_ids is not None:
+        meetings = meetings.filter(case_id__in=case_ids)
+    else:
+        meetings = meetings.filter(case__in=cases.values("pk"))
     if start is not None:
         meetings = meetings.filter(
             starts_at__gte=timezone.make_aware(datetime.combine(start, time.min))
@@ -123,54 +129,54 @@ def _responsible(agency_name, party):
 
 
 def coordinator_overview(user, today=None):
+    """Four queries: the coordinator's open cases, their due and overdue deadlines, who is
+    responsible for the overdue actions, and this week's meetings."""
     today = today or timezone.localdate()
-    cases = _own_cases(user)
-
-    follow_ups = Listing(
-        _rows(_deadlines(cases, kind=DeadlineKind.FOLLOW_UP, due__lt=today), today)
+    own = list(_own_cases(user).values_list("pk", "number", "youth_id", "status", "accepted_at"))
+    cases = {pk: _case(pk, number, youth_id) for pk, number, youth_id, _s, _a in own}
+    window = today + timedelta(days=EXPIRY_WINDOW_DAYS)
+    rows = (
+        Deadline.objects.filter(case_id__in=list(cases))
+        .filter(
+            Q(kind__in=[DeadlineKind.FOLLOW_UP, DeadlineKind.ACTION], due__lt=today)
+            | Q(kind=DeadlineKind.CONSENT_EXPIRY, due__gte=today, due__lte=window)
+        )
+        .order_by("due", "case_id")
+        .values_list("kind", "object_id", "case_id", "due")
     )
-    overdue = list(_deadlines(cases, kind=DeadlineKind.ACTION, due__lt=today))
+    by_kind = {kind: [] for kind in DeadlineKind.values}
+    for kind, object_id, case_id, due in rows:
+        days = (due - today).days if kind == DeadlineKind.CONSENT_EXPIRY else (today - due).days
+        by_kind[kind].append((object_id, Row(cases[case_id], days, due)))
+
+    overdue = by_kind[DeadlineKind.ACTION]
     responsible = {
         pk: _responsible(agency_name, party)
         for pk, agency_name, party in Action.objects.filter(
-            pk__in=[values[0] for values in overdue]
+            pk__in=[object_id for object_id, _row in overdue]
         ).values_list("pk", "agency__name", "party")
     }
     grouped = {}
-    for values in overdue:  # earliest due first, so the first row of a group is the worst
-        if values[0] in responsible:
-            grouped.setdefault(responsible[values[0]], []).append(values)
-    actions_by_agency = [
-        _group(name, list(_rows(rows, today))) for name, rows in sorted(grouped.items())
-    ]
-    expiring = Listing(
-        _rows(
-            _deadlines(
-                cases,
-                kind=DeadlineKind.CONSENT_EXPIRY,
-                due__gte=today,
-                due__lte=today + timedelta(days=EXPIRY_WINDOW_DAYS),
-            ),
-            today,
-            overdue=False,
-        )
+    for object_id, row in overdue:  # earliest due first: a group's first row is its worst
+        if object_id in responsible:
+            grouped.setdefault(responsible[object_id], []).append(row)
+    awaiting = sorted(
+        (accepted, pk)
+        for pk, _n, _y, status, accepted in own
+        if status == Status.AWAITING_CONSENT and accepted
     )
-    awaiting = Listing(
-        Row(_case(case_id, number, youth_id), (today - timezone.localdate(accepted)).days, None)
-        for case_id, number, youth_id, accepted in cases.filter(
-            status=Status.AWAITING_CONSENT, accepted_at__isnull=False
-        )
-        .order_by("accepted_at")
-        .values_list("pk", "number", "youth_id", "accepted_at")
-    )
+    per_state = Counter(status for _p, _n, _y, status, _a in own)
     start, end = week_of(today)
-    per_state = dict(cases.values_list("status").annotate(n=Count("pk")).order_by())
+    user._sspf_overdue = len(overdue) + len(by_kind[DeadlineKind.FOLLOW_UP])  # the menu badge
     return {
-        "follow_ups": follow_ups,
-        "actions_by_agency": actions_by_agency,
-        "expiring": expiring,
-        "awaiting": awaiting,
-        "meetings": Listing(_meetings(cases, start, end)),
+        "follow_ups": Listing(row for _o, row in by_kind[DeadlineKind.FOLLOW_UP]),
+        "actions_by_agency": [_group(name, rows) for name, rows in sorted(grouped.items())],
+        "expiring": Listing(row for _o, row in by_kind[DeadlineKind.CONSENT_EXPIRY]),
+        "awaiting": Listing(
+            Row(cases[pk], (today - timezone.localdate(accepted)).days, None)
+            for accepted, pk in awaiting
+        ),
+        "meetings": Listing(_meetings(case_ids=list(cases), start=start, end=end)),
         "per_state": [
             (Status(s).label, per_state.get(s, 0)) for s in Status.values if s != Status.CLOSED
         ],
