@@ -170,7 +170,12 @@ def coordinator_overview(user, today=None):
     user._sspf_overdue = len(overdue) + len(by_kind[DeadlineKind.FOLLOW_UP])  # the menu badge
     return {
         "follow_ups": Listing(row for _o, row in by_kind[DeadlineKind.FOLLOW_UP]),
-        "actions_by_agency": [_group(name, rows) for name, rows in sorted(grouped.items())],
+        "actions_by_agency": Listing(
+            sorted(
+                (_group(name, rows) for name, rows in grouped.items()),
+                key=lambda group: (-group.worst, group.name),
+            )
+        ),
         "expiring": Listing(row for _o, row in by_kind[DeadlineKind.CONSENT_EXPIRY]),
         "awaiting": Listing(
             Row(cases[pk], (today - timezone.localdate(accepted)).days, None)
@@ -207,8 +212,10 @@ def agency_overview(user, today=None):
 def cases_shown(overview):
     """Every case a dashboard shows, for the access log."""
     found = {}
+    groups = overview.get("actions_by_agency", [])
     listings = [value for value in overview.values() if isinstance(value, Listing)]
-    listings += [group.cases for group in overview.get("actions_by_agency", [])]
+    listings = [rows for rows in listings if rows is not groups]
+    listings += [group.cases for group in groups]
     for rows in listings:
         for row in rows:
             case = row if isinstance(row, Case) else row[0]
