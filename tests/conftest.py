@@ -230,3 +230,12 @@ def celery_app_on_redis(settings):
     finally:
         app.conf.update(saved)
         _forget_result_backend(app)
+
+
+# Property-based tests explore the same examples on every run (set HYPOTHESIS_RANDOM=1 to search
+# new ones locally), and keep no example database in the checkout.
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+hypothesis_settings.register_profile("sspf", derandomize=True, database=None)
+hypothesis_settings.register_profile("sspf-random", database=None)
+hypothesis_settings.load_profile("sspf-random" if os.environ.get("HYPOTHESIS_RANDOM") else "sspf")

@@ -1,0 +1,62 @@
+"""A submission as it was made: its answers shown with the labels and choices of the version it
+was made with (never the template's current version)."""
+
+import datetime as dt
+
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from .schema import text
+
+
+def shown_value(spec, value, language="sv"):
+    """One answer as text; ``None`` for no answer."""
+    if value in (None, "", []):
+        return None
+    kind = spec["type"]
+    if kind == "yes_no":
+        return _("Yes") if value else _("No")
+    if kind in ("choice", "multi_choice"):
+        labels = {c["value"]: text(c["label"], language) for c in spec["choices"]}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(v, v) for v in values)
+    if kind == "agency":
+        return value.get("name") if isinstance(value, dict) else str(value)
+    if kind == "date":
+        return date_format(dt.date.fromisoformat(value), "Y-m-d")
+    if kind == "number":
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return str(value)
+
+
+def items(fields, answers, language="sv"):
+    """(label, text or None, rows or None) for each field answered or asked; rows is
+    (column labels, [[cell texts]]) for a repeating-rows field."""
+    result = []
+    for spec in fields:
+        if spec["key"] not in answers:
+            continue  # hidden by its condition when the form was filled in
+        value = answers[spec["key"]]
+        label = text(spec["label"], language)
+        if spec["type"] == "rows":
+            columns = spec["columns"]
+            cells = [
+                [shown_value(c, row.get(c["key"]), language) or "" for c in columns]
+                for row in value or []
+            ]
+            result.append((label, None, ([text(c["label"], language) for c in columns], cells)))
+        else:
+            result.append((label, shown_value(spec, value, language), None))
+    return result
+
+
+def render_html(submission, language="sv"):
+    return render_to_string(
+        "forms/submission.html",
+        {
+            "submission": submission,
+            "title": submission.version.template.name,
+            "items": items(submission.version.fields, submission.answers, language),
+        },
+    )
