@@ -3,9 +3,26 @@ from django.utils.translation import gettext_lazy as _
 
 
 class FormsConfig(AppConfig):
-    """Municipality-editable form templates (filled in by a later issue)."""
+    """Municipality-editable form templates: versions, a builder, submissions, renderers."""
 
     name = "forms"
     label = "sspf_forms"
     verbose_name = _("Form templates")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from sspf_flow.models import Municipality
+
+        post_save.connect(
+            _defaults_for_new_municipality, sender=Municipality, dispatch_uid="forms.defaults"
+        )
+
+
+def _defaults_for_new_municipality(sender, instance, created, raw=False, **kwargs):
+    """A new municipality starts with the default templates, which its process owner adapts."""
+    if created and not raw:
+        from .services import install_defaults
+
+        install_defaults(instance)

@@ -2,6 +2,7 @@
 refused with the reasons (``forms.schema.problems``)."""
 
 import json
+from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +25,10 @@ def _refuse_problems(fields):
 @transaction.atomic
 def create_template(municipality, kind, name, fields, user=None):
     """A new template with its first version as a draft."""
+    refuse_if(
+        FormTemplate.objects.filter(municipality=municipality, kind=kind).exists()
+        and _("The municipality already has a template of this kind: make a new version of it.")
+    )
     _refuse_problems(fields)
     template = FormTemplate.objects.create(municipality=municipality, kind=kind, name=name)
     FormVersion.objects.create(
@@ -131,3 +136,21 @@ def submit(version, answers, author, case=None, about="", about_id=None):
         author=author,
         created_at=timezone.now(),
     )
+
+
+DEFAULTS = Path(__file__).resolve().parent / "defaults"
+
+
+def install_defaults(municipality):
+    """Give the municipality the default Swedish templates (from the seeds' appendices) it does
+    not have yet, each published as version 1. Safe to run again."""
+    have = set(municipality.form_templates.values_list("kind", flat=True))
+    installed = []
+    for path in sorted(DEFAULTS.glob("*.json")):
+        kind, name, fields = parse_import(path.read_text(encoding="utf-8"))
+        if kind in have:
+            continue
+        template = create_template(municipality, kind, name, fields)
+        publish(template.versions.get())
+        installed.append(template)
+    return installed

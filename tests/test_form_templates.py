@@ -18,6 +18,20 @@ from sspf_flow.services import TransitionRefused
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def municipality(municipality):
+    """The test municipality without its default templates, unless a test asks for them."""
+    municipality.form_templates.all().delete()
+    return municipality
+
+
+@pytest.fixture
+def with_defaults(municipality):
+    services.install_defaults(municipality)
+    return municipality
+
+
 SV = {"sv": "Fråga", "en": "Question"}
 
 
@@ -392,3 +406,29 @@ def test_rendered_items_leave_out_hidden_fields():
         ("Y", "Ja", None),
         ("Varfor", "Därför", None),
     ]
+
+
+def test_a_new_municipality_gets_the_default_templates_published(db):
+    from forms.models import FormKind
+    from sspf_flow.models import Municipality
+
+    municipality = Municipality.objects.create(name="Nykommun")
+    kinds = set(municipality.form_templates.values_list("kind", flat=True))
+    assert kinds == set(FormKind.values)
+    protocol = municipality.form_templates.get(kind="protocol").published
+    labels = [f["label"]["sv"] for f in protocol.fields]
+    assert (
+        "Riskfaktorer" in labels and "Skyddsfaktorer" in labels and "Åtaganden per part" in labels
+    )
+    assert services.install_defaults(municipality) == []  # nothing twice
+
+
+def test_the_default_templates_are_sound():
+    for path in services.DEFAULTS.glob("*.json"):
+        kind, name, fields = services.parse_import(path.read_text(encoding="utf-8"))
+        assert name and problems(fields) == [], path
+
+
+def test_a_second_template_of_a_kind_is_refused(with_defaults):
+    with pytest.raises(TransitionRefused, match="har redan en mall"):
+        services.create_template(with_defaults, "protocol", "Till", PROTOCOL)
