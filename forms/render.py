@@ -60,3 +60,57 @@ def render_html(submission, language="sv"):
             "items": items(submission.version.fields, submission.answers, language),
         },
     )
+
+
+BLANK_ROWS = 4
+
+
+def _print_items(fields, answers, language):
+    """What the printed form shows per field: the answer, or for a blank form the lines and
+    boxes to fill in by hand."""
+    blank = answers is None
+    result = []
+    for spec in fields:
+        if not blank and spec["key"] not in answers:
+            continue
+        item = {"label": text(spec["label"], language), "help": text(spec.get("help"), language)}
+        kind = spec["type"]
+        if kind == "rows":
+            columns = spec["columns"]
+            item["columns"] = [text(c["label"], language) for c in columns]
+            rows = [{}] * BLANK_ROWS if blank else answers[spec["key"]] or []
+            item["cells"] = [
+                [
+                    "" if blank else shown_value(c, row.get(c["key"]), language) or ""
+                    for c in columns
+                ]
+                for row in rows
+            ]
+        elif blank:
+            if kind in ("choice", "multi_choice"):
+                item["options"] = [text(c["label"], language) for c in spec["choices"]]
+            elif kind == "yes_no":
+                item["options"] = [_("Yes"), _("No")]
+            item["long"] = kind == "long_text"
+        else:
+            item["value"] = shown_value(spec, answers[spec["key"]], language)
+        result.append(item)
+    return result
+
+
+def render_pdf(title, fields, answers=None, subtitle="", footer="", language="sv"):
+    """The form as PDF: filled in from ``answers``, or blank (``answers=None``) to print and
+    fill in by hand. Raises OSError when the system's Pango library is missing."""
+    from weasyprint import HTML
+
+    html = render_to_string(
+        "forms/print.html",
+        {
+            "title": title,
+            "subtitle": subtitle,
+            "footer": footer or title,
+            "blank": answers is None,
+            "items": _print_items(fields, answers, language),
+        },
+    )
+    return HTML(string=html).write_pdf()

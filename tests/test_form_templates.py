@@ -432,3 +432,40 @@ def test_the_default_templates_are_sound():
 def test_a_second_template_of_a_kind_is_refused(with_defaults):
     with pytest.raises(TransitionRefused, match="har redan en mall"):
         services.create_template(with_defaults, "protocol", "Till", PROTOCOL)
+
+
+def pdf_text(pdf):
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_the_pdf_holds_the_answers_and_a_blank_one_the_questions(municipality, agencies):
+    from forms.render import render_pdf
+
+    fields = [
+        *PROTOCOL,
+        field("y", "yes_no"),
+        field("dold", "text", show_if={"field": "y", "equals": True}),
+    ]
+    answers = {
+        "deltagare": "Koordinator och skolkurator",
+        "risk": "hog",
+        "atgarder": [{"vem": {"id": 1, "name": "Centralskolan"}, "vad": "Läxhjälp"}],
+        "y": False,
+    }
+    filled = pdf_text(render_pdf("Protokoll", fields, answers, footer="SSPF-2026-0001"))
+    for expected in (
+        "Protokoll",
+        "Koordinator och skolkurator",
+        "HOG",
+        "Centralskolan",
+        "Läxhjälp",
+        "Nej",
+    ):
+        assert expected in filled
+    assert "Dold" not in filled  # hidden when it was filled in
+    blank = pdf_text(render_pdf("Protokoll", fields))
+    assert "Deltagare" in blank and "LAG" in blank and "HOG" in blank and "Dold" in blank
