@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Application, Site
 
+from forms import views as form_views
 from notifications import overview
 from notifications.views import dashboard
 from sspf_flow import access
@@ -99,12 +100,33 @@ log_app = Application(
     ],
 )
 
+forms_app = Application(
+    app_name="forms",
+    title=_("Form templates"),
+    icon="dynamic_form",
+    permission=access.can_edit_forms,
+    menu_template_name="forms/menu.html",
+    urlpatterns=[
+        path("", form_views.template_list, name="index"),
+        path("import/", form_views.template_import, name="import"),
+        path("<int:pk>/", form_views.template_detail, name="template"),
+        path("version/<int:pk>/edit/", form_views.version_edit, name="edit"),
+        path("version/<int:pk>/preview/", form_views.version_preview, name="preview"),
+        path("version/<int:pk>/form.pdf", form_views.version_pdf, name="pdf"),
+        path("version/<int:pk>/export.json", form_views.version_export, name="export"),
+        path("version/<int:pk>/publish/", form_views.version_publish, name="publish"),
+        path("version/<int:pk>/retire/", form_views.version_retire, name="retire"),
+        path("version/<int:pk>/copy/", form_views.version_copy, name="copy"),
+    ],
+)
+
 site = Site(
     title=_("SSPF"),
     viewsets=[
         CaseFlowViewset(CaseFlow, icon="assignment"),
         case_app,
         log_app,
+        forms_app,
     ],
 )
 

@@ -262,3 +262,20 @@ def managers_of(users):
         "manager"
     )
     return {row.user_id: row.manager for row in rows}
+
+
+def can_edit_forms(user):
+    """The process owner's work: the administrator edits the form templates."""
+    return Role.ADMIN in roles_of(user)
+
+
+def form_templates_visible_to(user):
+    """The templates an editor may change: all of them (an installation serves one
+    municipality), or, for an administrator with an agency, their municipality's."""
+    from forms.models import FormTemplate
+
+    if not can_edit_forms(user):
+        return FormTemplate.objects.none()
+    agency = agency_of(user)
+    templates = FormTemplate.objects.select_related("municipality")
+    return templates.filter(municipality_id=agency.municipality_id) if agency else templates

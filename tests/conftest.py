@@ -187,6 +187,40 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+# What the step pages need for the required questions of the default form templates
+# (forms/defaults), which every new municipality gets published: answers as the pages send them.
+TEMPLATE_ANSWERS = {
+    "referral": {"tpl-ungdomen_vet": "yes", "tpl-vardnadshavare_vet": "yes", "tpl-tolk": "no"},
+    "consent": {"tpl-informerad": "yes", "tpl-ratt_att_aterkalla": "yes", "tpl-tolk": "no"},
+    "protocol": {
+        "tpl-narvarande": "Lou, vårdnadshavarna, skolan och socialtjänsten.",
+        "tpl-antecknare": "Anja",
+        "tpl-bild_ungdom": "Lou vill klara skolan.",
+        "tpl-riskfaktorer": "Frånvaro.",
+        "tpl-skyddsfaktorer": "Fotbollen.",
+        "tpl-nasta_uppfoljning": "2030-01-15",
+        "tpl-ataganden-TOTAL_FORMS": "0",
+        "tpl-ataganden-INITIAL_FORMS": "0",
+    },
+    "follow_up": {
+        "tpl-insatser-TOTAL_FORMS": "1",
+        "tpl-insatser-INITIAL_FORMS": "0",
+        "tpl-insatser-0-insats": "Extra stöd för närvaron.",
+        "tpl-insatser-0-som_planerat": "yes",
+        "tpl-insatser-0-som_avsett": "yes",
+        "tpl-insatser-0-forandring": "no",
+        "tpl-ungdomens_syn": "Lou tycker att det går bra.",
+        "tpl-samtycke_fortsatt": "yes",
+    },
+}
+
+
+def template_answers(kind):
+    """POST data answering the default template of ``kind`` (referral, consent, protocol,
+    follow_up) on its step's page."""
+    return dict(TEMPLATE_ANSWERS[kind])
+
+
 def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1):
     """Refer, accept, register consent for ``scope`` and plan a meeting inviting it, each step
     through its flow task; returns the case and its planned meeting."""

@@ -42,7 +42,7 @@ from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Agency, Case, CaseTask, Role, Status
 from sspf_flow.models.process import processes_of
 from sspf_flow.steps import open_task
-from tests.conftest import ALL_CATEGORIES, make_user, signed_upload
+from tests.conftest import ALL_CATEGORIES, make_user, signed_upload, template_answers
 from tests.test_process_through_ui import referral_post
 
 LOGIN_URL = "/accounts/login/"
@@ -96,6 +96,17 @@ REVIEW = {
     "log/youth/": "who accessed one young person's data, access.log_visible_to",
 }
 CASE_FREE.update(REVIEW)
+
+# The form template editor: the administrator's (the process owner's) only. Its pages show
+# templates, never a case.
+FORM_EDITOR = {
+    "forms/": "the list of form templates, access.form_templates_visible_to",
+    "forms/import/": "importing a template file as a new draft",
+}
+CASE_FREE.update(FORM_EDITOR)
+# Editor pages about one template or version (filled in with the municipality's protocol
+# template); the ones that change something answer GET with 405.
+FORM_EDITOR_PAGES = {"template", "edit", "preview", "pdf", "export", "publish", "retire", "copy"}
 
 # Case-free pages that anonymous visitors may use without logging in.
 PUBLIC = {"i18n/setlang/"}
@@ -217,6 +228,7 @@ def consent_post(case, scope):
         "signed_form": signed_upload(),
         "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
         "youth_view": "Lou vill vara med på mötet.",
+        **template_answers("consent"),
     }
 
 
@@ -252,12 +264,18 @@ def hold_post(scope, agency):
         "action-0-agency": agency.pk,
         "action-0-due_date": str(today + dt.timedelta(days=30)),
         "action-0-goal": "0",
+        **template_answers("protocol"),
     }
 
 
 def follow_up_close_post(case):
     plan = case.plans.order_by("-version").first()
-    data = {"notes": "Närvaron är nu 93 %.", "decision": "close", "closure_reason": "goals_met"}
+    data = {
+        "notes": "Närvaron är nu 93 %.",
+        "decision": "close",
+        "closure_reason": "goals_met",
+        **template_answers("follow_up"),
+    }
     for action in plan.actions.all():
         data[f"action_{action.pk}_status"] = "done"
         data[f"action_{action.pk}_comment"] = "Fungerade."
@@ -343,6 +361,11 @@ def fill(route, case):
         # the case's active consent (with its signed form, for the form's download)
         active = case.consents.filter(withdrawn_at__isnull=True).exclude(signed_form="")
         values["pk"] = active.latest("pk").pk
+    if route.namespace == "forms" and route.name in FORM_EDITOR_PAGES:
+        from forms.models import FormTemplate
+
+        template = FormTemplate.objects.get(municipality=case.municipality, kind="protocol")
+        values["pk"] = template.pk if route.name == "template" else template.published.pk
     if route.name == "meeting_change":
         values["pk"] = case.meetings.filter(status="planned").latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
@@ -497,6 +520,16 @@ def test_matrix(matrix, route, role):
     case_page = route.route not in CASE_FREE
 
     assert answer.status != 500, where
+    editor = route.route in FORM_EDITOR or (
+        route.namespace == "forms" and route.name in FORM_EDITOR_PAGES
+    )
+    if editor and role != "anonymous":
+        assert not answer.leaks, f"{where} (the editor shows no case)"
+        if role == "admin":
+            assert answer.status in (200, 302, 405), where
+        else:
+            assert answer.status == 403, f"{where} (only the administrator edits templates)"
+        return
     if route.route in REVIEW and role != "anonymous":
         if role == "admin":
             assert answer.status == 200, where

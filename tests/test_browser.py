@@ -1,7 +1,9 @@
 """A newcomer's walk in a real browser (Chromium through Playwright): the school refers, the
 coordinator takes the referral, registers consent, is refused a meeting with an agency the
 consent does not cover, plans it, holds it with an action plan, follows it up, is refused
-closing without a reason, and closes the case with goals met."""
+closing without a reason, and closes the case with goals met. Each step also answers the
+municipality's form template of its kind (plain widgets under the step's own fields), and the
+case page lists the four filled-in forms."""
 
 import datetime as dt
 import os
@@ -65,6 +67,11 @@ def page_as(browser, live_server):
 
 def fill(page, name, value):
     page.locator(f"input[name='{name}'], textarea[name='{name}']").first.fill(value)
+
+
+def select(page, name, value):
+    """Pick an option of a plain select (the form templates' questions use native widgets)."""
+    page.locator(f"select[name='{name}']").select_option(value)
 
 
 expect.set_options(timeout=15_000)
@@ -133,6 +140,17 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     fill(school, "guardian-0-name", "Kim Exempel")
     tick(school, "referral-concerns", "school_absence")
     fill(school, "referral-concern_text", "Ökad frånvaro sedan höstlovet.")
+    # the municipality's referral template: its required questions are asked under the form
+    template = school.locator("[data-testid=template-form]")
+    expect(template.locator("legend")).to_contain_text("Aktualisering – extra frågor")
+    select(school, "tpl-ungdomen_vet", "yes")
+    submit(school, "[data-field=vardnadshavare_vet] .errorlist")  # one left unanswered
+    assert (
+        "Detta fält måste fyllas i."
+        in template.locator("[data-field=vardnadshavare_vet]").inner_text()
+    )
+    expect(school.locator("select[name='tpl-ungdomen_vet']")).to_have_value("yes")  # kept
+    select(school, "tpl-vardnadshavare_vet", "yes")
     submit(school, "/sspf/referrals/$")
     assert "SSPF-" in school.content() and "Aktualiserat" in school.content()
 
@@ -165,6 +183,9 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     tick(coordinator, "agencies", str(agencies["skola"].pk))
     tick(coordinator, "agencies", str(agencies["socialtjanst"].pk))
     fill(coordinator, "valid_to", str(timezone.localdate() + dt.timedelta(days=180)))
+    select(coordinator, "tpl-informerad", "yes")
+    select(coordinator, "tpl-ratt_att_aterkalla", "yes")
+    select(coordinator, "tpl-tolk", "no")
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Samtycke lämnat"
 
@@ -200,6 +221,14 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     choose(coordinator, "action-4-party", "agency")
     choose(coordinator, "action-4-agency", str(agencies["socialtjanst"].pk))
     fill(coordinator, "action-4-due_date", str(today + dt.timedelta(days=30)))
+    fill(coordinator, "tpl-narvarande", "Lou, Kim, Centralskolan och Anja.")  # the protocol
+    fill(coordinator, "tpl-antecknare", "Anja")
+    fill(coordinator, "tpl-bild_ungdom", "Lou vill klara skolan.")
+    fill(coordinator, "tpl-riskfaktorer", "Frånvaro.")
+    fill(coordinator, "tpl-skyddsfaktorer", "Fotbollen.")
+    fill(coordinator, "tpl-nasta_uppfoljning", str(today + dt.timedelta(days=3)))
+    select(coordinator, "tpl-ataganden-0-part", str(agencies["skola"].pk))
+    fill(coordinator, "tpl-ataganden-0-atagande", "Extra stöd i matematik.")
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Pågående"
     assert "Extra stöd för att öka närvaron." in coordinator.content()
@@ -214,7 +243,26 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
         choose(coordinator, f"action_{action.pk}_status", "done")
     choose(coordinator, f"goal_{goal.pk}", "met")
     coordinator.locator("input[name=decision][value=close]").check()
+    fill(coordinator, "tpl-insatser-0-insats", "Extra stöd för att öka närvaron.")
+    for column in ("som_planerat", "som_avsett"):
+        select(coordinator, f"tpl-insatser-0-{column}", "yes")
+    select(coordinator, "tpl-insatser-0-forandring", "no")
+    fill(coordinator, "tpl-ungdomens_syn", "Lou tycker att det går bättre.")
+    select(coordinator, "tpl-samtycke_fortsatt", "yes")
     submit(coordinator, "text=Välj en avslutsorsak")  # shown next to the field
+    # what was typed in the template is still there
+    expect(coordinator.locator("input[name='tpl-insatser-0-insats']")).to_have_value(
+        "Extra stöd för att öka närvaron."
+    )
     choose(coordinator, "closure_reason", "goals_met")
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Avslutat"
+    # the four filled-in templates on the case page, newest first
+    forms = coordinator.locator("[data-testid=submissions] .sspf-submission h3")
+    expect(forms).to_have_count(4)
+    assert [title.split(" (")[0] for title in forms.all_inner_texts()] == [
+        "Uppföljningsmall",
+        "Protokollmall",
+        "Samtyckesblankett",
+        "Aktualisering – extra frågor",
+    ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sspf_flow import services, steps
 from sspf_flow.models import AccessLog, Consent
-from tests.conftest import ALL_CATEGORIES, signed_pdf, signed_upload
+from tests.conftest import ALL_CATEGORIES, signed_pdf, signed_upload, template_answers
 
 
 @pytest.fixture
@@ -34,6 +34,7 @@ def post(case, agencies, **changes):
         "signed_form": signed_upload(),
         "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
         "youth_view": "Lou vill vara med.",
+        **template_answers("consent"),
     }
     data.update(changes)
     return {key: value for key, value in data.items() if value is not None}

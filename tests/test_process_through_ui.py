@@ -11,7 +11,7 @@ from viewflow.workflow import timers
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Case, CaseTask, Status
 from sspf_flow.steps import open_task
-from tests.conftest import ALL_CATEGORIES, signed_upload
+from tests.conftest import ALL_CATEGORIES, signed_upload, template_answers
 
 
 def url(task, view="execute"):
@@ -37,6 +37,7 @@ def referral_post():
         "referral-referral_source": "skola",
         "referral-concerns": ["school_absence", "substance_use", "criminal_peers"],
         "referral-concern_text": "Ökad frånvaro, positivt cannabistest, umgås med ett gäng.",
+        **template_answers("referral"),
     }
 
 
@@ -84,6 +85,7 @@ def test_referral_travels_to_closure(client, users, agencies, today):
             "signed_form": signed_upload(),
             "signers": [f"guardian-{g.pk}" for g in guardians],
             "youth_view": "Lou vill vara med på mötet.",
+            **template_answers("consent"),
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -127,6 +129,7 @@ def test_referral_travels_to_closure(client, users, agencies, today):
             "action-0-agency": agencies["skola"].pk,
             "action-0-due_date": str(today + dt.timedelta(days=30)),
             "action-0-goal": "0",
+            **template_answers("protocol"),
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -151,6 +154,7 @@ def test_referral_travels_to_closure(client, users, agencies, today):
             "notes": "Närvaron är nu 93 %.",
             "decision": "close",
             "closure_reason": "goals_met",
+            **template_answers("follow_up"),
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -16,6 +16,8 @@ from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
+from forms.render import render_html
+
 from .. import access, accesslog, categories, records, services, steps
 from ..filters import CaseFilter
 from ..forms import signed_form_type
@@ -41,6 +43,7 @@ from ..pageforms import (
 )
 from .events import describe
 from .refusals import PerformOrExplain
+from .templateforms import WithTemplate, language
 
 
 class CaseListView(ListModelView):
@@ -104,6 +107,7 @@ class CaseDetailView(generic.TemplateView):
         waiting = [task.scheduled for task in tasks if task.flow_task_type == "TIMER"]
         tasks = [task for task in tasks if task.flow_task_type == "HUMAN"]
         events = case.events.select_related("actor", "agency")
+        full_picture = categories.sees_everything(seen)
         return super().get_context_data(
             case=case,
             youth=case.youth,
@@ -123,7 +127,8 @@ class CaseDetailView(generic.TemplateView):
                 for code in case.concerns
                 if code in ConcernCategory.values and categories.concern_category(code) in seen
             ],
-            full_picture=categories.sees_everything(seen),
+            full_picture=full_picture,
+            submissions=submissions_of(case) if full_picture else [],
             sees_social_services=InformationCategory.SOCIAL_SERVICES in seen,
             follow_ups=case.follow_ups.select_related("created_by"),
             concern_reports=case.concern_reports.select_related("agency"),
@@ -149,6 +154,15 @@ class CaseDetailView(generic.TemplateView):
             steps=step_list(case),
             **kwargs,
         )
+
+
+def submissions_of(case):
+    """The case's filled-in form templates, newest first, each as made (forms.render)."""
+    submissions = case.form_submissions.select_related("version__template", "author")
+    return [
+        render_html(submission, language())
+        for submission in submissions.order_by("-created_at", "-pk")
+    ]
 
 
 def covered_now(consents):
@@ -242,12 +256,13 @@ class MeetingChangeView(CaseActionView):
         messages.success(self.request, _("The meeting is changed; the invitees are told."))
 
 
-class FurtherConsentView(CaseActionView):
+class FurtherConsentView(WithTemplate, CaseActionView):
     """Register a further consent while the case already has consent (a renewal before or
     after expiry, or an agency that joins); before that, consent is the flow's own step."""
 
     form_class = FurtherConsentForm
     title = _("Register a further consent")
+    template_kind = "consent"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "case": self.case}
@@ -257,7 +272,8 @@ class FurtherConsentView(CaseActionView):
             raise services.TransitionRefused(
                 [_("Before the first consent, register it in the step “Obtain consent”.")]
             )
-        form.register(self.request.user)
+        consent = form.register(self.request.user)
+        self.store_template("consent", consent.pk)
         messages.success(self.request, _("The consent is registered."))
 
 

@@ -28,6 +28,7 @@ from ..forms import (
 )
 from ..models import AccessAction, Guardian, Meeting, MeetingStatus, ReferralSource
 from .refusals import PerformOrExplain
+from .templateforms import TemplateSection, WithTemplate
 
 
 def case_url(case):
@@ -92,6 +93,13 @@ class ReferralView(generic.TemplateView):
         )
 
     @cached_property
+    def template_section(self):
+        """The municipality's referral template: extra questions under the core fields."""
+        data = self.request.POST if self.request.method == "POST" else None
+        municipality = access.agency_of(self.request.user).municipality
+        return TemplateSection(municipality, "referral", data)
+
+    @cached_property
     def consultation(self):
         """The anonymous consultation this referral comes from, if the coordinator made it
         from the consultation list."""
@@ -110,7 +118,8 @@ class ReferralView(generic.TemplateView):
     def post(self, request, *args, **kwargs):
         forms = self.forms()
         youth_form, guardians, referral, report = forms
-        if not all(form.is_valid() for form in forms):
+        template_valid = self.template_section.is_valid()
+        if not (all(form.is_valid() for form in forms) and template_valid):
             return self.render(*forms)
         try:
             with transaction.atomic():
@@ -130,6 +139,7 @@ class ReferralView(generic.TemplateView):
                         report.cleaned_data["to_whom"],
                         agency=access.agency_of(request.user),
                     )
+                self.template_section.store(request.user, case, about="referral")
         except services.TransitionRefused as refused:
             for reason in refused.reasons:
                 referral.add_error(None, reason)
@@ -155,6 +165,7 @@ class ReferralView(generic.TemplateView):
                 form=referral,
                 report_form=report,
                 consultation=self.consultation,
+                template_section=self.template_section,
             )
         )
 
@@ -175,15 +186,21 @@ class AssessView(CaseTaskView):
             services.decline_referral(self.case, self.request.user, *form.closing())
 
 
-class ConsentView(CaseTaskView):
+class ConsentView(WithTemplate, CaseTaskView):
     form_class = ConsentForm
+    template_kind = "consent"
+
+    def template_needed(self, form):
+        """The consent template's answers are about a consent given; not when closing."""
+        return form.cleaned_data.get("decision") != ConsentForm.CLOSE
 
     def perform(self, form):
         data = form.cleaned_data
         if data["decision"] == ConsentForm.CLOSE:
             services.close_case(self.case, self.request.user, *form.closing())
             return
-        form.register(self.request.user)
+        consent = form.register(self.request.user)
+        self.store_template("consent", consent.pk)
 
 
 class PlanMeetingView(CaseTaskView):
@@ -204,8 +221,9 @@ class PlanMeetingView(CaseTaskView):
         )
 
 
-class HoldMeetingView(CaseTaskView):
+class HoldMeetingView(WithTemplate, CaseTaskView):
     form_class = HoldMeetingForm
+    template_kind = "protocol"
     template_name = "sspf_flow/hold_meeting.html"
     done_message = _("The meeting and the action plan are recorded.")
 
@@ -267,10 +285,12 @@ class HoldMeetingView(CaseTaskView):
             next_follow_up=data["next_follow_up"],
             closing=form.closing() if data["close_case"] else None,
         )
+        self.store_template("meeting", self.get_meeting().pk)
 
 
-class FollowUpView(CaseTaskView):
+class FollowUpView(WithTemplate, CaseTaskView):
     form_class = FollowUpForm
+    template_kind = "follow_up"
     done_message = _("The follow-up is recorded.")
 
     def get_form_kwargs(self):
@@ -282,7 +302,7 @@ class FollowUpView(CaseTaskView):
     def perform(self, form):
         data = form.cleaned_data
         decision = data["decision"]
-        services.record_follow_up(
+        follow_up = services.record_follow_up(
             self.case,
             self.request.user,
             day=timezone.localdate(),
@@ -293,3 +313,4 @@ class FollowUpView(CaseTaskView):
             next_follow_up=data["next_follow_up"] if decision == form.CONTINUE else None,
             closing=form.closing() if decision == form.CLOSE else None,
         )
+        self.store_template("follow_up", follow_up.pk)

@@ -1,0 +1,609 @@
+"""The municipality's form templates wired into the process (issue 5): the referral, the
+consent (the flow's step and a further consent on the case page), the meeting protocol and the
+follow-up each show the published template of their kind under the core fields, store the
+answers as a submission pinned to that version in the step's transaction, and show the
+submissions on the case page to those who see the full picture."""
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+from viewflow.workflow import timers
+
+from forms import services as form_services
+from forms.models import FormVersion, Submission
+from sspf_flow import services, steps
+from sspf_flow.flows import CaseFlow
+from sspf_flow.models import Case, Consent, FollowUp, Municipality
+from tests.conftest import ALL_CATEGORIES, signed_pdf, template_answers, walk_to_meeting_planned
+from tests.test_process_through_ui import referral_post
+
+REQUIRED = "Detta fält måste fyllas i."
+
+
+def step_for_municipality():
+    """The tests' municipality (the referral step has no case yet)."""
+    return Municipality.objects.get(code="9999")
+
+
+def published(municipality, kind):
+    return FormVersion.objects.get(
+        template__municipality=municipality, template__kind=kind, status="published"
+    )
+
+
+def task_url(case, node):
+    task = steps.open_task(case, node)
+    assert task is not None, f"{case.number}: no open {node} task"
+    return task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+
+
+def field_block(html, key):
+    """The markup of one template field (label, help, errors, input) on a page."""
+    match = re.search(
+        rf'<div class="sspf-fill__field[^"]*" data-field="{key}">(.*?)(?=<div class="sspf-fill__'
+        r"field|</fieldset>\s*$|</fieldset>\s*</section>)",
+        html,
+        re.S,
+    )
+    assert match, f"no template field {key} on the page"
+    return match.group(1)
+
+
+def submission_html(html, submission):
+    match = re.search(
+        rf'<section class="sspf-submission" data-testid="submission-{submission.pk}">.*?</section>',
+        html,
+        re.S,
+    )
+    assert match, f"submission {submission.pk} is not on the page"
+    return match.group(0)
+
+
+# --- each step, set up to be posted ---------------------------------------------------------
+
+
+@dataclass
+class Step:
+    kind: str  # the template's kind
+    about: str  # Submission.about
+    url: str
+    data: dict
+    case: Case | None  # None for the referral: the case does not exist yet
+    client: Client
+
+    def post(self, data=None):
+        return self.client.post(self.url, self.data if data is None else data)
+
+    def without_template(self):
+        return {k: v for k, v in self.data.items() if not k.startswith("tpl-")}
+
+
+def consent_data(case, agencies, **changes):
+    today = timezone.localdate()
+    data = {
+        "decision": "register",
+        "method": "written",
+        "purpose": "Samverkan kring Lou.",
+        "valid_from": str(today),
+        "valid_to": str(today + dt.timedelta(days=365)),
+        "agencies": [agencies["skola"].pk, agencies["socialtjanst"].pk],
+        "categories": ALL_CATEGORIES,
+        "signed_form": SimpleUploadedFile("samtycke.pdf", signed_pdf().read(), "application/pdf"),
+        "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
+        "youth_view": "Lou vill vara med.",
+        **template_answers("consent"),
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def hold_data(agencies, **changes):
+    today = timezone.localdate()
+    data = {
+        "attended_agencies": [agencies["skola"].pk],
+        "youth_attended": "on",
+        "protocol": "Alla berättade om sin bild av Lou.",
+        "next_follow_up": str(today + dt.timedelta(days=1)),
+        "goal-TOTAL_FORMS": "1",
+        "goal-INITIAL_FORMS": "0",
+        "goal-0-text": "Lou är i skolan minst 90 % av tiden.",
+        "action-TOTAL_FORMS": "1",
+        "action-INITIAL_FORMS": "0",
+        "action-0-text": "Extra stöd för att öka närvaron.",
+        "action-0-party": "agency",
+        "action-0-agency": agencies["skola"].pk,
+        "action-0-due_date": str(today + dt.timedelta(days=30)),
+        "action-0-goal": "0",
+        **template_answers("protocol"),
+        # two commitments and a blank row (the page always offers blank rows to spare)
+        "tpl-ataganden-TOTAL_FORMS": "3",
+        "tpl-ataganden-0-part": agencies["skola"].pk,
+        "tpl-ataganden-0-atagande": "Extra stöd i matematik.",
+        "tpl-ataganden-0-klart": str(today + dt.timedelta(days=30)),
+        "tpl-ataganden-1-ovrig_part": "Vårdnadshavarna",
+        "tpl-ataganden-1-atagande": "Väcker Lou i tid.",
+        "tpl-ataganden-2-atagande": "",
+    }
+    data.update(changes)
+    return data
+
+
+def follow_up_data(case, **changes):
+    plan = case.plans.order_by("-version").first()
+    data = {"notes": "Närvaron är nu 93 %.", "decision": "close", "closure_reason": "goals_met"}
+    for action in plan.actions.all():
+        data[f"action_{action.pk}_status"] = "done"
+        data[f"action_{action.pk}_comment"] = "Fungerade."
+    for goal in plan.goals.all():
+        data[f"goal_{goal.pk}"] = "met"
+    data.update(template_answers("follow_up"))
+    data.update(changes)
+    return data
+
+
+def in_progress(refer, coordinator, consent_for, agencies):
+    """A case whose follow-up task is open (the meeting booked it for tomorrow)."""
+    case, meeting = walk_to_meeting_planned(
+        refer, coordinator, consent_for, [agencies["skola"], agencies["socialtjanst"]]
+    )
+    today = timezone.localdate()
+    steps.complete(
+        case,
+        "hold_meeting",
+        coordinator,
+        lambda: services.hold_meeting(
+            case,
+            coordinator,
+            meeting,
+            attended_agencies=[agencies["skola"]],
+            youth_attended=True,
+            guardians_attended=True,
+            protocol="Alla berättade.",
+            goals=[{"text": "Närvaro", "measure": ""}],
+            actions=[
+                {
+                    "text": "Stöd",
+                    "party": "agency",
+                    "agency": agencies["skola"],
+                    "due_date": today + dt.timedelta(days=30),
+                    "goal": 0,
+                }
+            ],
+            next_follow_up=today + dt.timedelta(days=1),
+        ),
+    )
+    timers.fire_due_timers()
+    return case
+
+
+STEPS = ["referral", "consent", "further_consent", "meeting", "follow_up"]
+
+
+@pytest.fixture
+def step_for(users, agencies, refer, coordinator, consent_for):
+    def step_for(name):
+        client = Client()
+        if name == "referral":
+            client.force_login(users["skola"])
+            return Step(
+                "referral",
+                "referral",
+                CaseFlow.start.reverse("execute"),
+                referral_post(),
+                None,
+                client,
+            )
+        client.force_login(coordinator)
+        if name == "consent":
+            case = refer()
+            steps.complete(
+                case, "assess", coordinator, lambda: services.accept_referral(case, coordinator)
+            )
+            url = task_url(case, "obtain_consent")
+            return Step("consent", "consent", url, consent_data(case, agencies), case, client)
+        if name == "further_consent":
+            case, _meeting = walk_to_meeting_planned(
+                refer, coordinator, consent_for, [agencies["skola"]]
+            )
+            data = consent_data(case, agencies)
+            data.pop("decision")
+            return Step(
+                "consent", "consent", f"/sspf/{case.number}/consent/new/", data, case, client
+            )
+        if name == "meeting":
+            case, _meeting = walk_to_meeting_planned(
+                refer, coordinator, consent_for, [agencies["skola"], agencies["socialtjanst"]]
+            )
+            url = task_url(case, "hold_meeting")
+            return Step("protocol", "meeting", url, hold_data(agencies), case, client)
+        case = in_progress(refer, coordinator, consent_for, agencies)
+        url = task_url(case, "follow_up")
+        return Step("follow_up", "follow_up", url, follow_up_data(case), case, client)
+
+    return step_for
+
+
+def about_id(step):
+    """The pk of what the step made: the consent, the meeting or the follow-up."""
+    if step.about == "referral":
+        return None
+    if step.about == "consent":
+        return Consent.objects.filter(case=step.case).latest("pk").pk
+    if step.about == "meeting":
+        return step.case.meetings.latest("pk").pk
+    return FollowUp.objects.filter(case=step.case).latest("pk").pk
+
+
+def state(step):
+    """What a step changes: the case's status and how much it holds."""
+    if step.case is None:
+        return Case.objects.count()
+    case = Case.objects.get(pk=step.case.pk)
+    return (
+        case.status,
+        case.consents.count(),
+        case.plans.count(),
+        case.follow_ups.count(),
+        steps.open_task(case, "obtain_consent") is not None,
+    )
+
+
+EXPECTED = {
+    "referral": {
+        "ungdomen_vet": True,
+        "vardnadshavare_vet": True,
+        "bast_kontakt": None,
+        "tolk": False,  # "sprak" is asked only with an interpreter: left out
+    },
+    "consent": {
+        "informerad": True,
+        "ratt_att_aterkalla": True,
+        "tolk": False,
+        "kontaktsatt": "",
+    },
+    "follow_up": {
+        "insatser": [
+            {
+                "insats": "Extra stöd för närvaron.",
+                "som_planerat": True,
+                "som_avsett": True,
+                "forandring": False,
+                "kommentar": "",
+            }
+        ],
+        "ungdomens_syn": "Lou tycker att det går bra.",
+        "vardnadshavares_syn": "",
+        "samtycke_fortsatt": True,
+    },
+}
+
+
+# --- stored with the step --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", STEPS)
+def test_the_page_shows_the_published_template_under_its_heading(step_for, name):
+    step = step_for(name)
+    version = published(step.case.municipality if step.case else step_for_municipality(), step.kind)
+    page = step.client.get(step.url).content.decode()
+    assert 'data-testid="template-form"' in page
+    assert f"<h3>{version.template.name}</h3>" in page
+    for spec in version.fields:
+        assert f'data-field="{spec["key"]}"' in page
+
+
+@pytest.mark.parametrize("name", STEPS)
+def test_each_step_stores_its_answers_pinned_to_the_published_version(step_for, agencies, name):
+    step = step_for(name)
+    response = step.post()
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+    submission = Submission.objects.get()
+    case = Case.objects.get() if step.case is None else step.case
+    assert submission.case == case
+    assert submission.version == published(case.municipality, step.kind)
+    assert submission.about == step.about
+    assert submission.about_id == about_id(step)
+    assert submission.author.username == ("sara" if name == "referral" else "anja")
+    if step.kind == "protocol":
+        skola = agencies["skola"]
+        klart = str(timezone.localdate() + dt.timedelta(days=30))
+        assert submission.answers["ataganden"] == [  # the blank row is left out
+            {
+                "part": {"id": skola.pk, "name": skola.name},
+                "ovrig_part": "",
+                "atagande": "Extra stöd i matematik.",
+                "klart": klart,
+            },
+            {
+                "part": None,
+                "ovrig_part": "Vårdnadshavarna",
+                "atagande": "Väcker Lou i tid.",
+                "klart": None,
+            },
+        ]
+        assert submission.answers["antecknare"] == "Anja"
+        assert submission.answers["nasta_uppfoljning"] == "2030-01-15"
+    else:
+        assert submission.answers == EXPECTED[step.kind]
+
+
+# --- a missing answer, a refusal --------------------------------------------------------------
+
+MISSING = {
+    "referral": "ungdomen_vet",
+    "consent": "informerad",
+    "protocol": "riskfaktorer",
+    "follow_up": "ungdomens_syn",
+}
+
+
+@pytest.mark.parametrize("name", STEPS)
+def test_a_missing_required_answer_shows_the_page_again_and_keeps_what_was_typed(step_for, name):
+    step = step_for(name)
+    before = state(step)
+    missing = MISSING[step.kind]
+    data = {**step.data, f"tpl-{missing}": ""}
+    if step.kind == "referral":
+        data["tpl-tolk"] = "yes"
+        data["tpl-sprak"] = "Tigrinja"
+    if step.kind == "follow_up":
+        data["tpl-vardnadshavares_syn"] = "Föräldrarna är nöjda."
+
+    response = step.post(data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert REQUIRED in field_block(page, missing)
+    assert not Submission.objects.exists()
+    assert state(step) == before
+    # what was typed is still there, in the template and in the core form
+    if step.kind == "referral":
+        assert '<option value="yes" selected>' in field_block(page, "tolk")
+        assert 'value="Tigrinja"' in field_block(page, "sprak")
+        assert "Ökad frånvaro, positivt cannabistest" in page
+    if step.kind == "consent":
+        assert '<option value="yes" selected>' in field_block(page, "ratt_att_aterkalla")
+        assert "Lou vill vara med." in page
+    if step.kind == "protocol":
+        rows = field_block(page, "ataganden")
+        assert 'value="Extra stöd i matematik."' in rows and 'value="Väcker Lou i tid."' in rows
+        assert "Skyddsfaktorer" in page and "Fotbollen.</textarea>" in page
+        assert "Alla berättade om sin bild av Lou." in page
+    if step.kind == "follow_up":
+        assert 'value="Extra stöd för närvaron."' in field_block(page, "insatser")
+        assert "Föräldrarna är nöjda.</textarea>" in field_block(page, "vardnadshavares_syn")
+        assert "Närvaron är nu 93 %." in page
+
+
+def test_a_rows_field_with_too_few_rows_is_refused_next_to_it(step_for):
+    step = step_for("follow_up")
+    data = {**step.data, "tpl-insatser-TOTAL_FORMS": "2", "tpl-insatser-0-insats": ""}
+    for column in ("som_planerat", "som_avsett", "forandring"):
+        data[f"tpl-insatser-0-{column}"] = ""
+
+    response = step.post(data)
+
+    assert response.status_code == 200
+    assert REQUIRED in field_block(response.content.decode(), "insatser")
+    assert not Submission.objects.exists()
+
+
+def test_a_condition_shown_requires_its_answer(step_for):
+    step = step_for("referral")
+    page = step.client.get(step.url).content.decode()
+    # always shown, with a note naming the question and the answer it depends on
+    note = re.search(r'class="sspf-fill__note">(.*?)</p>', field_block(page, "sprak")).group(1)
+    assert "Behöver familjen tolk?" in note and "Ja" in note
+
+    response = step.post({**step.data, "tpl-tolk": "yes"})
+    assert response.status_code == 200
+    assert REQUIRED in field_block(response.content.decode(), "sprak")
+    assert not Case.objects.exists() and not Submission.objects.exists()
+
+    response = step.post({**step.data, "tpl-tolk": "yes", "tpl-sprak": "Arabiska"})
+    assert response.status_code == 302
+    assert Submission.objects.get().answers["sprak"] == "Arabiska"
+
+
+REFUSED = {
+    # the service refuses (a written consent needs its signed form; a meeting needs someone
+    # present; "goals met" needs every goal met)
+    "consent": {"signed_form": None},
+    "further_consent": {"signed_form": None},
+    "meeting": {"attended_agencies": [], "youth_attended": None},
+    "follow_up": "goals",
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_a_refused_step_stores_nothing(step_for, name):
+    step = step_for(name)
+    before = state(step)
+    data = dict(step.data)
+    if REFUSED[name] == "goals":
+        for key in [k for k in data if k.startswith("goal_")]:
+            data[key] = "ongoing"
+    else:
+        data.update(REFUSED[name])
+    data = {key: value for key, value in data.items() if value is not None}
+
+    response = step.post(data)
+
+    assert response.status_code == 200
+    assert 'data-testid="refusal"' in response.content.decode()
+    assert not Submission.objects.exists()
+    assert state(step) == before
+
+
+def test_a_referral_refused_by_the_service_stores_nothing(step_for, monkeypatch):
+    step = step_for("referral")
+
+    def refuse(*args, **kwargs):
+        raise services.TransitionRefused(["Nej."])
+
+    monkeypatch.setattr(services, "refer_case", refuse)
+    response = step.post()
+    assert response.status_code == 200 and "Nej." in response.content.decode()
+    assert not Submission.objects.exists() and not Case.objects.exists()
+
+
+def test_closing_at_the_consent_step_needs_no_consent_answers(step_for):
+    """The consent template is about a consent given: closing instead asks none of it."""
+    step = step_for("consent")
+    data = {**step.without_template(), "decision": "close"}
+    data.pop("signed_form")  # an upload is read once; closing needs none
+    response = step.post(data)  # no closure reason: shown again, without template errors
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="template-form"' in page
+    assert REQUIRED not in field_block(page, "informerad")
+
+    response = step.post({**data, "closure_reason": "consent_not_given"})
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Case.objects.get(pk=step.case.pk).status == "closed"
+    assert not Submission.objects.exists()
+
+
+# --- the case page ---------------------------------------------------------------------------
+
+
+def test_an_earlier_submission_renders_as_made_after_a_new_version(step_for, coordinator):
+    step = step_for("referral")
+    assert step.post().status_code == 302
+    case = Case.objects.get()
+    first = Submission.objects.get()
+    client = Client()
+    client.force_login(coordinator)
+    before = submission_html(client.get(f"/sspf/{case.number}/").content.decode(), first)
+    assert "Vet ungdomen om att hen aktualiseras?" in before
+
+    version = published(case.municipality, "referral")
+    draft = form_services.copy_to_draft(version)
+    fields = [dict(spec) for spec in draft.fields if spec["key"] not in ("tolk", "sprak")]
+    fields[0]["label"] = {"sv": "Har ungdomen fått veta?", "en": "Was the young person told?"}
+    form_services.save_draft(draft, fields)
+    form_services.publish(draft)
+
+    page = client.get(f"/sspf/{case.number}/").content.decode()
+    assert submission_html(page, first) == before
+    assert "Har ungdomen fått veta?" not in page
+
+    # a new referral is pinned to the new version, and both render, newest first
+    second_step = step_for("referral")
+    assert second_step.post().status_code == 302
+    newest = Submission.objects.latest("pk")
+    assert newest.version.number == 2 and "tolk" not in newest.answers
+    Submission.objects.filter(pk=newest.pk).update(case=case)  # both on one page
+    page = client.get(f"/sspf/{case.number}/").content.decode()
+    assert page.index(f"submission-{newest.pk}") < page.index(f"submission-{first.pk}")
+    assert "Har ungdomen fått veta?" in submission_html(page, Submission.objects.get(pk=newest.pk))
+    assert submission_html(page, first) == before
+
+
+def test_only_the_full_picture_shows_the_submissions(step_for, users, agencies, coordinator):
+    step = step_for("referral")
+    assert step.post().status_code == 302
+    case = Case.objects.get()
+    services.accept_referral(case, coordinator)
+    today = timezone.localdate()
+    for agency, covered in ((agencies["skola"], ["school"]), (agencies["socialtjanst"], None)):
+        services.register_consent(
+            case,
+            coordinator,
+            method="written",
+            purpose="Samverkan.",
+            valid_from=today,
+            valid_to=today + dt.timedelta(days=90),
+            agencies=[agency],
+            categories=covered or ALL_CATEGORIES,
+            signed_form=signed_pdf(),
+            signers=[("guardian", g) for g in case.youth.guardians.all()],
+            youth_view="Okej.",
+        )
+        case.refresh_from_db()
+    question = "Vet ungdomen om att hen aktualiseras?"
+
+    def page_of(user):
+        client = Client()
+        client.force_login(user)
+        response = client.get(f"/sspf/{case.number}/")
+        assert response.status_code == 200
+        return response.content.decode()
+
+    limited = page_of(users["skola"])  # covered for school information only
+    assert 'data-testid="limited"' in limited
+    assert 'data-testid="submissions"' not in limited and question not in limited
+    for user in (users["socialtjanst"], coordinator):  # every category, and the coordinator
+        page = page_of(user)
+        assert 'data-testid="submissions"' in page and question in page
+
+
+# --- no published template -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", STEPS)
+def test_a_retired_template_asks_nothing_and_stores_nothing(step_for, name):
+    step = step_for(name)
+    municipality = step.case.municipality if step.case else step_for_municipality()
+    form_services.retire(published(municipality, step.kind))
+
+    page = step.client.get(step.url).content.decode()
+    assert 'data-testid="template-form"' not in page and "tpl-" not in page
+
+    response = step.post(step.without_template())
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert not Submission.objects.exists()
+
+
+# --- the rows: blank rows to spare, no JavaScript needed -------------------------------------
+
+
+def rendered_inputs(page, prefix):
+    """name → value of the hidden and text inputs whose name starts with ``prefix`` (outside
+    the <template> of the empty row)."""
+    page = re.sub(r"<template.*?</template>", "", page, flags=re.S)
+    found = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        name = re.search(r'name="([^"]+)"', tag)
+        if name and name.group(1).startswith(prefix):
+            value = re.search(r'value="([^"]*)"', tag)
+            found[name.group(1)] = value.group(1) if value else ""
+    return found
+
+
+def test_rows_come_with_blank_rows_to_spare_and_the_page_posts_as_rendered(step_for):
+    step = step_for("follow_up")
+    page = step.client.get(step.url).content.decode()
+    inputs = rendered_inputs(page, "tpl-insatser-")
+    assert inputs["tpl-insatser-TOTAL_FORMS"] == "4"  # the one required and three to spare
+    assert inputs["tpl-insatser-INITIAL_FORMS"] == "0"
+    assert {f"tpl-insatser-{n}-insats" for n in range(4)} <= set(inputs)
+    assert "tpl-insatser-4-insats" not in inputs
+
+    data = {k: v for k, v in step.data.items() if not k.startswith("tpl-insatser-")}
+    data.update(inputs)  # the management form and the blank rows, as the browser sends them
+    for n, text in enumerate(["Läxhjälp", "Fotboll"]):
+        data[f"tpl-insatser-{n}-insats"] = text
+        for column in ("som_planerat", "som_avsett", "forandring"):
+            data[f"tpl-insatser-{n}-{column}"] = "yes"
+    response = step.post(data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    stored = Submission.objects.get().answers["insatser"]
+    assert [row["insats"] for row in stored] == ["Läxhjälp", "Fotboll"]
+
+
+def test_a_page_shown_again_offers_blank_rows_after_those_typed(step_for):
+    step = step_for("meeting")
+    data = {**step.data, "tpl-riskfaktorer": ""}
+    page = step.post(data).content.decode()
+    inputs = rendered_inputs(page, "tpl-ataganden-")
+    # two rows typed, the blank one sent, and two more: three blank rows to spare
+    assert inputs["tpl-ataganden-TOTAL_FORMS"] == "5"
+    assert inputs["tpl-ataganden-1-atagande"] == "Väcker Lou i tid."
+    assert inputs["tpl-ataganden-4-atagande"] == ""
