@@ -74,6 +74,8 @@ case_app = CaseApplication(
             name="consent_signed_form",
         ),
         path("<str:number>/consent/new/", cases.FurtherConsentView.as_view(), name="consent_new"),
+        path("<str:number>/checklist/", cases.ChecklistView.as_view(), name="case_checklist"),
+        path("<str:number>/information.pdf", cases.information_pdf, name="case_information_pdf"),
         path(
             "<str:number>/meeting/<int:pk>/change/",
             cases.MeetingChangeView.as_view(),

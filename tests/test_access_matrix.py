@@ -122,9 +122,16 @@ ACTIONS = {
     "journal_new",
     "consent_new",
     "meeting_change",
+    "case_checklist",
 }
-# Documents with the family's names and signatures: the case's coordinator only.
-COORDINATOR_DOWNLOADS = {"consent_signed_form", "consent_pdf", "consent_form_pdf"}
+# Documents with the family's names and signatures, and what the coordinator hands the family:
+# the case's coordinator only.
+COORDINATOR_DOWNLOADS = {
+    "consent_signed_form",
+    "consent_pdf",
+    "consent_form_pdf",
+    "case_information_pdf",
+}
 # viewflow's undo/cancel/revive are off for everyone (CaseFlow.has_manage_permission).
 MANAGE = {"undo", "cancel", "revive", "process_cancel"}
 

@@ -607,3 +607,28 @@ def test_a_page_shown_again_offers_blank_rows_after_those_typed(step_for):
     assert inputs["tpl-ataganden-TOTAL_FORMS"] == "5"
     assert inputs["tpl-ataganden-1-atagande"] == "Väcker Lou i tid."
     assert inputs["tpl-ataganden-4-atagande"] == ""
+
+
+def test_the_coordinator_ticks_off_the_checklist_and_prints_the_information(
+    client, refer, coordinator
+):
+    from forms.models import Submission
+
+    case = refer()
+    client.force_login(coordinator)
+    page = client.get(f"/sspf/{case.number}/checklist/")
+    assert page.status_code == 200 and "Samtycke är inhämtat" in page.content.decode()
+    refused = client.post(f"/sspf/{case.number}/checklist/", {})
+    assert "Detta fält måste fyllas i." in refused.content.decode()
+    assert not Submission.objects.filter(about="checklist").exists()
+    answers = {
+        f"tpl-{f['key']}": "yes"
+        for f in case.municipality.form_templates.get(kind="checklist").published.fields
+    }
+    assert client.post(f"/sspf/{case.number}/checklist/", answers).status_code == 302
+    (saved,) = Submission.objects.filter(case=case, about="checklist")
+    assert all(value is True for value in saved.answers.values())
+    assert "Checklista för koordinator" in client.get(f"/sspf/{case.number}/").content.decode()
+
+    pdf = client.get(f"/sspf/{case.number}/information.pdf")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"

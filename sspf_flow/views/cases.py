@@ -3,10 +3,11 @@ referrer's list of what they referred."""
 
 import mimetypes
 
+from django import forms as django_forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -275,6 +276,49 @@ class FurtherConsentView(WithTemplate, CaseActionView):
         consent = form.register(self.request.user)
         self.store_template("consent", consent.pk)
         messages.success(self.request, _("The consent is registered."))
+
+
+class ChecklistView(WithTemplate, CaseActionView):
+    """The coordinator's checklist (the municipality's template) ticked off for the case; each
+    time is kept, so the case shows how the work went."""
+
+    form_class = django_forms.Form
+    title = _("Coordinator's checklist")
+    template_kind = "checklist"
+
+    def perform(self, form):
+        if not self.template_section:
+            raise services.TransitionRefused(
+                [_("The municipality has no published checklist: the administrator publishes one.")]
+            )
+        self.store_template("checklist")
+        messages.success(self.request, _("The checklist is saved."))
+
+
+@login_required
+def information_pdf(request, number):
+    """ "How a meeting works", the municipality's information to the young person and the
+    guardians, printed to hand over (it names no one)."""
+    from django.http import HttpResponse
+
+    from forms.render import render_pdf
+
+    from .templateforms import published_version
+
+    case = access.get_case_for(request.user, number)
+    if not access.can_coordinate(request.user, case):
+        raise PermissionDenied
+    version = published_version(case.municipality, "information")
+    if version is None:
+        raise Http404
+    try:
+        pdf = render_pdf(version.template.name, version.fields, footer=case.number)
+    except OSError:  # the system's Pango library is missing
+        return render(request, "sspf_flow/pdf_unavailable.html", status=503)
+    accesslog.record(request, [case], _("information to the family (PDF)"), AccessAction.DOWNLOAD)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{case.number}-information.pdf"'
+    return response
 
 
 class WithdrawConsentView(CaseActionView):
