@@ -51,11 +51,12 @@ def items(fields, answers, language="sv"):
     return result
 
 
-def render_html(submission, language="sv"):
+def render_html(submission, language="sv", pdf_url=None):
     return render_to_string(
         "forms/submission.html",
         {
             "submission": submission,
+            "pdf_url": pdf_url,
             "title": submission.version.template.name,
             "items": items(submission.version.fields, submission.answers, language),
         },

@@ -75,6 +75,7 @@ case_app = CaseApplication(
         ),
         path("<str:number>/consent/new/", cases.FurtherConsentView.as_view(), name="consent_new"),
         path("<str:number>/checklist/", cases.ChecklistView.as_view(), name="case_checklist"),
+        path("<str:number>/form/<int:pk>.pdf", cases.submission_pdf, name="submission_pdf"),
         path("<str:number>/information.pdf", cases.information_pdf, name="case_information_pdf"),
         path(
             "<str:number>/meeting/<int:pk>/change/",

@@ -131,6 +131,7 @@ COORDINATOR_DOWNLOADS = {
     "consent_pdf",
     "consent_form_pdf",
     "case_information_pdf",
+    "submission_pdf",
 }
 # viewflow's undo/cancel/revive are off for everyone (CaseFlow.has_manage_permission).
 MANAGE = {"undo", "cancel", "revive", "process_cancel"}
@@ -373,6 +374,8 @@ def fill(route, case):
 
         template = FormTemplate.objects.get(municipality=case.municipality, kind="protocol")
         values["pk"] = template.pk if route.name == "template" else template.published.pk
+    if route.name == "submission_pdf":
+        values["pk"] = case.form_submissions.latest("pk").pk
     if route.name == "meeting_change":
         values["pk"] = case.meetings.filter(status="planned").latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]

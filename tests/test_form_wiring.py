@@ -632,3 +632,24 @@ def test_the_coordinator_ticks_off_the_checklist_and_prints_the_information(
 
     pdf = client.get(f"/sspf/{case.number}/information.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def test_a_filled_in_form_prints_with_its_answers(client, refer, coordinator, users):
+    import io
+
+    from pypdf import PdfReader
+
+    from forms import services as form_services
+
+    case = refer()
+    version = case.municipality.form_templates.get(kind="checklist").published
+    answers = {f["key"]: True for f in version.fields}
+    submission = form_services.submit(version, answers, coordinator, case=case, about="checklist")
+    client.force_login(coordinator)
+    page = client.get(f"/sspf/{case.number}/").content.decode()
+    assert f"/sspf/{case.number}/form/{submission.pk}.pdf" in page
+    response = client.get(f"/sspf/{case.number}/form/{submission.pk}.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Checklista för koordinator" in text and "Uppföljning är bokad" in text and "Ja" in text
+    client.force_login(users["skola"])
+    assert client.get(f"/sspf/{case.number}/form/{submission.pk}.pdf").status_code in (403, 404)

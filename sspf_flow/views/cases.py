@@ -129,7 +129,7 @@ class CaseDetailView(generic.TemplateView):
                 if code in ConcernCategory.values and categories.concern_category(code) in seen
             ],
             full_picture=full_picture,
-            submissions=submissions_of(case) if full_picture else [],
+            submissions=submissions_of(case, printable=coordinator) if full_picture else [],
             sees_social_services=InformationCategory.SOCIAL_SERVICES in seen,
             follow_ups=case.follow_ups.select_related("created_by"),
             concern_reports=case.concern_reports.select_related("agency"),
@@ -157,13 +157,50 @@ class CaseDetailView(generic.TemplateView):
         )
 
 
-def submissions_of(case):
-    """The case's filled-in form templates, newest first, each as made (forms.render)."""
+def submissions_of(case, printable=False):
+    """The case's filled-in form templates, newest first, each as made (forms.render); with a
+    link to print each for the coordinator."""
     submissions = case.form_submissions.select_related("version__template", "author")
     return [
-        render_html(submission, language())
+        render_html(
+            submission,
+            language(),
+            pdf_url=reverse("sspf:submission_pdf", args=[case.number, submission.pk])
+            if printable
+            else None,
+        )
         for submission in submissions.order_by("-created_at", "-pk")
     ]
+
+
+@login_required
+def submission_pdf(request, number, pk):
+    """A filled-in form as PDF, to print and sign (the coordinator's; it is in the access log)."""
+    from django.http import HttpResponse
+
+    from forms.render import render_pdf
+
+    case = access.get_case_for(request.user, number)
+    if not access.can_coordinate(request.user, case):
+        raise PermissionDenied
+    submission = get_object_or_404(case.form_submissions.select_related("version__template"), pk=pk)
+    version = submission.version
+    try:
+        pdf = render_pdf(
+            version.template.name,
+            version.fields,
+            submission.answers,
+            subtitle=f"{case.number} · {submission.created_at:%Y-%m-%d}",
+            footer=case.number,
+        )
+    except OSError:  # the system's Pango library is missing
+        return render(request, "sspf_flow/pdf_unavailable.html", status=503)
+    accesslog.record(request, [case], _("filled-in form (PDF)"), AccessAction.DOWNLOAD)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="{case.number}-{version.template.kind}-{pk}.pdf"'
+    )
+    return response
 
 
 def covered_now(consents):
