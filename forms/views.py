@@ -192,6 +192,20 @@ def version_copy(request, pk):
     return redirect("forms:edit", draft.pk)
 
 
+def _the_municipality(user):
+    """Where an imported template of a new kind goes: the editor's municipality, or the
+    installation's only one."""
+    from sspf_flow.models import Municipality
+
+    agency = access.agency_of(user)
+    if agency is not None:
+        return agency.municipality
+    municipalities = list(Municipality.objects.all()[:2])
+    if len(municipalities) != 1:
+        raise TransitionRefused([_("There is no template of this kind to import into.")])
+    return municipalities[0]
+
+
 @_editor
 def template_import(request):
     """A file exported from this or another installation becomes a new draft of the
@@ -208,14 +222,16 @@ def template_import(request):
             with transaction.atomic():
                 kind, name, fields = services.parse_import(text)
                 template = templates.filter(kind=kind).first()
-                if template is None:
-                    raise TransitionRefused(
-                        [_("There is no template of this kind to import into.")]
+                if template is None:  # the municipality has none of this kind (any more)
+                    template = services.create_template(
+                        _the_municipality(request.user), kind, name, fields, request.user
                     )
-                draft = services.copy_to_draft(
-                    template.versions.order_by("-number").first(), request.user
-                )
-                services.save_draft(draft, fields)
+                    draft = template.versions.get()
+                else:
+                    draft = services.copy_to_draft(
+                        template.versions.order_by("-number").first(), request.user
+                    )
+                    services.save_draft(draft, fields)
         except TransitionRefused as refused:
             form.add_error("file", list(refused.reasons))
         else:

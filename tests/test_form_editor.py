@@ -145,3 +145,13 @@ def test_only_the_administrator_edits_templates(client, users, role, protocol):
     assert client.post(f"/forms/version/{protocol.published.pk}/retire/").status_code == 403
     protocol.refresh_from_db()
     assert protocol.published is not None
+
+
+def test_importing_a_kind_the_municipality_lacks_creates_its_template(admin, protocol):
+    exported = admin.get(f"/forms/version/{protocol.published.pk}/export.json").content
+    protocol.versions.all().delete()
+    protocol.delete()
+    upload = SimpleUploadedFile("p.json", exported, "application/json")
+    assert admin.post("/forms/import/", {"file": upload}).status_code == 302
+    (draft,) = FormVersion.objects.filter(template__kind="protocol")
+    assert draft.status == VersionStatus.DRAFT and draft.number == 1
