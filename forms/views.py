@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from sspf_flow import access
 from sspf_flow.services import TransitionRefused
+from sspf_flow.views.pdf import pdf_response
 
 from . import services
 from .builder import TemplateForm
@@ -128,15 +129,11 @@ def version_pdf(request, pk):
     from .render import render_pdf
 
     version = _version(request, pk)
-    try:
-        pdf = render_pdf(version.template.name, version.fields, footer=str(version))
-    except OSError:  # the system's Pango library is missing
-        return TemplateResponse(request, "sspf_flow/pdf_unavailable.html", status=503)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{version.template.kind}-v{version.number}.pdf"'
+    return pdf_response(
+        request,
+        lambda: render_pdf(version.template.name, version.fields, footer=str(version)),
+        f"{version.template.kind}-v{version.number}.pdf",
     )
-    return response
 
 
 @_editor

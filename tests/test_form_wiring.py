@@ -21,6 +21,7 @@ from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Case, Consent, FollowUp, Municipality
 from tests.conftest import ALL_CATEGORIES, signed_pdf, template_answers, walk_to_meeting_planned
 from tests.test_process_through_ui import referral_post
+from tests.test_services_flow import case_in_progress
 
 REQUIRED = "Detta fält måste fyllas i."
 
@@ -148,35 +149,7 @@ def follow_up_data(case, **changes):
 
 def in_progress(refer, coordinator, consent_for, agencies):
     """A case whose follow-up task is open (the meeting booked it for tomorrow)."""
-    case, meeting = walk_to_meeting_planned(
-        refer, coordinator, consent_for, [agencies["skola"], agencies["socialtjanst"]]
-    )
-    today = timezone.localdate()
-    steps.complete(
-        case,
-        "hold_meeting",
-        coordinator,
-        lambda: services.hold_meeting(
-            case,
-            coordinator,
-            meeting,
-            attended_agencies=[agencies["skola"]],
-            youth_attended=True,
-            guardians_attended=True,
-            protocol="Alla berättade.",
-            goals=[{"text": "Närvaro", "measure": ""}],
-            actions=[
-                {
-                    "text": "Stöd",
-                    "party": "agency",
-                    "agency": agencies["skola"],
-                    "due_date": today + dt.timedelta(days=30),
-                    "goal": 0,
-                }
-            ],
-            next_follow_up=today + dt.timedelta(days=1),
-        ),
-    )
+    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=1)
     timers.fire_due_timers()
     return case
 

@@ -43,6 +43,7 @@ from ..pageforms import (
     WithdrawConsentForm,
 )
 from .events import describe
+from .pdf import pdf_response
 from .refusals import PerformOrExplain
 from .templateforms import WithTemplate, language
 
@@ -176,7 +177,6 @@ def submissions_of(case, printable=False):
 @login_required
 def submission_pdf(request, number, pk):
     """A filled-in form as PDF, to print and sign (the coordinator's; it is in the access log)."""
-    from django.http import HttpResponse
 
     from forms.render import render_pdf
 
@@ -185,22 +185,18 @@ def submission_pdf(request, number, pk):
         raise PermissionDenied
     submission = get_object_or_404(case.form_submissions.select_related("version__template"), pk=pk)
     version = submission.version
-    try:
-        pdf = render_pdf(
+    return pdf_response(
+        request,
+        lambda: render_pdf(
             version.template.name,
             version.fields,
             submission.answers,
             subtitle=f"{case.number} · {submission.created_at:%Y-%m-%d}",
             footer=case.number,
-        )
-    except OSError:  # the system's Pango library is missing
-        return render(request, "sspf_flow/pdf_unavailable.html", status=503)
-    accesslog.record(request, [case], _("filled-in form (PDF)"), AccessAction.DOWNLOAD)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="{case.number}-{version.template.kind}-{pk}.pdf"'
+        ),
+        f"{case.number}-{version.template.kind}-{pk}.pdf",
+        lambda: accesslog.record(request, [case], _("filled-in form (PDF)"), AccessAction.DOWNLOAD),
     )
-    return response
 
 
 def covered_now(consents):
@@ -336,7 +332,6 @@ class ChecklistView(WithTemplate, CaseActionView):
 def information_pdf(request, number):
     """ "How a meeting works", the municipality's information to the young person and the
     guardians, printed to hand over (it names no one)."""
-    from django.http import HttpResponse
 
     from forms.render import render_pdf
 
@@ -348,14 +343,14 @@ def information_pdf(request, number):
     version = published_version(case.municipality, "information")
     if version is None:
         raise Http404
-    try:
-        pdf = render_pdf(version.template.name, version.fields, footer=case.number)
-    except OSError:  # the system's Pango library is missing
-        return render(request, "sspf_flow/pdf_unavailable.html", status=503)
-    accesslog.record(request, [case], _("information to the family (PDF)"), AccessAction.DOWNLOAD)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{case.number}-information.pdf"'
-    return response
+    return pdf_response(
+        request,
+        lambda: render_pdf(version.template.name, version.fields, footer=case.number),
+        f"{case.number}-information.pdf",
+        lambda: accesslog.record(
+            request, [case], _("information to the family (PDF)"), AccessAction.DOWNLOAD
+        ),
+    )
 
 
 class WithdrawConsentView(CaseActionView):

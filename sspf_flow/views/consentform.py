@@ -4,14 +4,14 @@ and the right to withdraw. For the case's coordinator; every print is in the acc
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from .. import access, accesslog
 from ..forms import ConsentForm
 from ..models import AccessAction, Agency, InformationCategory
+from .pdf import pdf_response
 
 
 @login_required
@@ -35,13 +35,16 @@ def consent_form_pdf(request, number, pk=None):
         "coordinator": case.coordinator or request.user,
     }
     html = render_to_string("sspf_flow/consent_form.html", context, request=request)
-    try:
-        from weasyprint import HTML
-    except OSError:  # the system's Pango library is missing
-        return render(request, "sspf_flow/pdf_unavailable.html", status=503)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    accesslog.record(request, [case], _("consent form (PDF)"), AccessAction.DOWNLOAD)
-    response = HttpResponse(pdf, content_type="application/pdf")
+
+    def make():
+        from weasyprint import HTML  # OSError here when the system's Pango library is missing
+
+        return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+
     suffix = f"-{consent.pk}" if consent else ""
-    response["Content-Disposition"] = f'inline; filename="{case.number}-samtycke{suffix}.pdf"'
-    return response
+    return pdf_response(
+        request,
+        make,
+        f"{case.number}-samtycke{suffix}.pdf",
+        lambda: accesslog.record(request, [case], _("consent form (PDF)"), AccessAction.DOWNLOAD),
+    )
