@@ -626,3 +626,23 @@ def test_a_filled_in_form_prints_with_its_answers(client, refer, coordinator, us
     assert "Checklista för koordinator" in text and "Uppföljning är bokad" in text and "Ja" in text
     client.force_login(users["skola"])
     assert client.get(f"/sspf/{case.number}/form/{submission.pk}.pdf").status_code in (403, 404)
+
+
+@pytest.mark.parametrize("what", ["information.pdf", "consent-form.pdf"])
+def test_without_pango_a_pdf_explains_itself_and_logs_nothing(
+    client, monkeypatch, refer, coordinator, what
+):
+    import weasyprint
+
+    from sspf_flow.models import AccessLog
+
+    def missing(*args, **kwargs):
+        raise OSError("cannot load library 'libpango-1.0-0'")
+
+    monkeypatch.setattr(weasyprint, "HTML", missing)
+    case = refer()
+    client.force_login(coordinator)
+    response = client.get(f"/sspf/{case.number}/{what}")
+    assert response.status_code == 503
+    assert "Pango" in response.content.decode()
+    assert not AccessLog.objects.filter(action="download").exists()
