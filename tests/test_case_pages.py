@@ -96,3 +96,9 @@ def test_an_action_naming_an_empty_goal_row_is_refused_next_to_the_field(
     assert response.context["action_formset"].forms[0].errors["goal"]
     case.refresh_from_db()
     assert case.status == "meeting_planned" and not case.plans.exists()
+
+
+def test_my_referrals_keeps_the_coordinators_menu(client, coordinator):
+    client.force_login(coordinator)
+    page = client.get("/sspf/referrals/").content.decode()
+    assert "/sspf/consultations/" in page  # the coordinator's menu link

@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -458,4 +459,7 @@ def my_referrals(request):
     if not access.can_refer(request.user):
         raise PermissionDenied
     cases = access.referrals_of(request.user).only("number", "status", "referred_at")
-    return render(request, "sspf_flow/my_referrals.html", {"cases": cases, "programmes": Programme})
+    # a TemplateResponse, so that viewflow adds the app's menu context (the coordinator's links)
+    return TemplateResponse(
+        request, "sspf_flow/my_referrals.html", {"cases": cases, "programmes": Programme}
+    )

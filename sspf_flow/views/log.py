@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.utils import viewprop
@@ -133,4 +133,6 @@ def youth_report(request):
         if youth_id is None or not visible.filter(youth_id=youth_id).exists():
             raise Http404
         entries = visible.filter(youth_id=youth_id).select_related("user", "agency", "case")
-    return render(request, "sspf_flow/youth_report.html", {"form": form, "entries": entries})
+    return TemplateResponse(
+        request, "sspf_flow/youth_report.html", {"form": form, "entries": entries}
+    )
