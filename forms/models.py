@@ -48,7 +48,22 @@ class FormTemplate(models.Model):
 
     @property
     def published(self):
-        return self.versions.filter(status=VersionStatus.PUBLISHED).first()
+        return FormVersion.objects.published_for(self.municipality_id, self.kind)
+
+
+class FormVersionQuerySet(models.QuerySet):
+    def published_for(self, municipality, kind):
+        """The version of the municipality's template of ``kind`` the process uses now, or
+        None."""
+        return (
+            self.select_related("template")
+            .filter(
+                template__municipality=municipality,
+                template__kind=kind,
+                status=VersionStatus.PUBLISHED,
+            )
+            .first()
+        )
 
 
 class FormVersion(models.Model):
@@ -73,6 +88,8 @@ class FormVersion(models.Model):
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
     retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    objects = FormVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("form version")

@@ -257,11 +257,7 @@ def _notices(due_steps, now):
                 for person in staff.get((case.pk, agency.pk), [])
             ]
             if meeting.invite_guardians:
-                recipients += [
-                    (None, g.email)
-                    for g in meeting.case.youth.guardians.all()
-                    if g.has_custody and g.email
-                ]
+                recipients += access.family_recipients(meeting.case.youth.guardians.all())
             context.update(starts_at=timezone.localtime(meeting.starts_at), place=meeting.place)
             template = "meeting_reminder"
         notice = Notice(

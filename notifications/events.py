@@ -78,11 +78,7 @@ def meeting_recipients(case, meeting, agencies=None, covered_only=True):
     )
     recipients = [person for group in by_agency.values() for person in group]
     if family and meeting.invite_guardians:
-        recipients += [
-            (None, guardian.email)
-            for guardian in case.youth.guardians.all()
-            if guardian.has_custody and guardian.email
-        ]
+        recipients += access.family_recipients(case.youth.guardians.all())
     return recipients
 
 

@@ -107,6 +107,17 @@ def get_case_for(user, number):
         raise Http404 from None
 
 
+def get_case_to_coordinate(user, number):
+    """The case with this number for its coordinator: 404 if the user may not read it, 403 if
+    they may read it but not coordinate it (an agency covered by consent)."""
+    from django.core.exceptions import PermissionDenied
+
+    case = get_case_for(user, number)
+    if not can_coordinate(user, case):
+        raise PermissionDenied
+    return case
+
+
 def _case_type():
     return ContentType.objects.get_for_model(Case)
 
@@ -203,6 +214,12 @@ def task_recipients(task, case):
     if task.owner_id is not None:
         return [task.owner] if task.owner.is_active and can_view_case(task.owner, case) else []
     return list(coordinators_of(case.municipality_id))
+
+
+def family_recipients(guardians):
+    """The family's addresses for a meeting it is invited to: the guardians with custody who
+    gave an e-mail address, as (None, address). ``guardians`` may be prefetched."""
+    return [(None, g.email) for g in guardians if g.has_custody and g.email]
 
 
 def agency_recipients(pairs, day, covered_only=True):

@@ -234,7 +234,6 @@ def test_thresholds_are_the_municipalitys(in_progress):
     municipality = in_progress.municipality
     municipality.reminder_days = 7
     municipality.save()
-    services.reopen_case  # noqa: B018 - the ladder reads the municipality when a date is set
     Deadline.objects.filter(case=in_progress).delete()
     deadlines.sync(in_progress)
     due = action_due(in_progress)

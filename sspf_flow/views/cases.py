@@ -181,9 +181,7 @@ def submission_pdf(request, number, pk):
 
     from forms.render import render_pdf
 
-    case = access.get_case_for(request.user, number)
-    if not access.can_coordinate(request.user, case):
-        raise PermissionDenied
+    case = access.get_case_to_coordinate(request.user, number)
     submission = get_object_or_404(case.form_submissions.select_related("version__template"), pk=pk)
     version = submission.version
     return pdf_response(
@@ -240,9 +238,7 @@ class CaseActionView(PerformOrExplain, generic.FormView):
 
     @method_decorator(login_required)
     def dispatch(self, request, *args, **kwargs):
-        self.case = access.get_case_for(request.user, kwargs["number"])
-        if not access.can_coordinate(request.user, self.case):
-            raise PermissionDenied
+        self.case = access.get_case_to_coordinate(request.user, kwargs["number"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -334,14 +330,11 @@ def information_pdf(request, number):
     """ "How a meeting works", the municipality's information to the young person and the
     guardians, printed to hand over (it names no one)."""
 
+    from forms.models import FormVersion
     from forms.render import render_pdf
 
-    from .templateforms import published_version
-
-    case = access.get_case_for(request.user, number)
-    if not access.can_coordinate(request.user, case):
-        raise PermissionDenied
-    version = published_version(case.municipality, "information")
+    case = access.get_case_to_coordinate(request.user, number)
+    version = FormVersion.objects.published_for(case.municipality, "information")
     if version is None:
         raise Http404
     return pdf_response(
@@ -440,9 +433,7 @@ class ConcernReportView(PerformOrExplain, generic.FormView):
 @login_required
 def signed_consent_form(request, number, pk):
     """The signed consent form, for the case's coordinator; every download is logged."""
-    case = access.get_case_for(request.user, number)
-    if not access.can_coordinate(request.user, case):
-        raise PermissionDenied
+    case = access.get_case_to_coordinate(request.user, number)
     consent = get_object_or_404(case.consents.exclude(signed_form=""), pk=pk)
     kind = signed_form_type(consent.signed_form.open("rb"))
     accesslog.record(request, [case], _("signed consent form"), AccessAction.DOWNLOAD)

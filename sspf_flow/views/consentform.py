@@ -3,7 +3,6 @@ registered consent. It lists the agencies, the information categories, the purpo
 and the right to withdraw. For the case's coordinator; every print is in the access log."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -16,9 +15,7 @@ from .pdf import pdf_response
 
 @login_required
 def consent_form_pdf(request, number, pk=None):
-    case = access.get_case_for(request.user, number)
-    if not access.can_coordinate(request.user, case):
-        raise PermissionDenied
+    case = access.get_case_to_coordinate(request.user, number)
     consent = get_object_or_404(case.consents, pk=pk) if pk else None
     context = {
         "case": case,

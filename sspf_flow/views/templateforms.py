@@ -10,22 +10,9 @@ from django.utils.functional import cached_property
 
 from forms import services as form_services
 from forms.builder import TemplateForm
-from forms.models import FormVersion, VersionStatus
+from forms.models import FormVersion
 
 PREFIX = "tpl"
-
-
-def published_version(municipality, kind):
-    """The version of the municipality's template of ``kind`` the process uses now, or None."""
-    return (
-        FormVersion.objects.select_related("template")
-        .filter(
-            template__municipality=municipality,
-            template__kind=kind,
-            status=VersionStatus.PUBLISHED,
-        )
-        .first()
-    )
 
 
 def language():
@@ -36,7 +23,7 @@ class TemplateSection:
     """The template form of one step's page; false when the municipality has none published."""
 
     def __init__(self, municipality, kind, data=None):
-        self.version = published_version(municipality, kind)
+        self.version = FormVersion.objects.published_for(municipality, kind)
         self.form = None
         self.quiet = False  # the step did not need the template this time: no errors shown
         if self.version is not None:
