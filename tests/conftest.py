@@ -221,6 +221,56 @@ def template_answers(kind):
     return dict(TEMPLATE_ANSWERS[kind])
 
 
+def consent_post(case, agency_pks, days=365, **changes):
+    """The consent step's POST: written consent with the signed form, every information
+    category, the guardians as signers and the template's answers, from today for ``days``.
+    ``changes`` override fields; None leaves a field out."""
+    today = timezone.localdate()
+    data = {
+        "decision": "register",
+        "method": "written",
+        "purpose": "Samverkan kring Lou.",
+        "valid_from": str(today),
+        "valid_to": str(today + dt.timedelta(days=days)),
+        "agencies": agency_pks,
+        "categories": ALL_CATEGORIES,
+        "signed_form": signed_upload(),
+        "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
+        "youth_view": "Lou vill vara med.",
+        **template_answers("consent"),
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def hold_meeting_post(attended_pks, agency, follow_up_days=1, **changes):
+    """The hold-meeting step's POST: who attended, the protocol, one goal, one action for
+    ``agency`` due in 30 days, the next follow-up in ``follow_up_days`` and the protocol
+    template's answers; ``changes`` add or override fields, None leaves a field out."""
+    today = timezone.localdate()
+    data = {
+        "attended_agencies": attended_pks,
+        "youth_attended": "on",
+        "guardians_attended": "on",
+        "protocol": "Alla berättade om sin bild av Lou.",
+        "next_follow_up": str(today + dt.timedelta(days=follow_up_days)),
+        "goal-TOTAL_FORMS": "1",
+        "goal-INITIAL_FORMS": "0",
+        "goal-0-text": "Lou är i skolan minst 90 % av tiden.",
+        "goal-0-measure": "Närvaro",
+        "action-TOTAL_FORMS": "1",
+        "action-INITIAL_FORMS": "0",
+        "action-0-text": "Extra stöd för att öka närvaron.",
+        "action-0-party": "agency",
+        "action-0-agency": agency.pk,
+        "action-0-due_date": str(today + dt.timedelta(days=30)),
+        "action-0-goal": "0",
+        **template_answers("protocol"),
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
 def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1):
     """Refer, accept, register consent for ``scope`` and plan a meeting inviting it, each step
     through its flow task; returns the case and its planned meeting."""

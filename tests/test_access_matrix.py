@@ -42,7 +42,7 @@ from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Agency, Case, CaseTask, Role, Status
 from sspf_flow.models.process import processes_of
 from sspf_flow.steps import open_task
-from tests.conftest import ALL_CATEGORIES, make_user, signed_upload, template_answers
+from tests.conftest import consent_post, hold_meeting_post, make_user, template_answers
 from tests.test_process_through_ui import referral_post
 
 LOGIN_URL = "/accounts/login/"
@@ -223,23 +223,6 @@ def do_task(client, case, node, data):
     case.refresh_from_db()
 
 
-def consent_post(case, scope):
-    today = timezone.localdate()
-    return {
-        "decision": "register",
-        "method": "written",
-        "purpose": "Samverkan kring Lou.",
-        "valid_from": str(today),
-        "valid_to": str(today + dt.timedelta(days=365)),
-        "agencies": scope,
-        "categories": ALL_CATEGORIES,
-        "signed_form": signed_upload(),
-        "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
-        "youth_view": "Lou vill vara med på mötet.",
-        **template_answers("consent"),
-    }
-
-
 def plan_post(scope):
     starts = timezone.localtime() + dt.timedelta(days=7)
     return {
@@ -253,27 +236,8 @@ def plan_post(scope):
 
 
 def hold_post(scope, agency):
-    today = timezone.localdate()
-    return {
-        "attended_agencies": scope,
-        "youth_attended": "on",
-        "guardians_attended": "on",
-        "protocol": "Alla berättade om sin bild av Lou.",
-        # close enough that the follow-up opens at once
-        "next_follow_up": str(today + dt.timedelta(days=1)),
-        "goal-TOTAL_FORMS": "1",
-        "goal-INITIAL_FORMS": "0",
-        "goal-0-text": "Lou är i skolan minst 90 % av tiden.",
-        "goal-0-measure": "Närvaro",
-        "action-TOTAL_FORMS": "1",
-        "action-INITIAL_FORMS": "0",
-        "action-0-text": "Extra stöd för att öka närvaron.",
-        "action-0-party": "agency",
-        "action-0-agency": agency.pk,
-        "action-0-due_date": str(today + dt.timedelta(days=30)),
-        "action-0-goal": "0",
-        **template_answers("protocol"),
-    }
+    # close enough that the follow-up opens at once
+    return hold_meeting_post(scope, agency, follow_up_days=1)
 
 
 def follow_up_close_post(case):

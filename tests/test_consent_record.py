@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from sspf_flow import services, steps
 from sspf_flow.models import AccessLog, Consent
-from tests.conftest import ALL_CATEGORIES, signed_pdf, signed_upload, template_answers
+from tests.conftest import ALL_CATEGORIES, consent_post, signed_pdf
 
 
 @pytest.fixture
@@ -22,22 +22,7 @@ def consent_task(client, refer, coordinator):
 
 
 def post(case, agencies, **changes):
-    today = timezone.localdate()
-    data = {
-        "decision": "register",
-        "method": "written",
-        "purpose": "Samverkan kring Lou.",
-        "valid_from": str(today),
-        "valid_to": str(today + dt.timedelta(days=180)),
-        "agencies": [agencies["skola"].pk],
-        "categories": ALL_CATEGORIES,
-        "signed_form": signed_upload(),
-        "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
-        "youth_view": "Lou vill vara med.",
-        **template_answers("consent"),
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    return consent_post(case, [agencies["skola"].pk], days=180, **changes)
 
 
 def test_consent_with_categories_and_signed_form_is_registered(client, consent_task, agencies):

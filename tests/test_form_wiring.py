@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 from viewflow.workflow import timers
@@ -19,7 +18,14 @@ from forms.models import FormVersion, Submission
 from sspf_flow import services, steps
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Case, Consent, FollowUp, Municipality
-from tests.conftest import ALL_CATEGORIES, signed_pdf, template_answers, walk_to_meeting_planned
+from tests.conftest import (
+    ALL_CATEGORIES,
+    consent_post,
+    hold_meeting_post,
+    signed_pdf,
+    template_answers,
+    walk_to_meeting_planned,
+)
 from tests.test_process_through_ui import referral_post
 from tests.test_services_flow import case_in_progress
 
@@ -85,53 +91,23 @@ class Step:
 
 
 def consent_data(case, agencies, **changes):
-    today = timezone.localdate()
-    data = {
-        "decision": "register",
-        "method": "written",
-        "purpose": "Samverkan kring Lou.",
-        "valid_from": str(today),
-        "valid_to": str(today + dt.timedelta(days=365)),
-        "agencies": [agencies["skola"].pk, agencies["socialtjanst"].pk],
-        "categories": ALL_CATEGORIES,
-        "signed_form": SimpleUploadedFile("samtycke.pdf", signed_pdf().read(), "application/pdf"),
-        "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
-        "youth_view": "Lou vill vara med.",
-        **template_answers("consent"),
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    return consent_post(case, [agencies["skola"].pk, agencies["socialtjanst"].pk], **changes)
 
 
 def hold_data(agencies, **changes):
     today = timezone.localdate()
-    data = {
-        "attended_agencies": [agencies["skola"].pk],
-        "youth_attended": "on",
-        "protocol": "Alla berättade om sin bild av Lou.",
-        "next_follow_up": str(today + dt.timedelta(days=1)),
-        "goal-TOTAL_FORMS": "1",
-        "goal-INITIAL_FORMS": "0",
-        "goal-0-text": "Lou är i skolan minst 90 % av tiden.",
-        "action-TOTAL_FORMS": "1",
-        "action-INITIAL_FORMS": "0",
-        "action-0-text": "Extra stöd för att öka närvaron.",
-        "action-0-party": "agency",
-        "action-0-agency": agencies["skola"].pk,
-        "action-0-due_date": str(today + dt.timedelta(days=30)),
-        "action-0-goal": "0",
-        **template_answers("protocol"),
-        # two commitments and a blank row (the page always offers blank rows to spare)
+    skola = agencies["skola"]
+    # two commitments and a blank row (the page always offers blank rows to spare)
+    commitments = {
         "tpl-ataganden-TOTAL_FORMS": "3",
-        "tpl-ataganden-0-part": agencies["skola"].pk,
+        "tpl-ataganden-0-part": skola.pk,
         "tpl-ataganden-0-atagande": "Extra stöd i matematik.",
         "tpl-ataganden-0-klart": str(today + dt.timedelta(days=30)),
         "tpl-ataganden-1-ovrig_part": "Vårdnadshavarna",
         "tpl-ataganden-1-atagande": "Väcker Lou i tid.",
         "tpl-ataganden-2-atagande": "",
     }
-    data.update(changes)
-    return data
+    return hold_meeting_post([skola.pk], skola, **commitments, **changes)
 
 
 def follow_up_data(case, **changes):
@@ -389,7 +365,7 @@ REFUSED = {
     # present; "goals met" needs every goal met)
     "consent": {"signed_form": None},
     "further_consent": {"signed_form": None},
-    "meeting": {"attended_agencies": [], "youth_attended": None},
+    "meeting": {"attended_agencies": [], "youth_attended": None, "guardians_attended": None},
     "follow_up": "goals",
 }
 

@@ -11,7 +11,7 @@ from viewflow.workflow import timers
 from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Case, CaseTask, Status
 from sspf_flow.steps import open_task
-from tests.conftest import ALL_CATEGORIES, signed_upload, template_answers
+from tests.conftest import consent_post, hold_meeting_post, template_answers
 
 
 def url(task, view="execute"):
@@ -70,23 +70,9 @@ def test_referral_travels_to_closure(client, users, agencies, today):
 
     consent = open_task(case, "obtain_consent")
     assert consent.owner == coordinator  # routed to the case's coordinator's inbox
-    guardians = list(case.youth.guardians.all())
     scope = [agencies[k].pk for k in ("skola", "socialtjanst", "polis", "fritid")]
     response = client.post(
-        url(consent),
-        {
-            "decision": "register",
-            "method": "written",
-            "purpose": "Samverkan kring Lou.",
-            "valid_from": str(today),
-            "valid_to": str(today + dt.timedelta(days=365)),
-            "agencies": scope,
-            "categories": ALL_CATEGORIES,
-            "signed_form": signed_upload(),
-            "signers": [f"guardian-{g.pk}" for g in guardians],
-            "youth_view": "Lou vill vara med på mötet.",
-            **template_answers("consent"),
-        },
+        url(consent), consent_post(case, scope, youth_view="Lou vill vara med på mötet.")
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     case.refresh_from_db()
@@ -111,26 +97,7 @@ def test_referral_travels_to_closure(client, users, agencies, today):
 
     hold = open_task(case, "hold_meeting")
     response = client.post(
-        url(hold),
-        {
-            "attended_agencies": scope,
-            "youth_attended": "on",
-            "guardians_attended": "on",
-            "protocol": "Alla berättade om sin bild av Lou.",
-            "next_follow_up": str(today + dt.timedelta(days=42)),
-            "goal-TOTAL_FORMS": "1",
-            "goal-INITIAL_FORMS": "0",
-            "goal-0-text": "Lou är i skolan minst 90 % av tiden.",
-            "goal-0-measure": "Närvaro",
-            "action-TOTAL_FORMS": "1",
-            "action-INITIAL_FORMS": "0",
-            "action-0-text": "Extra stöd för att öka närvaron.",
-            "action-0-party": "agency",
-            "action-0-agency": agencies["skola"].pk,
-            "action-0-due_date": str(today + dt.timedelta(days=30)),
-            "action-0-goal": "0",
-            **template_answers("protocol"),
-        },
+        url(hold), hold_meeting_post(scope, agencies["skola"], follow_up_days=42)
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     case.refresh_from_db()
