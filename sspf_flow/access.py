@@ -216,6 +216,12 @@ def task_recipients(task, case):
     return list(coordinators_of(case.municipality_id))
 
 
+def chooses_notifications(user):
+    """Who has e-mail from SSPF to choose about: case workers, and the managers who get
+    escalations."""
+    return works_with_cases(user) or can_review_log(user)
+
+
 def family_recipients(guardians):
     """The family's addresses for a meeting it is invited to: the guardians with custody who
     gave an e-mail address, as (None, address). ``guardians`` may be prefetched."""

@@ -49,7 +49,7 @@ class PreferencesForm(forms.Form):
 
 @login_required
 def preferences(request):
-    if not access.works_with_cases(request.user) and not access.can_review_log(request.user):
+    if not access.chooses_notifications(request.user):
         raise PermissionDenied
     form = PreferencesForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
