@@ -1,8 +1,11 @@
 """A submission as it was made: its answers shown with the labels and choices of the version it
-was made with (never the template's current version)."""
+was made with (never the template's current version); forms printed as PDF, and the one way
+every PDF of the product is answered (``pdf_response``)."""
 
 import datetime as dt
 
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -115,3 +118,19 @@ def render_pdf(title, fields, answers=None, subtitle="", footer="", language="sv
         },
     )
     return HTML(string=html).write_pdf()
+
+
+def pdf_response(request, make, filename, on_made=None):
+    """Every PDF the product prints is answered the same way: inline, with a file name, and a
+    page that explains when the server cannot make PDFs (WeasyPrint needs the system's Pango
+    library). ``make()`` returns the PDF's bytes; ``on_made()`` (e.g. the access log) runs only
+    when it was made."""
+    try:
+        pdf = make()
+    except OSError:  # the system's Pango library is missing
+        return render(request, "forms/pdf_unavailable.html", status=503)
+    if on_made is not None:
+        on_made()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

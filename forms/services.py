@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sspf_flow.services import TransitionRefused, refuse_if
+from sspf_flow.refusals import TransitionRefused, refuse_if
 
 from .models import FormTemplate, FormVersion, Submission, VersionStatus
 from .schema import problems

@@ -12,13 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from sspf_flow import access
-from sspf_flow.services import TransitionRefused
-from sspf_flow.views.pdf import pdf_response
+from sspf_flow.models import Municipality
+from sspf_flow.refusals import TransitionRefused
 
 from . import services
 from .builder import TemplateForm
 from .editor import FieldFormSet, ImportForm, fields_from, initial_of
-from .models import FormVersion, VersionStatus
+from .models import FormTemplate, FormVersion, VersionStatus
+from .render import pdf_response, render_pdf
+
+
+def templates_of(user):
+    return access.form_templates_visible_to(
+        user, FormTemplate.objects.select_related("municipality")
+    )
 
 
 def _editor(view):
@@ -34,13 +41,13 @@ def _editor(view):
 
 
 def _template(request, pk):
-    return get_object_or_404(access.form_templates_visible_to(request.user), pk=pk)
+    return get_object_or_404(templates_of(request.user), pk=pk)
 
 
 def _version(request, pk):
     return get_object_or_404(
         FormVersion.objects.select_related("template__municipality").filter(
-            template__in=access.form_templates_visible_to(request.user)
+            template__in=templates_of(request.user)
         ),
         pk=pk,
     )
@@ -53,7 +60,7 @@ def _refused(request, refused):
 
 @_editor
 def template_list(request):
-    templates = access.form_templates_visible_to(request.user).prefetch_related("versions")
+    templates = templates_of(request.user).prefetch_related("versions")
     rows = []
     for template in templates.order_by("municipality__name", "kind"):
         versions = list(template.versions.all())
@@ -126,8 +133,6 @@ def version_preview(request, pk):
 
 @_editor
 def version_pdf(request, pk):
-    from .render import render_pdf
-
     version = _version(request, pk)
     return pdf_response(
         request,
@@ -192,8 +197,6 @@ def version_copy(request, pk):
 def _the_municipality(user):
     """Where an imported template of a new kind goes: the editor's municipality, or the
     installation's only one."""
-    from sspf_flow.models import Municipality
-
     agency = access.agency_of(user)
     if agency is not None:
         return agency.municipality
@@ -209,7 +212,7 @@ def template_import(request):
     municipality's template of that kind."""
     posted = request.method == "POST"
     form = ImportForm(request.POST if posted else None, request.FILES if posted else None)
-    templates = access.form_templates_visible_to(request.user)
+    templates = templates_of(request.user)
     if request.method == "POST" and form.is_valid():
         try:
             text = form.cleaned_data["file"].read().decode("utf-8")

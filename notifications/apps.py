@@ -11,8 +11,8 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from sspf_flow.events import case_event_recorded
         from sspf_flow.models import CaseTask
-        from sspf_flow.signals import case_event_recorded
 
         from . import events
 

@@ -12,59 +12,93 @@ only: a reminder that something is coming is no use once it is overdue.
 """
 
 import hashlib
-from collections import namedtuple
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import Enum
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from sspf_flow import access
 from sspf_flow.models import Action, ActionStatus, Meeting, MeetingStatus, Party, Status
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
 
-from .mail import Notice, people, send
+from .mail import Notice, key_text, send
 from .models import Deadline, DeadlineKind, Topic
+from .recipients import agency_recipients, family_recipients, managers_of, people
 
-Step = namedtuple("Step", "name days to topic")  # days: a Municipality field, or a number
+
+class To(Enum):
+    """Who a step of the ladder is sent to."""
+
+    COORDINATOR = "coordinator"  # the case's coordinator
+    MANAGER = "manager"  # the coordinator's manager
+    AGENCY = "agency"  # the agency responsible for an action (the coordinator for the family's)
+    INVITEES = "invitees"  # a meeting's invitees, the coordinator and the invited family
+
+
+# How many days from the due date a step is sent, from the municipality's settings.
+def reminder_before(municipality):
+    return -municipality.reminder_days
+
+
+def on_the_day(municipality):
+    return 0
+
+
+def coordinator_alerted(municipality):
+    return municipality.escalate_to_coordinator_days
+
+
+def manager_alerted(municipality):
+    return municipality.escalate_to_manager_days
+
+
+def consent_ending_notice(municipality):
+    return -municipality.consent_expiry_notice_days
+
+
+def day_before(municipality):
+    return -1
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # in the outbox key and the e-mail's template: reminder, due, overdue, escalation
+    offset: object  # municipality -> days after the due date (negative: before)
+    to: To
+    topic: str | None  # a Topic the recipient chooses the delivery of; None: always at once
+
 
 K = DeadlineKind
-BEFORE = "-reminder_days"
-TO_COORDINATOR = "escalate_to_coordinator_days"
-TO_MANAGER = "escalate_to_manager_days"
 LADDERS = {
     K.FOLLOW_UP: [
-        Step("reminder", BEFORE, "coordinator", Topic.REMINDER),
-        Step("due", 0, "coordinator", Topic.REMINDER),
-        Step("overdue", TO_COORDINATOR, "coordinator", None),
-        Step("escalation", TO_MANAGER, "manager", None),
+        Step("reminder", reminder_before, To.COORDINATOR, Topic.REMINDER),
+        Step("due", on_the_day, To.COORDINATOR, Topic.REMINDER),
+        Step("overdue", coordinator_alerted, To.COORDINATOR, None),
+        Step("escalation", manager_alerted, To.MANAGER, None),
     ],
     K.ACTION: [
-        Step("reminder", BEFORE, "agency", Topic.REMINDER),
-        Step("due", 0, "agency", Topic.REMINDER),
-        Step("overdue", TO_COORDINATOR, "coordinator", None),
-        Step("escalation", TO_MANAGER, "manager", None),
+        Step("reminder", reminder_before, To.AGENCY, Topic.REMINDER),
+        Step("due", on_the_day, To.AGENCY, Topic.REMINDER),
+        Step("overdue", coordinator_alerted, To.COORDINATOR, None),
+        Step("escalation", manager_alerted, To.MANAGER, None),
     ],
     K.CONSENT_EXPIRY: [
-        Step("reminder", "-consent_expiry_notice_days", "coordinator", Topic.CONSENT),
-        Step("due", 0, "coordinator", Topic.CONSENT),
+        Step("reminder", consent_ending_notice, To.COORDINATOR, Topic.CONSENT),
+        Step("due", on_the_day, To.COORDINATOR, Topic.CONSENT),
     ],
     K.CONSENT_PENDING: [
-        Step("due", 0, "coordinator", Topic.REMINDER),
-        Step("overdue", TO_COORDINATOR, "coordinator", None),
-        Step("escalation", TO_MANAGER, "manager", None),
+        Step("due", on_the_day, To.COORDINATOR, Topic.REMINDER),
+        Step("overdue", coordinator_alerted, To.COORDINATOR, None),
+        Step("escalation", manager_alerted, To.MANAGER, None),
     ],
-    K.MEETING: [Step("reminder", -1, "invitees", Topic.MEETING)],
+    K.MEETING: [Step("reminder", day_before, To.INVITEES, Topic.MEETING)],
 }
 
 
 def step_day(step, due, municipality):
-    days = step.days
-    if isinstance(days, str):
-        sign = -1 if days.startswith("-") else 1
-        days = sign * getattr(municipality, days.lstrip("-"))
-    return due + timedelta(days=days)
+    return due + timedelta(days=step.offset(municipality))
 
 
 def fire_at(kind, level, due, municipality):
@@ -90,7 +124,7 @@ def wanted(case):
     if case.status == Status.IN_PROGRESS and case.next_follow_up:
         result[(K.FOLLOW_UP, case.pk)] = case.next_follow_up
     if case.status in OPEN_AFTER_CONSENT:
-        plan = case.plans.order_by("-version").first()
+        plan = case.current_plan()
         if plan is not None:
             for pk, due in plan.actions.filter(
                 status__in=[ActionStatus.PLANNED, ActionStatus.ONGOING]
@@ -215,37 +249,37 @@ def _notices(due_steps, now):
     meetings = Meeting.objects.prefetch_related(
         "invited_agencies", "case__youth__guardians"
     ).in_bulk([row.object_id for row, _s in due_steps if row.kind == K.MEETING])
-    managers = access.managers_of(
-        [row.case.coordinator for row, step in due_steps if step.to == "manager"]
+    managers = managers_of(
+        [row.case.coordinator for row, step in due_steps if step.to == To.MANAGER]
     )
     pairs = set()
     for row, step in due_steps:
-        if step.to == "agency" and row.object_id in actions:
+        if step.to == To.AGENCY and row.object_id in actions:
             action = actions[row.object_id]
             if action.party == Party.AGENCY:
                 pairs.add((row.case_id, action.agency))
-        if step.to == "invitees" and row.object_id in meetings:
+        if step.to == To.INVITEES and row.object_id in meetings:
             pairs.update((row.case_id, a) for a in meetings[row.object_id].invited_agencies.all())
-    staff = access.agency_recipients(pairs, today)
+    staff = agency_recipients(pairs, today)
 
-    result = []
+    found = []
     for row, step in due_steps:
         case = row.case
         coordinator = people([case.coordinator])
         context = {"step": step.name, "due": row.due, "days": abs((today - row.due).days)}
         template = row.kind
+        action = actions.get(row.object_id) if row.kind == K.ACTION else None
         if row.kind == K.ACTION:
-            action = actions.get(row.object_id)
             if action is None:
                 continue
             context["agency"] = action.agency.name if action.agency else ""
             context["party"] = action.get_party_display() if not action.agency else ""
-        if step.to == "coordinator":
+        if step.to == To.COORDINATOR:
             recipients = coordinator
-        elif step.to == "manager":
+        elif step.to == To.MANAGER:
             recipients = people([managers.get(case.coordinator_id)])
-        elif step.to == "agency":
-            agency = actions[row.object_id].agency
+        elif step.to == To.AGENCY:
+            agency = action.agency
             recipients = staff.get((case.pk, agency.pk), []) if agency else coordinator
         else:  # the meeting's invitees, the coordinator and the invited family
             meeting = meetings.get(row.object_id)
@@ -257,39 +291,46 @@ def _notices(due_steps, now):
                 for person in staff.get((case.pk, agency.pk), [])
             ]
             if meeting.invite_guardians:
-                recipients += access.family_recipients(meeting.case.youth.guardians.all())
+                recipients += family_recipients(meeting.case.youth.guardians.all())
             context.update(starts_at=timezone.localtime(meeting.starts_at), place=meeting.place)
             template = "meeting_reminder"
         notice = Notice(
-            key=f"deadline:{row.kind}:{row.object_id}:{row.due}:{step.name}",
+            key=_step_key(row.kind, (row.object_id,), row.due, step),
             template=template,
             case_number=case.number,
-            path=reverse("sspf:case_detail", args=[case.number]),
+            path=case.get_absolute_url(),
             topic=step.topic,
             context=context,
         )
-        result.append((notice, recipients))
-    return _one_per_case_and_step(result)
+        found.append((row, step, notice, recipients))
+    return _one_per_case_and_step(found)
 
 
-def _one_per_case_and_step(notices):
+def _step_key(kind, object_ids, due, step):
+    """A step's key: one object, or several actions told in one e-mail (hashed when many)."""
+    key = ("deadline", kind, object_ids, due, step.name)
+    if len(key_text(key)) > 150:  # many actions: keep the key unique and short
+        return ("deadline", kind, hashlib.sha256(key_text(key).encode()).hexdigest())
+    return key
+
+
+def _one_per_case_and_step(found):
     """Several actions of one case at the same step, due the same day and of the same
     responsible, make one e-mail that counts them (a plan often gives one day to all)."""
     merged = {}
-    for notice, recipients in notices:
-        if notice.template != K.ACTION:
-            merged[notice.key] = (notice, recipients)
+    for row, step, notice, recipients in found:
+        if row.kind != K.ACTION:
+            merged[notice.key] = (notice, recipients, ())
             continue
         c = notice.context
-        group = ("action", notice.case_number, c["step"], c["due"], c["agency"], c["party"])
+        group = (K.ACTION, row.case_id, step.name, row.due, c["agency"], c["party"])
         if group in merged:
-            first = merged[group][0]
-            first.context["count"] += 1
-            first.key += "+" + notice.key.split(":")[2]
+            first, first_recipients, ids = merged[group]
+            ids = (*ids, row.object_id)
+            first.context["count"] = len(ids)
+            first.key = _step_key(K.ACTION, ids, row.due, step)
+            merged[group] = (first, first_recipients, ids)
         else:
             notice.context["count"] = 1
-            merged[group] = (notice, recipients)
-    for notice, _r in merged.values():
-        if len(notice.key) > 150:  # many actions: keep the key unique and short
-            notice.key = "deadline:action:" + hashlib.sha256(notice.key.encode()).hexdigest()
-    return list(merged.values())
+            merged[group] = (notice, recipients, (row.object_id,))
+    return [(notice, recipients) for notice, recipients, _ids in merged.values()]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .mail import Notice, send
+from .mail import Notice, outbox_key, send
 from .models import DigestItem, Outbox
 
 
@@ -24,11 +24,11 @@ def send_digests(now=None):
         .values_list("user_id", "user__email")
         .distinct()
     )
-    keys = {user_id: f"digest:{user_id}:{day}" for user_id, _e in pending}
+    keys = {user_id: ("digest", user_id, day) for user_id, _e in pending}
     addresses = dict(pending)
     done = set(
         Outbox.objects.filter(
-            key__in=[f"{keys[u]}:{addresses[u].lower()}" for u in keys]
+            key__in=[outbox_key(keys[u], addresses[u]) for u in keys]
         ).values_list("recipient_id", flat=True)
     )
     sent = 0

@@ -2,20 +2,18 @@
 ``case_event_recorded`` signal and a new flow task's post_save), so the outbox rows and deadlines
 it writes commit or roll back with the change; nothing here talks to the network."""
 
-from django.urls import reverse
 from django.utils import timezone
 
-from sspf_flow import access, guards
+from sspf_flow import guards
+from sspf_flow.events import EventCode
 from sspf_flow.models import Case, Consent, ConsentAgency, Meeting
-from sspf_flow.nodes import CaseView
 
 from . import deadlines, ics
-from .mail import Notice, people, send
+from .mail import Notice, send
 from .models import Topic
+from .recipients import agency_recipients, meeting_recipients, task_recipients
 
-
-def case_path(case):
-    return reverse("sspf:case_detail", args=[case.number])
+HUMAN_TASK = "HUMAN"  # viewflow's task type of a person's step (not the start form, not a gateway)
 
 
 def on_case_event(sender, event, **kwargs):
@@ -29,21 +27,23 @@ def on_case_event(sender, event, **kwargs):
 def on_task_saved(sender, instance, created, **kwargs):
     """A new human task of a case: to its owner, or to the coordinators when it waits for the
     role. Tasks taken later by someone are not announced (they took it themselves)."""
-    flow_task = instance.flow_task
-    if not created or not isinstance(flow_task, CaseView):
-        return  # the start form and the gateways are nobody's work to be told about
+    if not created or instance.flow_task_type != HUMAN_TASK:
+        return
     case = instance.process.artifact
     if not isinstance(case, Case):
         return
     notice = Notice(
-        key=f"task:{instance.pk}",
+        key=("task", instance.pk),
         template="task",
         case_number=case.number,
-        path=case_path(case),
+        path=case.get_absolute_url(),
         topic=Topic.TASK,
-        context={"task": str(flow_task.task_title), "assigned": instance.owner_id is not None},
+        context={
+            "task": str(instance.flow_task.task_title),
+            "assigned": instance.owner_id is not None,
+        },
     )
-    send([(notice, people(access.task_recipients(instance, case)))])
+    send([(notice, task_recipients(instance, case))])
 
 
 def consent_summary(case, day):
@@ -68,26 +68,12 @@ def consent_summary(case, day):
     }
 
 
-def meeting_recipients(case, meeting, agencies=None, covered_only=True):
-    """The invited agencies' staff and contact addresses, and the custodial guardians' addresses
-    when the family is invited (``agencies`` narrows it to those agencies, without the family)."""
-    family = agencies is None
-    agencies = list(meeting.invited_agencies.all()) if agencies is None else agencies
-    by_agency = access.agency_recipients(
-        [(case.pk, agency) for agency in agencies], timezone.localdate(), covered_only
-    )
-    recipients = [person for group in by_agency.values() for person in group]
-    if family and meeting.invite_guardians:
-        recipients += access.family_recipients(case.youth.guardians.all())
-    return recipients
-
-
 def meeting_notice(case, meeting, template, key, cancel=False):
     return Notice(
         key=key,
         template=template,
         case_number=case.number,
-        path=case_path(case),
+        path=case.get_absolute_url(),
         context={
             "starts_at": timezone.localtime(meeting.starts_at),
             "place": meeting.place,
@@ -98,30 +84,29 @@ def meeting_notice(case, meeting, template, key, cancel=False):
     )
 
 
+def _meeting_key(meeting, *what):
+    return ("meeting", meeting.pk, meeting.sequence, *what)
+
+
 def meeting_planned(event, case):
     meeting = Meeting.objects.get(pk=event.data["meeting"])
-    key = f"meeting:{meeting.pk}:{meeting.sequence}:invitation"
-    return [
-        (
-            meeting_notice(case, meeting, "meeting_invitation", key),
-            meeting_recipients(case, meeting),
-        )
-    ]
+    notice = meeting_notice(
+        case, meeting, "meeting_invitation", _meeting_key(meeting, "invitation")
+    )
+    return [(notice, meeting_recipients(case, meeting))]
 
 
 def meeting_changed(event, case):
     meeting = Meeting.objects.get(pk=event.data["meeting"])
-    key = f"meeting:{meeting.pk}:{meeting.sequence}:changed"
-    return [
-        (meeting_notice(case, meeting, "meeting_changed", key), meeting_recipients(case, meeting))
-    ]
+    notice = meeting_notice(case, meeting, "meeting_changed", _meeting_key(meeting, "changed"))
+    return [(notice, meeting_recipients(case, meeting))]
 
 
 def meeting_cancelled(event, case):
     """The invitees were invited while covered; telling them the meeting is off reveals nothing
     new, so it goes to them even when the cancellation came from a withdrawn consent."""
     meeting = Meeting.objects.get(pk=event.data["meeting"])
-    key = f"meeting:{meeting.pk}:{meeting.sequence}:cancelled"
+    key = _meeting_key(meeting, "cancelled")
     notice = meeting_notice(case, meeting, "meeting_cancelled", key, cancel=True)
     return [(notice, meeting_recipients(case, meeting, covered_only=False))]
 
@@ -136,16 +121,16 @@ def consent_withdrawn(event, case):
         ended = ended.filter(agency_id=data["agency"])
     still = guards.covered_agencies(case, timezone.localdate())
     agencies = [row.agency for row in ended if row.agency_id not in still]
-    told = access.agency_recipients(
+    told = agency_recipients(
         [(case.pk, agency) for agency in agencies], timezone.localdate(), covered_only=False
     )
     notices = [
         (
             Notice(
-                key=f"consent:{event.pk}:withdrawn:{agency.pk}",
+                key=("consent", event.pk, "withdrawn", agency.pk),
                 template="consent_withdrawn",
                 case_number=case.number,
-                path=case_path(case),
+                path=case.get_absolute_url(),
                 topic=Topic.CONSENT,
                 context={"agency": agency.name, "whole": not data.get("agency")},
             ),
@@ -158,7 +143,7 @@ def consent_withdrawn(event, case):
         agency = next((a for a in agencies if a.pk == agency_pk), None)
         if agency is None:
             continue
-        key = f"meeting:{meeting.pk}:{meeting.sequence}:uninvited:{agency.pk}"
+        key = _meeting_key(meeting, "uninvited", agency.pk)
         notice = meeting_notice(case, meeting, "meeting_cancelled", key, cancel=True)
         recipients = meeting_recipients(case, meeting, agencies=[agency], covered_only=False)
         notices.append((notice, recipients))
@@ -166,8 +151,8 @@ def consent_withdrawn(event, case):
 
 
 HANDLERS = {
-    "meeting.planned": meeting_planned,
-    "meeting.changed": meeting_changed,
-    "meeting.cancelled": meeting_cancelled,
-    "consent.withdrawn": consent_withdrawn,
+    EventCode.MEETING_PLANNED: meeting_planned,
+    EventCode.MEETING_CHANGED: meeting_changed,
+    EventCode.MEETING_CANCELLED: meeting_cancelled,
+    EventCode.CONSENT_WITHDRAWN: consent_withdrawn,
 }

@@ -2,8 +2,8 @@
 for the recipient's daily summary, as each recipient chose.
 
 A notice says only the case number, what is asked, the deadline and a link; never the young
-person's name, identity number or anything of the case's content. Who receives it is decided by
-``sspf_flow.access``; this module only delivers.
+person's name, identity number or anything of the case's content. Who receives it is decided in
+``recipients``; this module only delivers.
 """
 
 from dataclasses import dataclass, field
@@ -16,9 +16,20 @@ from . import outbox
 from .models import Delivery, DigestItem, Outbox, Preference
 
 
+def key_text(parts):
+    """An idempotency key from its parts: "meeting:7:2:invitation"; a part that is itself a
+    tuple (several actions told in one e-mail) is joined with "+"."""
+    return ":".join("+".join(map(str, p)) if isinstance(p, tuple) else str(p) for p in parts)
+
+
+def outbox_key(parts, address):
+    """The outbox row's key: the notice's parts and the recipient's address."""
+    return key_text((*parts, address.lower()))[:200]
+
+
 @dataclass
 class Notice:
-    key: str  # what happened, unique per event and step; the recipient's address is appended
+    key: tuple  # what happened, unique per event and step; the recipient's address is added
     template: str  # a folder under templates/email/
     case_number: str
     path: str  # the page the link opens (asks the access module again)
@@ -67,8 +78,10 @@ def send(notices):
     now = timezone.now()
     for notice, recipients in notices:
         for user, address in recipients:
-            key = f"{notice.key}:{address.lower()}"[:200]
-            if not address or key in seen:
+            if not address:
+                continue
+            key = outbox_key(notice.key, address)
+            if key in seen:
                 continue
             seen.add(key)
             delivery = Delivery.IMMEDIATE
@@ -104,8 +117,3 @@ def send(notices):
     outbox.enqueue_many(rows)
     DigestItem.objects.bulk_create(held, ignore_conflicts=True)
     return len(rows), len(held)
-
-
-def people(users):
-    """(user, address) for users with an e-mail address."""
-    return [(user, user.email) for user in users if user is not None and user.email]

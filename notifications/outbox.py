@@ -4,10 +4,15 @@
 commit; ``deliver`` claims the row with a conditional UPDATE, so two workers never send the same
 e-mail; a failure leaves the row queued with a later next attempt (backoff) until the attempts
 run out; ``sweep`` (beat) re-queues rows stuck in "sending" and dispatches due rows whose hand-off
-was lost (the broker was down at commit)."""
+was lost (the broker was down at commit).
+
+``deliver`` and ``deliver_many`` are Celery tasks declared here, beside what they do; they keep
+the names they were queued under before (``notifications.tasks.…``), so work queued before an
+upgrade is still understood."""
 
 from datetime import timedelta
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -18,8 +23,6 @@ from .models import Outbox, OutboxStatus
 
 
 def _dispatch(pk):
-    from .tasks import deliver
-
     try:
         deliver.delay(pk)
     except Exception:  # noqa: BLE001 - broker down: the row stays queued for the sweep
@@ -63,8 +66,6 @@ def enqueue_many(rows):
 
 
 def _dispatch_keys(keys, chunk=200):
-    from .tasks import deliver_many
-
     pks = list(
         Outbox.objects.filter(key__in=keys, status=OutboxStatus.QUEUED).values_list("pk", flat=True)
     )
@@ -80,6 +81,7 @@ def backoff(attempts):
     return timedelta(minutes=min(2 ** (attempts - 1), 24 * 60))
 
 
+@shared_task(name="notifications.tasks.deliver", ignore_result=True)
 def deliver(pk):
     """Send one queued e-mail if it is still queued and due. Safe to call twice."""
     now = timezone.now()
@@ -111,6 +113,12 @@ def deliver(pk):
         status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
     )
     return True
+
+
+@shared_task(name="notifications.tasks.deliver_many", ignore_result=True)
+def deliver_many(pks):
+    """Send a batch of queued e-mails, each as ``deliver``; returns how many went."""
+    return sum(1 for pk in pks if deliver(pk))
 
 
 def sweep():

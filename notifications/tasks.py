@@ -1,18 +1,8 @@
-"""Celery tasks of the notifications: thin, take ids, safe to run twice."""
+"""The beat task of the notifications; the outbox's own tasks are in ``outbox``."""
 
 from celery import shared_task
 
 from . import deadlines, digest, outbox
-
-
-@shared_task(name="notifications.tasks.deliver", ignore_result=True)
-def deliver(pk):
-    return outbox.deliver(pk)
-
-
-@shared_task(name="notifications.tasks.deliver_many", ignore_result=True)
-def deliver_many(pks):
-    return sum(1 for pk in pks if outbox.deliver(pk))
 
 
 @shared_task(name="notifications.tasks.sweep")

@@ -85,26 +85,27 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
-    "rules.apps.AutodiscoverRulesConfig",
     "viewflow",
     "viewflow.workflow",
     "sspf_flow",
     "forms",
     "notifications",
+    "casework",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "casework.middleware.RequestCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "sspf_flow.middleware.SwedishFirstLocaleMiddleware",
+    "casework.middleware.SwedishFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "sspf_flow.middleware.LoginFirstMiddleware",
+    "casework.middleware.LoginFirstMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "sspf_flow.middleware.TransitionRefusedMiddleware",
+    "casework.middleware.TransitionRefusedMiddleware",
     # viewflow adds these two itself when missing; listed so their order is visible.
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
@@ -137,10 +138,6 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -9,8 +9,12 @@ class SspfFlowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import checks, rules  # noqa: F401  (system checks, object permissions)
+        from . import access, checks  # noqa: F401  (checks: registers the system checks)
+        from .models.process import CaseTaskQuerySet
         from .roles import ensure_roles
+
+        # viewflow's own task lists ask the access module which cases a user may read.
+        CaseTaskQuerySet.narrow = staticmethod(access.tasks_visible_to)
 
         # After every app's migrate, so that permissions of apps after this one exist too.
         post_migrate.connect(ensure_roles, dispatch_uid="sspf_flow.ensure_roles")

@@ -1,48 +1,77 @@
 """Named guards of the case state machine.
 
 Each guard returns ``None`` when the condition holds, or the reason it does not, in words the
-coordinator can act on. ``services`` checks them before any transition and refuses with every
-reason at once.
+coordinator can act on, with the field the reason is about (``refusals.about``). The services
+check them before any transition and refuse with every reason at once; the step forms call the
+same guards, so a rule has one wording whether the form or the service finds it broken.
 """
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from . import access
 from .models import (
     ClosureReason,
     ConsentAgency,
+    ConsentMethod,
+    FollowUpDecision,
     GoalAssessment,
     InformationCategory,
     MeetingStatus,
-    Role,
+    Party,
     SignerRole,
 )
+from .refusals import about
 
 
 def _names(items):
     return ", ".join(sorted(str(item) for item in items))
 
 
-def closure_reason_given(case, reason, text):
-    """No closure without a coded reason; "other" needs a description; "goals met" needs every
-    goal of the current plan assessed."""
+def _first(*reasons):
+    return next((reason for reason in reasons if reason), None)
+
+
+# Closing
+
+
+def closure_reason_stated(reason, text):
+    """No closure without a coded reason; "other" needs a description."""
     if not reason:
-        return _("A case cannot be closed without a closure reason.")
+        return about("closure_reason", _("Choose a closure reason."))
     if reason not in ClosureReason.values:
-        return _("The closure reason is not one of the coded reasons.")
+        return about("closure_reason", _("The closure reason is not one of the coded reasons."))
     if reason == ClosureReason.OTHER and not text.strip():
-        return _('The closure reason "Other" needs a description.')
-    if reason == ClosureReason.GOALS_MET:
-        plan = case.plans.order_by("-version").first()
-        if plan is None or not plan.goals.exists():
-            return _('"Goals met" needs an action plan with goals.')
-        unassessed = plan.goals.filter(assessment=GoalAssessment.ONGOING).count()
-        if unassessed:
-            return format_lazy(
+        return about("closure_text", _('Describe the reason when it is "Other".'))
+    return None
+
+
+def goals_assessed(case, reason):
+    """ "Goals met" needs every goal of the current plan assessed."""
+    if reason != ClosureReason.GOALS_MET:
+        return None
+    plan = case.current_plan()
+    if plan is None or not plan.goals.exists():
+        return about("closure_reason", _('"Goals met" needs an action plan with goals.'))
+    unassessed = plan.goals.filter(assessment=GoalAssessment.ONGOING).count()
+    if unassessed:
+        return about(
+            "closure_reason",
+            format_lazy(
                 _('"Goals met" needs every goal assessed; {count} goal(s) are still ongoing.'),
                 count=unassessed,
-            )
+            ),
+        )
     return None
+
+
+def closure_reason_given(case, reason, text):
+    """No closure without a coded reason (``closure_reason_stated``) and, for "goals met",
+    every goal assessed."""
+    return _first(closure_reason_stated(reason, text), goals_assessed(case, reason))
+
+
+# Consent
 
 
 def consent_covers_invitees(case, agencies, day):
@@ -50,15 +79,20 @@ def consent_covers_invitees(case, agencies, day):
     agency. Agencies outside it are refused, never silently dropped."""
     covered = covered_agencies(case, day)
     if not covered:
-        return _("The case has no valid consent on this date. Register consent first.")
+        return about(
+            "agencies", _("The case has no valid consent on this date. Register consent first.")
+        )
     outside = [agency for agency in agencies if agency.pk not in covered]
     if outside:
-        return format_lazy(
-            _(
-                "The consent does not cover: {agencies}. Remove them from the invitation or "
-                "register a consent that covers them."
+        return about(
+            "agencies",
+            format_lazy(
+                _(
+                    "The consent does not cover: {agencies}. Remove them from the invitation or "
+                    "register a consent that covers them."
+                ),
+                agencies=_names(outside),
             ),
-            agencies=_names(outside),
         )
     return None
 
@@ -75,36 +109,38 @@ def covered_agencies(case, day):
 def consent_scope_given(agencies, valid_from, valid_to, purpose):
     """Consent must be specific: named agencies, a purpose, and a period with an end."""
     if not agencies:
-        return _("A consent must name at least one agency.")
+        return about("agencies", _("A consent must name at least one agency."))
     if not purpose.strip():
-        return _("A consent must state its purpose.")
+        return about("purpose", _("A consent must state its purpose."))
     if not valid_to:
-        return _("A consent must have an end date.")
+        return about("valid_to", _("A consent must have an end date."))
     if valid_from and valid_to < valid_from:
-        return _("The consent's end date is before its start date.")
+        return about("valid_to", _("The consent's end date is before its start date."))
     return None
 
 
 def consent_categories_given(categories):
     """Consent must name the information categories it covers; a blanket consent is refused."""
     if not categories:
-        return _("A consent must name the information categories it covers.")
+        return about("categories", _("A consent must name the information categories it covers."))
     if set(categories) - set(InformationCategory.values):
-        return _("An information category is not one of the coded categories.")
+        return about("categories", _("An information category is not one of the coded categories."))
     return None
 
 
 def signed_form_attached(method, signed_form):
     """Written consent is registered with the signed form."""
-    if method == "written" and not signed_form:
-        return _("Written consent needs the signed form (PDF or image).")
+    if method == ConsentMethod.WRITTEN and not signed_form:
+        return about("signed_form", _("Written consent needs the signed form (PDF or image)."))
     return None
 
 
 def oral_consent_documented(method, oral_notes):
     """Oral consent needs notes of how, when and by whom it was taken."""
-    if method == "oral" and not oral_notes.strip():
-        return _("Oral consent needs notes of how, when and by whom it was taken.")
+    if method == ConsentMethod.ORAL and not oral_notes.strip():
+        return about(
+            "oral_notes", _("Oral consent needs notes of how, when and by whom it was taken.")
+        )
     return None
 
 
@@ -121,61 +157,115 @@ def signers_satisfy_age_rules(youth, signers, youth_view, day):
     missing = [g for g in custodial if g.pk not in signed_guardians]
     if age >= alone:
         if not youth_signed:
-            return format_lazy(
-                _("The young person is {age} or older and must give consent themself."), age=alone
+            return about(
+                "signers",
+                format_lazy(
+                    _("The young person is {age} or older and must give consent themself."),
+                    age=alone,
+                ),
             )
         return None
     if age >= together and not youth_signed:
-        return format_lazy(
-            _(
-                "The young person is {low}–{high}: both they and every guardian with custody must "
-                "consent."
+        return about(
+            "signers",
+            format_lazy(
+                _(
+                    "The young person is {low}–{high}: both they and every guardian with "
+                    "custody must consent."
+                ),
+                low=together,
+                high=alone - 1,
             ),
-            low=together,
-            high=alone - 1,
         )
     if missing:
-        return format_lazy(
-            _("Every guardian with custody must consent; missing: {names}."),
-            names=_names(missing),
+        return about(
+            "signers",
+            format_lazy(
+                _("Every guardian with custody must consent; missing: {names}."),
+                names=_names(missing),
+            ),
         )
     if age < together and not youth_view.strip():
-        return format_lazy(
-            _("The young person is under {age}: note their own view of the consent."), age=together
+        return about(
+            "youth_view",
+            format_lazy(
+                _("The young person is under {age}: note their own view of the consent."),
+                age=together,
+            ),
         )
     if not custodial and age < alone:
-        return _("No guardian with custody is registered for the young person.")
+        return about("signers", _("No guardian with custody is registered for the young person."))
     return None
+
+
+# Meetings and the action plan
+
+
+def attendance_recorded(attended):
+    """Someone attended: an agency, the young person or the guardians."""
+    if not attended:
+        return about("attended_agencies", _("Record who attended the meeting."))
+    return None
+
+
+def protocol_written(protocol):
+    if not protocol.strip():
+        return about("protocol", _("The meeting needs a protocol."))
+    return None
+
+
+def next_step_booked(next_follow_up, closing):
+    """A held meeting books the next follow-up, or decides to close the case."""
+    if not closing and not next_follow_up:
+        return about(
+            "next_follow_up", _("Book the next follow-up date, or decide to close the case.")
+        )
+    return None
+
+
+def plan_has_an_action(actions, closing):
+    """The action plan of a meeting that does not close the case has at least one action with
+    a responsible party and a due date."""
+    if not closing and not any(a.get("party") and a.get("due_date") for a in actions):
+        return _(
+            "The action plan needs at least one action with a responsible party and a due date."
+        )
+    return None
+
+
+RESPONSIBLE_FIELD = {Party.AGENCY: "agency", Party.GUARDIAN: "guardian", Party.OTHER: "other_name"}
+
+
+def action_complete(party, named, due_date):
+    """An action has a responsible party — with the agency, guardian or name its party calls for
+    (``named``, see ``responsible_named``) — and a due date."""
+    if not party:
+        return about("party", _("Who is responsible?"))
+    if party in RESPONSIBLE_FIELD and not named:
+        return about(RESPONSIBLE_FIELD[party], _("Name the responsible party."))
+    if not due_date:
+        return about("due_date", _("Every action needs a due date."))
+    return None
+
+
+def responsible_named(action):
+    """The agency, guardian or name an action row (a dict) gives for its party; True for the
+    young person, who needs no name."""
+    field = RESPONSIBLE_FIELD.get(action.get("party"))
+    return True if field is None else action.get(field)
 
 
 def meeting_record_complete(attended, protocol, actions, next_follow_up, closing):
     """A meeting is held when attendance, a protocol and an action plan with at least one
     action (with a responsible party and a due date) are recorded, and either the next
-    follow-up is booked or the case is to be closed."""
-    if not attended:
-        return _("Record who attended the meeting.")
-    if not protocol.strip():
-        return _("The meeting needs a protocol.")
-    if not closing:
-        if not any(a.get("party") and a.get("due_date") for a in actions):
-            return _(
-                "The action plan needs at least one action with a responsible party and a due date."
-            )
-        if not next_follow_up:
-            return _("Book the next follow-up date, or decide to close the case.")
-    return None
-
-
-def follow_up_decision_complete(decision, next_follow_up, closing):
-    """A follow-up ends with a next step: a date to follow up again, a meeting, or a closure
-    with a reason."""
-    if decision == "continue" and not next_follow_up:
-        return _("Choose the date of the next follow-up.")
-    if decision == "close" and not closing:
-        return _("A case cannot be closed without a closure reason.")
-    if decision not in ("continue", "meeting", "close"):
-        return _("Choose the next step.")
-    return None
+    follow-up is booked or the case is to be closed. Each action is checked on its own by
+    ``action_complete``."""
+    return _first(
+        attendance_recorded(attended),
+        protocol_written(protocol),
+        plan_has_an_action(actions, closing),
+        next_step_booked(next_follow_up, closing),
+    )
 
 
 def meeting_is_planned(case, meeting):
@@ -186,35 +276,45 @@ def meeting_is_planned(case, meeting):
 
 
 def meeting_not_in_past(starts_at, now):
-    """A meeting is moved to a time that has not passed."""
+    """A meeting is planned or moved to a time that has not passed."""
     if starts_at < now:
-        return _("The new time has already passed.")
+        return about("starts_at", _("The meeting time has passed."))
     return None
+
+
+# Follow-up
+
+
+def follow_up_decision_complete(decision, next_follow_up, closing):
+    """A follow-up ends with a next step: a date to follow up again, a meeting, or a closure
+    with a reason."""
+    if decision not in FollowUpDecision.values:
+        return about("decision", _("Choose the next step."))
+    if decision == FollowUpDecision.CONTINUE and not next_follow_up:
+        return about("next_follow_up", _("Choose the date of the next follow-up."))
+    if decision == FollowUpDecision.CLOSE and not closing:
+        return closure_reason_stated("", "")
+    return None
+
+
+# Beside the process
 
 
 def reopen_reason_given(text):
     """A closed case is reopened only with a stated reason."""
     if not text.strip():
-        return _("Reopening a closed case needs a reason.")
+        return about("reason", _("Reopening a closed case needs a reason."))
     return None
 
 
-def user_is_referrer(user_roles, agency=None):
-    """Only agency staff and coordinators who belong to an agency may refer (guardians and
-    young people refer through the coordinator)."""
-    allowed = {
-        Role.COORDINATOR,
-        Role.SCHOOL,
-        Role.SOCIAL_SERVICES,
-        Role.POLICE,
-        Role.LEISURE,
-        Role.SAFETY,
-    }
-    if not allowed & set(user_roles):
-        return _("Only agency staff and coordinators may refer.")
-    if agency is None:
+def user_is_referrer(user):
+    """Who may refer is the access rule ``access.can_refer``; this says why someone may not
+    (guardians and young people refer through the coordinator)."""
+    if access.can_refer(user):
+        return None
+    if access.CASE_ROLES & access.roles_of(user):
         return _("Your account belongs to no agency yet; ask the administrator.")
-    return None
+    return _("Only agency staff and coordinators may refer.")
 
 
 def belongs_to_case(case, case_id):
@@ -227,16 +327,16 @@ def belongs_to_case(case, case_id):
 def journal_text_given(text):
     """A journal note says something."""
     if not text.strip():
-        return _("A journal note cannot be empty.")
+        return about("text", _("A journal note cannot be empty."))
     return None
 
 
 def concern_report_complete(made_on, to_whom, today):
     """A report of concern is recorded with its date (not in the future) and its recipient."""
     if made_on is None:
-        return _("State when the report of concern was made.")
+        return about("made_on", _("State when the report of concern was made."))
     if made_on > today:
-        return _("The report of concern cannot be dated in the future.")
+        return about("made_on", _("The report of concern cannot be dated in the future."))
     if not to_whom.strip():
-        return _("State to whom the report of concern was made.")
+        return about("to_whom", _("State to whom the report of concern was made."))
     return None

@@ -6,8 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import access, guards
+from .events import EventCode, record_event
 from .models import ConcernReport, Consultation, ConsultationOutcome, JournalNote
-from .services import record_event, refuse_if
+from .refusals import refuse_if
 
 
 @transaction.atomic
@@ -29,7 +30,11 @@ def write_journal_note(case, user, text, confidential_to_guardians=False, correc
         confidential_to_guardians=confidential_to_guardians,
     )
     record_event(
-        case, user, "journal.written", note=note.pk, corrects=corrects.pk if corrects else None
+        case,
+        user,
+        EventCode.JOURNAL_WRITTEN,
+        note=note.pk,
+        corrects=corrects.pk if corrects else None,
     )
     return note
 
@@ -48,7 +53,7 @@ def record_concern_report(case, user, made_on, to_whom, agency=None):
         recorded_by=user,
         recorded_at=timezone.now(),
     )
-    record_event(case, user, "concern.reported", report=report.pk, made_on=str(made_on))
+    record_event(case, user, EventCode.CONCERN_REPORTED, report=report.pk, made_on=str(made_on))
     return report
 
 
@@ -69,4 +74,4 @@ def link_consultation(consultation, case, user):
     Consultation.objects.filter(pk=consultation.pk, became_case__isnull=True).update(
         became_case=case, outcome=ConsultationOutcome.REFERRAL
     )
-    record_event(case, user, "consultation.referred", consultation=consultation.pk)
+    record_event(case, user, EventCode.CONSULTATION_REFERRED, consultation=consultation.pk)

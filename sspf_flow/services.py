@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from . import access, guards
+from .events import EventCode, record_event
 from .models import (
     Action,
     ActionPlan,
     Case,
-    CaseEvent,
     CaseNumberSequence,
     Consent,
     ConsentAgency,
@@ -36,25 +36,11 @@ from .models import (
     Status,
 )
 from .models.case import OPEN_AFTER_CONSENT
-from .signals import case_event_recorded
-
-
-class TransitionRefused(Exception):
-    """A change the rules do not allow now; ``reasons`` say why, in the user's language."""
-
-    def __init__(self, reasons):
-        self.reasons = [str(reason) for reason in reasons if reason]
-        super().__init__("; ".join(self.reasons))
+from .refusals import TransitionRefused, refuse_if
 
 
 def _now():
     return timezone.now()
-
-
-def refuse_if(*reasons):
-    reasons = [reason for reason in reasons if reason]
-    if reasons:
-        raise TransitionRefused(reasons)
 
 
 def _conflict(status):
@@ -91,19 +77,6 @@ def _changing(case, user, allowed=access.can_coordinate):
     case.refresh_from_db()
 
 
-def record_event(case, user, action, **data):
-    event = CaseEvent.objects.create(
-        case=case,
-        actor=user,
-        agency=access.agency_of(user) if user else None,
-        action=action,
-        data=data,
-        at=_now(),
-    )
-    case_event_recorded.send(sender=CaseEvent, event=event)
-    return event
-
-
 def _next_number(year):
     sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
     sequence.last += 1
@@ -115,7 +88,7 @@ def _next_number(year):
 def refer_case(user, youth, guardians, **case_fields):
     """Register a referral (aktualisering) for an unsaved youth and their unsaved guardians."""
     agency = access.agency_of(user)
-    refuse_if(guards.user_is_referrer(access.roles_of(user), agency))
+    refuse_if(guards.user_is_referrer(user))
     youth.municipality = agency.municipality
     youth.full_clean()
     youth.save()
@@ -132,7 +105,7 @@ def refer_case(user, youth, guardians, **case_fields):
         referred_at=now,
         **case_fields,
     )
-    record_event(case, user, "case.referred", source=case.referral_source)
+    record_event(case, user, EventCode.CASE_REFERRED, source=case.referral_source)
     return case
 
 
@@ -143,7 +116,7 @@ def accept_referral(case, user, risk_level=""):
         locked.coordinator = locked.coordinator or user
         locked.risk_level = risk_level or locked.risk_level
         locked.save()
-        record_event(locked, user, "case.accepted", risk_level=locked.risk_level)
+        record_event(locked, user, EventCode.CASE_ACCEPTED, risk_level=locked.risk_level)
 
 
 def decline_referral(case, user, reason, text=""):
@@ -152,7 +125,7 @@ def decline_referral(case, user, reason, text=""):
         locked.decline(at=_now(), reason=reason, text=text)
         locked.coordinator = locked.coordinator or user
         locked.save()
-        record_event(locked, user, "case.declined", reason=reason)
+        record_event(locked, user, EventCode.CASE_DECLINED, reason=reason)
 
 
 def register_consent(
@@ -208,7 +181,7 @@ def register_consent(
         record_event(
             locked,
             user,
-            "consent.registered",
+            EventCode.CONSENT_REGISTERED,
             consent=consent.pk,
             agencies=sorted(a.pk for a in agencies),
             valid_to=str(valid_to),
@@ -240,14 +213,14 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
         record_event(
             locked,
             user,
-            "consent.withdrawn",
+            EventCode.CONSENT_WITHDRAWN,
             consent=consent.pk,
             agency=agency.pk if agency else None,
             reason=reason,
             invitations_withdrawn=uninvited,
         )
         if cancel:
-            _cancel_planned_meetings(locked, user, "consent.withdrawn")
+            _cancel_planned_meetings(locked, user, EventCode.CONSENT_WITHDRAWN)
 
 
 def _cancel_planned_meetings(case, user, because):
@@ -256,7 +229,7 @@ def _cancel_planned_meetings(case, user, because):
         Meeting.objects.filter(pk=meeting.pk).update(
             status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1
         )
-        record_event(case, user, "meeting.cancelled", meeting=meeting.pk, because=because)
+        record_event(case, user, EventCode.MEETING_CANCELLED, meeting=meeting.pk, because=because)
 
 
 def _withdraw_invitations(case, covered):
@@ -296,7 +269,7 @@ def plan_meeting(
         record_event(
             locked,
             user,
-            "meeting.planned",
+            EventCode.MEETING_PLANNED,
             meeting=meeting.pk,
             kind=kind,
             agencies=sorted(a.pk for a in agencies),
@@ -324,7 +297,7 @@ def reschedule_meeting(case, user, meeting, *, starts_at, place):
         record_event(
             locked,
             user,
-            "meeting.changed",
+            EventCode.MEETING_CHANGED,
             meeting=meeting.pk,
             was=timezone.localtime(meeting.starts_at).isoformat(),
         )
@@ -358,6 +331,12 @@ def hold_meeting(
         refuse_if(
             guards.meeting_record_complete(attended, protocol, actions, next_follow_up, closing),
             guards.meeting_is_planned(locked, meeting),
+            *(
+                guards.action_complete(
+                    a.get("party"), guards.responsible_named(a), a.get("due_date")
+                )
+                for a in actions
+            ),
         )
         now = _now()
         meeting.attended_agencies.set(attended_agencies)
@@ -377,20 +356,24 @@ def hold_meeting(
         record_event(
             locked,
             user,
-            "meeting.held",
+            EventCode.MEETING_HELD,
             meeting=meeting.pk,
             plan=plan.pk if plan else None,
             next_follow_up=str(next_follow_up or ""),
         )
         if closing:
-            record_event(locked, user, "case.closed", reason=closing[0])
+            record_event(locked, user, EventCode.CASE_CLOSED, reason=closing[0])
         return plan
 
 
 def _write_plan(case, user, meeting, goals, actions, now):
-    version = case.plans.order_by("-version").values_list("version", flat=True).first() or 0
+    current = case.current_plan()
     plan = ActionPlan.objects.create(
-        case=case, meeting=meeting, version=version + 1, created_at=now, created_by=user
+        case=case,
+        meeting=meeting,
+        version=(current.version if current else 0) + 1,
+        created_at=now,
+        created_by=user,
     )
     saved_goals = [
         Goal.objects.create(
@@ -459,13 +442,13 @@ def record_follow_up(
         record_event(
             locked,
             user,
-            "followup.recorded",
+            EventCode.FOLLOW_UP_RECORDED,
             follow_up=follow_up.pk,
             decision=decision,
             next_follow_up=str(next_follow_up or ""),
         )
         if decision == FollowUpDecision.CLOSE:
-            record_event(locked, user, "case.closed", reason=closing[0])
+            record_event(locked, user, EventCode.CASE_CLOSED, reason=closing[0])
         return follow_up
 
 
@@ -476,10 +459,10 @@ def close_case(case, user, reason, text=""):
         if locked.status == Status.REFERRED:
             locked.decline(at=_now(), reason=reason, text=text)
             locked.coordinator = locked.coordinator or user
-            action = "case.declined"
+            action = EventCode.CASE_DECLINED
         else:
             locked.close(at=_now(), reason=reason, text=text)
-            action = "case.closed"
+            action = EventCode.CASE_CLOSED
         locked.save()
         record_event(locked, user, action, reason=reason)
         _cancel_planned_meetings(locked, user, action)
@@ -490,4 +473,4 @@ def reopen_case(case, user, text):
         refuse_if(guards.reopen_reason_given(text))
         locked.reopen()
         locked.save()
-        record_event(locked, user, "case.reopened", reason=text)
+        record_event(locked, user, EventCode.CASE_REOPENED, reason=text)

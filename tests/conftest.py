@@ -12,8 +12,9 @@ from django.db import connection
 from django.utils import timezone
 
 import project.urls  # noqa: F401  (mounts the flow, so its URLs reverse)
-from sspf_flow import services, steps
-from sspf_flow.flows import CaseFlow
+from casework.workflow import steps
+from casework.workflow.flows import CaseFlow
+from sspf_flow import services
 from sspf_flow.models import Agency, AgencyKind, Guardian, Membership, Municipality, Role, Youth
 
 REQUIRE_SERVICES = os.environ.get("SSPF_REQUIRE_SERVICES") == "1"

@@ -7,7 +7,8 @@ import io
 import pytest
 from django.utils import timezone
 
-from sspf_flow import services, steps
+from casework.workflow import steps
+from sspf_flow import services
 from sspf_flow.models import AccessLog, Membership
 
 
@@ -74,7 +75,7 @@ def test_doing_a_step_logs_a_view_and_a_change(client, refer, coordinator):
 
 
 def test_a_referral_is_logged_with_the_referrers_basis(client, users):
-    from sspf_flow.flows import CaseFlow
+    from casework.workflow.flows import CaseFlow
     from tests.test_process_through_ui import referral_post
 
     client.force_login(users["skola"])

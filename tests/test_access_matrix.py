@@ -37,11 +37,11 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from casework.workflow.flows import CaseFlow
+from casework.workflow.steps import open_task
 from sspf_flow import services
-from sspf_flow.flows import CaseFlow
 from sspf_flow.models import Agency, Case, CaseTask, Role, Status
 from sspf_flow.models.process import processes_of
-from sspf_flow.steps import open_task
 from tests.conftest import consent_post, hold_meeting_post, make_user, template_answers
 from tests.test_process_through_ui import referral_post
 

@@ -1,6 +1,7 @@
 """The coordinator's case list and case page."""
 
-from sspf_flow import services, steps
+from casework.workflow import steps
+from sspf_flow import services
 from tests.conftest import walk_to_meeting_planned
 
 

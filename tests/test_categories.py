@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from sspf_flow import records, services, steps
+from casework.workflow import steps
+from sspf_flow import records, services
 from sspf_flow.models import Consent
 from tests.conftest import ALL_CATEGORIES, signed_pdf
 

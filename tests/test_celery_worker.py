@@ -7,8 +7,8 @@ import time_machine
 from celery.contrib.testing.worker import start_worker
 from django.utils import timezone
 
-from sspf_flow import steps
-from sspf_flow.tasks import fire_due_timers
+from casework.workflow import steps
+from casework.workflow.timers import fire_due_timers
 from tests.test_services_flow import case_in_progress
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from sspf_flow import services
 from sspf_flow.models import Case, CaseEvent, Meeting, Role
+from sspf_flow.refusals import TransitionRefused
 from tests.conftest import make_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -147,7 +148,7 @@ def accept_referral(case, user):
 def refused_as_changed_meanwhile(attempt):
     error = attempt.error
     return (
-        isinstance(error, services.TransitionRefused)
+        isinstance(error, TransitionRefused)
         and len(error.reasons) == 1
         and SOMEONE_ELSE in error.reasons[0]
     )

@@ -7,7 +7,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from sspf_flow import services, steps
+from casework.workflow import steps
+from sspf_flow import services
 from sspf_flow.models import AccessLog, Consent
 from tests.conftest import ALL_CATEGORIES, consent_post, signed_pdf
 
@@ -43,7 +44,10 @@ def test_consent_without_categories_is_refused_next_to_the_field(client, consent
 def test_written_consent_without_the_signed_form_is_refused(client, consent_task, agencies):
     case, url = consent_task
     response = client.post(url, post(case, agencies, signed_form=None))
-    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert response.status_code == 200
+    assert response.context["form"].errors["signed_form"] == [  # the guard's words, at the field
+        "Skriftligt samtycke kräver den underskrivna blanketten (PDF eller bild)."
+    ]
     assert not Consent.objects.exists()
 
 

@@ -3,7 +3,7 @@ request, and taking the agency off planned meetings."""
 
 import pytest
 
-from sspf_flow import steps
+from casework.workflow import steps
 from sspf_flow.models import CaseEvent, MeetingStatus, Status
 from tests.conftest import walk_to_meeting_planned
 

@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from sspf_flow.flows import CaseFlow
+from casework.workflow.flows import CaseFlow
 from sspf_flow.models import Case, Consultation, Youth
 from tests.test_process_through_ui import referral_post
 

@@ -3,8 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from sspf_flow import steps
-from sspf_flow.flows import CaseFlow
+from casework.workflow import steps
+from casework.workflow.flows import CaseFlow
 from sspf_flow.models import Case, Party, Status
 
 

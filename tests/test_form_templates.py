@@ -14,7 +14,7 @@ from forms.builder import TemplateForm
 from forms.models import FormVersion, VersionStatus
 from forms.render import items, render_html
 from forms.schema import problems
-from sspf_flow.services import TransitionRefused
+from sspf_flow.refusals import TransitionRefused
 
 pytestmark = pytest.mark.django_db
 

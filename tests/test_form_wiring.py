@@ -13,11 +13,13 @@ from django.test import Client
 from django.utils import timezone
 from viewflow.workflow import timers
 
+from casework.workflow import steps
+from casework.workflow.flows import CaseFlow
 from forms import services as form_services
 from forms.models import FormVersion, Submission
-from sspf_flow import services, steps
-from sspf_flow.flows import CaseFlow
+from sspf_flow import services
 from sspf_flow.models import Case, Consent, FollowUp, Municipality
+from sspf_flow.refusals import TransitionRefused
 from tests.conftest import (
     ALL_CATEGORIES,
     consent_post,
@@ -394,7 +396,7 @@ def test_a_referral_refused_by_the_service_stores_nothing(step_for, monkeypatch)
     step = step_for("referral")
 
     def refuse(*args, **kwargs):
-        raise services.TransitionRefused(["Nej."])
+        raise TransitionRefused(["Nej."])
 
     monkeypatch.setattr(services, "refer_case", refuse)
     response = step.post()

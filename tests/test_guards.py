@@ -5,6 +5,7 @@ where it was and write nothing."""
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
 from sspf_flow import guards, services
@@ -16,10 +17,12 @@ from sspf_flow.models import (
     Guardian,
     Meeting,
     MeetingStatus,
+    Membership,
     Role,
     Youth,
 )
-from tests.conftest import ALL_CATEGORIES, signed_pdf
+from sspf_flow.refusals import TransitionRefused
+from tests.conftest import ALL_CATEGORIES, make_user, signed_pdf
 from tests.footprint import FROZEN, TODAY, footprint
 
 
@@ -35,7 +38,7 @@ def english(reason):
 
 def refusal(service, *args, **kwargs):
     """Call a service that must refuse; return its reasons, in English."""
-    with translation.override("en"), pytest.raises(services.TransitionRefused) as refused:
+    with translation.override("en"), pytest.raises(TransitionRefused) as refused:
         service(*args, **kwargs)
     return refused.value.reasons
 
@@ -759,12 +762,14 @@ def test_reopen_case_without_reason_writes_nothing(closed, coordinator):
 
 
 @pytest.mark.parametrize("role", [Role.STEERING_GROUP, Role.ADMIN])
-def test_refer_refused_for_roles_outside_case_work(role):
-    assert guards.user_is_referrer({role}) is not None
+def test_refer_refused_for_roles_outside_case_work(role, agencies):
+    assert guards.user_is_referrer(make_user("someone", role, agencies["skola"])) is not None
 
 
-def test_refer_refused_without_any_role():
-    assert guards.user_is_referrer(set()) is not None
+def test_refer_refused_without_any_role(agencies):
+    user = User.objects.create_user("nobody")
+    Membership.objects.create(user=user, agency=agencies["skola"])
+    assert guards.user_is_referrer(user) is not None
 
 
 @pytest.mark.parametrize(
@@ -779,11 +784,11 @@ def test_refer_refused_without_any_role():
     ],
 )
 def test_refer_allowed_for_agency_staff_and_coordinators(role, agencies):
-    assert guards.user_is_referrer({role}, agencies["skola"]) is None
+    assert guards.user_is_referrer(make_user("someone", role, agencies["skola"])) is None
 
 
-def test_refer_refused_for_a_role_without_an_agency():
-    assert guards.user_is_referrer({Role.SCHOOL}, None) is not None
+def test_refer_refused_for_a_role_without_an_agency(db):
+    assert guards.user_is_referrer(make_user("someone", Role.SCHOOL, None)) is not None
 
 
 def test_a_record_of_another_case_is_refused(refer):

@@ -8,8 +8,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from casework.workflow.flows import CaseFlow
 from sspf_flow import records, services
-from sspf_flow.flows import CaseFlow
 from sspf_flow.models import ConcernReport, JournalNote
 from tests.test_process_through_ui import referral_post
 
@@ -119,7 +119,10 @@ def test_a_report_of_concern_dated_in_the_future_is_refused(client, refer, coord
         f"/sspf/{case.number}/concern-report/",
         {"made_on": str(tomorrow), "to_whom": "Socialtjänsten"},
     )
-    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert response.status_code == 200
+    assert response.context["form"].errors["made_on"] == [  # the guard's words, at the field
+        "Orosanmälan kan inte dateras framåt i tiden."
+    ]
     assert not ConcernReport.objects.exists()
 
 

@@ -248,8 +248,8 @@ def test_sending_again_sends_nothing(worker, smtp_server, smtp_settings, plan_me
     rows = invitation_rows()
     for row in rows:
         assert outbox.deliver(row.pk) is False
-        tasks.deliver.delay(row.pk)  # the same hand-off again, through the worker
-    tasks.deliver_many.delay([row.pk for row in rows])
+        outbox.deliver.delay(row.pk)  # the same hand-off again, through the worker
+    outbox.deliver_many.delay([row.pk for row in rows])
     assert worker.wait_for("notifications.tasks.deliver", len(rows))
     assert worker.wait_for("notifications.tasks.deliver_many", 2)
 
@@ -297,8 +297,8 @@ def test_broker_down_at_commit_the_sweep_sends_each_once(
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
     with monkeypatch.context() as down:
-        down.setattr(tasks.deliver, "delay", broker_down)
-        down.setattr(tasks.deliver_many, "delay", broker_down)
+        down.setattr(outbox.deliver, "delay", broker_down)
+        down.setattr(outbox.deliver_many, "delay", broker_down)
         _case, _meeting, expected = plan_meeting()
     rows = invitation_rows()
     assert {row.to for row in rows} == expected

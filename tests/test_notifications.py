@@ -13,10 +13,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
+from casework.workflow import steps
 from notifications import deadlines, digest, outbox
 from notifications.models import Deadline, DeadlineKind, Delivery, DigestItem, Outbox, Preference
-from sspf_flow import services, steps
+from sspf_flow import services
 from sspf_flow.models import Action, Guardian, Membership, Role, Youth
+from sspf_flow.refusals import TransitionRefused
 from tests.conftest import make_user, walk_to_meeting_planned
 from tests.test_services_flow import case_in_progress
 
@@ -126,11 +128,11 @@ def test_a_moved_meeting_updates_the_same_calendar_entry_and_tells_the_family(pl
 
 def test_moving_a_meeting_to_the_past_or_to_the_same_time_is_refused(planned, coordinator):
     case, meeting = planned
-    with pytest.raises(services.TransitionRefused, match="redan passerat"):
+    with pytest.raises(TransitionRefused, match="redan passerat"):
         services.reschedule_meeting(
             case, coordinator, meeting, starts_at=timezone.now() - dt.timedelta(hours=1), place="X"
         )
-    with pytest.raises(services.TransitionRefused, match="Ingenting ändrades"):
+    with pytest.raises(TransitionRefused, match="Ingenting ändrades"):
         services.reschedule_meeting(
             case, coordinator, meeting, starts_at=meeting.starts_at, place=meeting.place
         )
@@ -431,7 +433,7 @@ def test_the_change_page_moves_the_meeting_or_says_why_not(client, planned, coor
 
 
 def test_a_referral_through_the_web_tells_the_coordinators_not_the_referrer(client, with_emails):
-    from sspf_flow.flows import CaseFlow
+    from casework.workflow.flows import CaseFlow
     from tests.test_process_through_ui import referral_post
 
     client.force_login(with_emails["samordnare"])  # a coordinator may refer too
@@ -461,7 +463,7 @@ def test_actions_due_the_same_day_make_one_e_mail(in_progress, coordinator, agen
 def test_a_long_list_shows_the_most_urgent_and_counts_the_rest(
     client, monkeypatch, with_emails, refer, coordinator, consent_for, agencies
 ):
-    from notifications import overview
+    from casework.pages import overview
 
     monkeypatch.setattr(overview, "SHOWN", 1)
     soon = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=2)

@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import outbox, tasks
+from notifications import outbox
 from notifications.models import Outbox, OutboxStatus
 
 
@@ -35,7 +35,7 @@ def hand_over_now(pk):
 
 @pytest.fixture
 def eager(monkeypatch):
-    monkeypatch.setattr(tasks.deliver, "delay", hand_over_now)
+    monkeypatch.setattr(outbox.deliver, "delay", hand_over_now)
 
 
 def queue(key="case.1.invite.7", **changes):
@@ -110,11 +110,11 @@ def test_broker_down_at_commit_is_sent_by_the_sweep_once(eager, monkeypatch):
     def broker_down(*args, **kwargs):
         raise ConnectionError("redis is down")
 
-    monkeypatch.setattr(tasks.deliver, "delay", broker_down)
+    monkeypatch.setattr(outbox.deliver, "delay", broker_down)
     with transaction.atomic():
         row = queue()
     assert not mail.outbox and Outbox.objects.get(pk=row.pk).status == OutboxStatus.QUEUED
-    monkeypatch.setattr(tasks.deliver, "delay", hand_over_now)  # the broker is back
+    monkeypatch.setattr(outbox.deliver, "delay", hand_over_now)  # the broker is back
     assert outbox.sweep() == (0, 1)
     assert outbox.sweep() == (0, 0)  # the second sweep sends nothing
     assert len(mail.outbox) == 1

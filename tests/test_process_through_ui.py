@@ -8,9 +8,9 @@ import time_machine
 from django.utils import timezone, translation
 from viewflow.workflow import timers
 
-from sspf_flow.flows import CaseFlow
+from casework.workflow.flows import CaseFlow
+from casework.workflow.steps import open_task
 from sspf_flow.models import Case, CaseTask, Status
-from sspf_flow.steps import open_task
 from tests.conftest import consent_post, hold_meeting_post, template_answers
 
 

@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
+from casework.workflow.flows import CaseFlow
 from forms import services as form_services
 from forms.models import FormVersion
 from sspf_flow import services
-from sspf_flow.flows import CaseFlow
 from sspf_flow.models import CaseTask, Party
 from sspf_flow.models.process import processes_of
 from tests.conftest import ALL_CATEGORIES, signed_pdf

@@ -8,7 +8,8 @@ from django.utils import timezone
 from viewflow.workflow import timers
 from viewflow.workflow.status import PROCESS
 
-from sspf_flow import services, steps
+from casework.workflow import steps
+from sspf_flow import services
 from sspf_flow.models import Status
 from sspf_flow.models.process import processes_of
 from tests.conftest import walk_to_meeting_planned

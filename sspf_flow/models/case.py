@@ -6,6 +6,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -179,9 +180,17 @@ class Case(ConcurrentTransitionMixin, models.Model):
     def __str__(self):
         return self.number
 
+    def get_absolute_url(self):
+        """The case page (it asks the access module again: a link reveals nothing)."""
+        return reverse("sspf:case_detail", args=[self.number])
+
     @property
     def is_open(self):
         return self.status != Status.CLOSED
+
+    def current_plan(self, *prefetch):
+        """The action plan in force: the latest version, or None before the first meeting."""
+        return self.plans.order_by("-version").prefetch_related(*prefetch).first()
 
     # Transitions. Guards live in sspf_flow.guards and are checked by the services, which
     # can explain a refusal; the FSM itself only enforces the source states.

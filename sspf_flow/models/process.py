@@ -2,7 +2,9 @@
 
 The case is the process's artifact, so a reopened case keeps its earlier processes linked.
 ``CaseTask``'s manager narrows viewflow's own lists (kanban, inbox/queue counts) to the cases
-the user may read, through ``sspf_flow.access``.
+the user may read: ``narrow`` is the access module's ``tasks_visible_to``, connected when the app
+is ready (``sspf_flow.apps``), so that the models do not import the policy that reads them;
+until it is connected, no task is available to anyone.
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,10 +33,12 @@ def processes_of(case):
 
 
 class CaseTaskQuerySet(TaskQuerySet):
-    def filter_available(self, flow_classes, user):
-        from .. import access
+    narrow = None  # (user, tasks) -> the tasks of the cases the user may read
 
-        return access.tasks_visible_to(user, super().filter_available(flow_classes, user))
+    def filter_available(self, flow_classes, user):
+        tasks = super().filter_available(flow_classes, user)
+        narrow = type(self).narrow
+        return tasks.none() if narrow is None else narrow(user, tasks)
 
 
 class CaseTask(Task):

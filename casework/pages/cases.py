@@ -1,0 +1,380 @@
+"""Our own pages inside the viewflow Site: case list, case page, closing and reopening, and the
+referrer's list of what they referred."""
+
+from django import forms as django_forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+from viewflow.utils import viewprop
+from viewflow.views import ListModelView
+
+from forms.render import render_html
+from sspf_flow import access, accesslog, records, services
+from sspf_flow.models import AccessAction, Case, ConcernCategory, MeetingStatus, Programme, Status
+from sspf_flow.models.case import OPEN_AFTER_CONSENT
+from sspf_flow.models.process import processes_of
+from sspf_flow.refusals import TransitionRefused
+
+from ..perform import PerformOrExplain
+from ..templateforms import WithTemplate, language
+from ..workflow import steps
+from .filters import CaseFilter
+from .history import describe
+from .page_forms import (
+    CloseCaseForm,
+    ConcernReportForm,
+    FurtherConsentForm,
+    JournalNoteForm,
+    MeetingChangeForm,
+    ReopenForm,
+    WithdrawConsentForm,
+)
+
+
+class CaseListView(ListModelView):
+    model = Case
+    title = _("Cases")
+    columns = ("number", "youth_name", "status", "programme", "coordinator", "next_follow_up")
+    object_link_columns = ("number",)
+    filterset_class = CaseFilter
+    ordering = "-referred_at"
+
+    def has_view_permission(self, user, obj=None):
+        return access.works_with_cases(user)
+
+    @viewprop
+    def queryset(self):
+        return access.cases_visible_to(self.request.user).select_related("youth", "coordinator")
+
+    def get_object_url(self, obj):
+        return obj.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        accesslog.record(self.request, context["object_list"], _("case list"))
+        return context
+
+    def coordinator(self, case):
+        return case.coordinator.get_full_name() if case.coordinator else ""
+
+    coordinator.short_description = _("Coordinator")
+
+    def youth_name(self, case):
+        return str(case.youth)
+
+    youth_name.short_description = _("Young person")
+
+
+@method_decorator(login_required, name="dispatch")
+class CaseDetailView(generic.TemplateView):
+    template_name = "casework/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        case = access.get_case_for(user, kwargs["number"])
+        accesslog.record(self.request, [case], _("case page"))
+        consents = list(case.consents.prefetch_related("scope__agency", "signers__guardian"))
+        sight = access.sight(user, case)
+        plan = case.current_plan("goals", "actions__agency", "actions__guardian")
+        coordinator = sight.coordinates
+        return super().get_context_data(
+            case=case,
+            youth=case.youth,
+            guardians=list(case.youth.guardians.all()),
+            consents=consents,
+            covered_now=covered_now(consents),
+            meetings=case.meetings.prefetch_related("invited_agencies", "attended_agencies"),
+            plan=plan,
+            plan_actions=[a for a in (plan.actions.all() if plan else []) if sight.action(a)],
+            concerns=[
+                ConcernCategory(code).label
+                for code in case.concerns
+                if code in ConcernCategory.values and sight.concern(code)
+            ],
+            full_picture=sight.full_picture,
+            submissions=submissions_of(case, printable=coordinator) if sight.full_picture else [],
+            sees_social_services=sight.social_services,
+            follow_ups=case.follow_ups.select_related("created_by"),
+            concern_reports=case.concern_reports.select_related("agency"),
+            journal=(
+                case.journal.select_related("author", "author_agency", "corrects")
+                if coordinator
+                else []
+            ),
+            history=[
+                (event, describe(event)) for event in case.events.select_related("actor", "agency")
+            ],
+            may_coordinate=coordinator,
+            may_close=coordinator and case.is_open,
+            may_add_consent=case.status in OPEN_AFTER_CONSENT,
+            may_reopen=coordinator and not case.is_open,
+            steps=step_list(case),
+            **open_tasks(case, user),
+            **kwargs,
+        )
+
+
+def open_tasks(case, user):
+    """The case's open human tasks (with their page, and whether the user may act on them) and
+    when the follow-up task opens, from the case's current process."""
+    process = processes_of(case).order_by("-created").first()
+    tasks = []
+    if process is not None:
+        tasks = list(process.task_set.filter(finished__isnull=True).select_related("owner"))
+    waiting = [task.scheduled for task in tasks if task.flow_task_type == "TIMER"]
+    return {
+        "open_tasks": [
+            (
+                task,
+                task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+                task.flow_task.can_execute(user, task) or task.flow_task.can_assign(user, task),
+            )
+            for task in tasks
+            if task.flow_task_type == "HUMAN"
+        ],
+        "follow_up_opens": waiting[0] if waiting else None,
+    }
+
+
+def submissions_of(case, printable=False):
+    """The case's filled-in form templates, newest first, each as made (forms.render); with a
+    link to print each for the coordinator."""
+    submissions = case.form_submissions.select_related("version__template", "author")
+    return [
+        render_html(
+            submission,
+            language(),
+            pdf_url=reverse("sspf:submission_pdf", args=[case.number, submission.pk])
+            if printable
+            else None,
+        )
+        for submission in submissions.order_by("-created_at", "-pk")
+    ]
+
+
+def covered_now(consents):
+    """Which agencies a consent covers today, and until when (the latest end date)."""
+    today = timezone.localdate()
+    until = {}
+    for consent in consents:
+        consent.active = (
+            not consent.withdrawn_at and consent.valid_from <= today <= consent.valid_to
+        )
+        if consent.active:
+            for item in consent.scope.all():
+                if not item.withdrawn_at:
+                    until[item.agency] = max(until.get(item.agency, today), consent.valid_to)
+    return sorted(until.items(), key=lambda pair: pair[0].name)
+
+
+def step_list(case):
+    """The main steps and where the case stands, for the progress bar on the case page."""
+    order = [
+        Status.REFERRED,
+        Status.AWAITING_CONSENT,
+        Status.CONSENTED,
+        Status.MEETING_PLANNED,
+        Status.IN_PROGRESS,
+        Status.CLOSED,
+    ]
+    current = order.index(case.status)
+    return [
+        (Status(status).label, index < current, index == current)
+        for index, status in enumerate(order)
+    ]
+
+
+class CaseActionView(PerformOrExplain, generic.FormView):
+    """A coordinator's action on the case page, outside the flow's current task."""
+
+    template_name = "casework/case_action.html"
+    title = ""
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        self.case = access.get_case_to_coordinate(request.user, kwargs["number"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        accesslog.record(self.request, [self.case], self.title)
+        return super().get_context_data(case=self.case, title=self.title, **kwargs)
+
+    def done(self):
+        accesslog.record(self.request, [self.case], self.title, AccessAction.CHANGE)
+        return redirect(self.case)
+
+
+class CloseCaseView(CaseActionView):
+    form_class = CloseCaseForm
+    title = _("Close the case")
+
+    def perform(self, form):
+        steps.close(self.case, self.request.user, *form.closing())
+        messages.success(self.request, _("The case is closed."))
+
+
+class ReopenCaseView(CaseActionView):
+    form_class = ReopenForm
+    title = _("Reopen the case")
+
+    def perform(self, form):
+        steps.reopen(self.case, self.request.user, form.cleaned_data["reason"])
+        messages.success(self.request, _("The case is reopened and waits for assessment."))
+
+
+class MeetingChangeView(CaseActionView):
+    form_class = MeetingChangeForm
+    title = _("Change the meeting's time or place")
+
+    def get_form_kwargs(self):
+        self.meeting = get_object_or_404(
+            self.case.meetings, pk=self.kwargs["pk"], status=MeetingStatus.PLANNED
+        )
+        initial = {
+            "starts_at": timezone.localtime(self.meeting.starts_at).strftime("%Y-%m-%d %H:%M"),
+            "place": self.meeting.place,
+        }
+        return {**super().get_form_kwargs(), "initial": initial}
+
+    def perform(self, form):
+        services.reschedule_meeting(self.case, self.request.user, self.meeting, **form.cleaned_data)
+        messages.success(self.request, _("The meeting is changed; the invitees are told."))
+
+
+class FurtherConsentView(WithTemplate, CaseActionView):
+    """Register a further consent while the case already has consent (a renewal before or
+    after expiry, or an agency that joins); before that, consent is the flow's own step."""
+
+    form_class = FurtherConsentForm
+    title = _("Register a further consent")
+    template_kind = "consent"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+    def perform(self, form):
+        if self.case.status not in OPEN_AFTER_CONSENT:
+            raise TransitionRefused(
+                [_("Before the first consent, register it in the step “Obtain consent”.")]
+            )
+        consent = form.register(self.request.user)
+        self.store_template("consent", consent.pk)
+        messages.success(self.request, _("The consent is registered."))
+
+
+class ChecklistView(WithTemplate, CaseActionView):
+    """The coordinator's checklist (the municipality's template) ticked off for the case; each
+    time is kept, so the case shows how the work went."""
+
+    form_class = django_forms.Form
+    title = _("Coordinator's checklist")
+    template_kind = "checklist"
+
+    def perform(self, form):
+        if not self.template_section:
+            raise TransitionRefused(
+                [_("The municipality has no published checklist: the administrator publishes one.")]
+            )
+        self.store_template("checklist")
+        messages.success(self.request, _("The checklist is saved."))
+
+
+class WithdrawConsentView(CaseActionView):
+    """Withdrawal takes effect at once: the agency loses access within this request."""
+
+    form_class = WithdrawConsentForm
+    title = _("Withdraw consent")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.consent_pk = kwargs["pk"]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        self.consent = get_object_or_404(
+            self.case.consents, pk=self.consent_pk, withdrawn_at__isnull=True
+        )
+        return {**super().get_form_kwargs(), "consent": self.consent}
+
+    def perform(self, form):
+        steps.withdraw_consent(
+            self.case,
+            self.request.user,
+            self.consent,
+            agency=form.cleaned_data["agency"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(self.request, _("The consent is withdrawn; access ended at once."))
+
+
+class JournalNoteView(CaseActionView):
+    form_class = JournalNoteForm
+    title = _("Write a journal note")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        records.write_journal_note(
+            self.case,
+            self.request.user,
+            data["text"],
+            confidential_to_guardians=data["confidential_to_guardians"],
+            corrects=data["corrects"],
+        )
+        messages.success(self.request, _("The note is signed and saved."))
+
+
+class ConcernReportView(PerformOrExplain, generic.FormView):
+    """Record that a report of concern was made. Open to the case's referrer even when no
+    consent covers their agency: a report of concern never waits for consent. The page shows
+    the case number only."""
+
+    form_class = ConcernReportForm
+    template_name = "casework/concern_report.html"
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        self.case = get_object_or_404(
+            access.concern_report_cases_for(request.user), number=kwargs["number"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(number=self.case.number, **kwargs)
+
+    def perform(self, form):
+        records.record_concern_report(
+            self.case,
+            self.request.user,
+            form.cleaned_data["made_on"],
+            form.cleaned_data["to_whom"],
+            agency=access.agency_of(self.request.user),
+        )
+        accesslog.record(
+            self.request, [self.case], _("report of concern"), AccessAction.CHANGE, basis=True
+        )
+        messages.success(self.request, _("The report of concern is recorded."))
+
+    def done(self):
+        if access.can_view_case(self.request.user, self.case):
+            return redirect(self.case)
+        return redirect("sspf:my_referrals")
+
+
+@login_required
+def my_referrals(request):
+    if not access.can_refer(request.user):
+        raise PermissionDenied
+    cases = access.referrals_of(request.user).only("number", "status", "referred_at")
+    # a TemplateResponse, so that viewflow adds the app's menu context (the coordinator's links)
+    return TemplateResponse(
+        request, "casework/my_referrals.html", {"cases": cases, "programmes": Programme}
+    )

@@ -1,0 +1,59 @@
+"""The dashboards (coordinator and agency) and each user's notification choices."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from notifications.models import Delivery, Preference, Topic
+from sspf_flow import access, accesslog
+
+from . import overview
+
+
+@login_required
+def dashboard(request):
+    user = request.user
+    if access.is_coordinator(user):
+        data = overview.coordinator_overview(user)
+        template = "casework/coordinator_dashboard.html"
+    elif access.works_with_cases(user):
+        data = overview.agency_overview(user)
+        template = "casework/agency_dashboard.html"
+    else:
+        raise PermissionDenied
+    accesslog.record(request, overview.cases_shown(data), _("overview"))
+    return TemplateResponse(request, template, data)
+
+
+class PreferencesForm(forms.Form):
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = dict(Preference.objects.filter(user=user).values_list("topic", "delivery"))
+        for topic in Topic:
+            self.fields[topic.value] = forms.ChoiceField(
+                label=topic.label,
+                choices=Delivery.choices,
+                initial=chosen.get(topic.value, Delivery.IMMEDIATE),
+            )
+
+    def save(self, user):
+        for topic in Topic:
+            Preference.objects.update_or_create(
+                user=user, topic=topic.value, defaults={"delivery": self.cleaned_data[topic.value]}
+            )
+
+
+@login_required
+def preferences(request):
+    if not access.chooses_notifications(request.user):
+        raise PermissionDenied
+    form = PreferencesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save(request.user)
+        messages.success(request, _("Your choices are saved."))
+        return redirect("sspf:preferences")
+    return TemplateResponse(request, "casework/preferences.html", {"form": form})

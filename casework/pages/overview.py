@@ -1,0 +1,227 @@
+"""What is due or overdue, for the dashboards and the menu badge. Every query starts from
+``sspf_flow.access`` and reads the Deadline rows (indexed by case) that the ladder
+(``notifications.deadlines``) keeps, as
+plain values rather than full case rows, so a page costs the same few queries however many cases
+there are. Each list shows at most ``SHOWN`` rows, the most urgent first, and says how many more
+there are."""
+
+from collections import Counter, namedtuple
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications.models import Deadline, DeadlineKind
+from sspf_flow import access, requestcache
+from sspf_flow.models import Action, Case, Meeting, MeetingStatus, Party, Status
+
+EXPIRY_WINDOW_DAYS = 14
+SHOWN = 25
+
+# ``case`` is a Case holding only its id, number and young person's id: enough for a link and the
+# access log, and nothing to show by mistake.
+Row = namedtuple("Row", "case days due")
+
+
+class Listing(list):
+    """The first SHOWN rows; ``more`` says how many were left out."""
+
+    def __init__(self, rows):
+        rows = list(rows)
+        super().__init__(rows[:SHOWN])
+        self.more = max(0, len(rows) - SHOWN)
+
+
+def _case(case_id, number, youth_id):
+    return Case(id=case_id, number=number, youth_id=youth_id)
+
+
+def _own_cases(user):
+    """A coordinator's dashboard covers the open cases they coordinate."""
+    return access.cases_visible_to(user).filter(coordinator=user).exclude(status=Status.CLOSED)
+
+
+def case_url_prefix():
+    """The case page's URL without the number, for the templates to append it."""
+    return Case(number="-").get_absolute_url()[:-2]
+
+
+def overdue_count(user):
+    """The menu badge: the coordinator's overdue follow-ups and actions (one query, none when
+    the dashboard counted them already in this request)."""
+    if not access.is_coordinator(user):
+        return 0
+    return requestcache.cached(
+        ("overdue", user.pk),
+        lambda: Deadline.objects.filter(
+            case__in=_own_cases(user).values("pk"),
+            kind__in=[DeadlineKind.FOLLOW_UP, DeadlineKind.ACTION],
+            due__lt=timezone.localdate(),
+        ).count(),
+    )
+
+
+def week_of(day):
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=7)
+
+
+def _deadlines(cases, **filters):
+    """(object id, Row) pairs of the cases' deadlines matching ``filters``, earliest first."""
+    return (
+        Deadline.objects.filter(case__in=cases.values("pk"), **filters)
+        .order_by("due", "case_id")
+        .values_list("object_id", "case_id", "case__number", "case__youth_id", "due")
+    )
+
+
+def _rows(values, today, overdue=True):
+    for _object_id, case_id, number, youth_id, due in values:
+        days = (today - due).days if overdue else (due - today).days
+        yield Row(_case(case_id, number, youth_id), days, due)
+
+
+def _meetings(cases=None, start=None, end=None, agency=None, case_ids=None):
+    meetings = Meeting.objects.filter(status=MeetingStatus.PLANNED)
+    if case_ids is not None:
+        meetings = meetings.filter(case_id__in=case_ids)
+    else:
+        meetings = meetings.filter(case__in=cases.values("pk"))
+    if start is not None:
+        meetings = meetings.filter(
+            starts_at__gte=timezone.make_aware(datetime.combine(start, time.min))
+        )
+    if end is not None:
+        meetings = meetings.filter(
+            starts_at__lt=timezone.make_aware(datetime.combine(end, time.min))
+        )
+    if agency is not None:
+        meetings = meetings.filter(invited_agencies=agency)
+    return [
+        (_case(case_id, number, youth_id), timezone.localtime(starts_at), place)
+        for case_id, number, youth_id, starts_at, place in meetings.order_by(
+            "starts_at"
+        ).values_list("case_id", "case__number", "case__youth_id", "starts_at", "place")[
+            : SHOWN + 1
+        ]
+    ]
+
+
+Group = namedtuple("Group", "name count worst cases more_cases")
+CASES_PER_GROUP = 3
+
+
+def _group(name, rows):
+    """One responsible's overdue actions: how many, the most days overdue, and the first few
+    cases (each case once)."""
+    cases = list({row.case.pk: row.case for row in rows}.values())
+    return Group(
+        name,
+        len(rows),
+        rows[0].days,
+        cases[:CASES_PER_GROUP],
+        max(0, len(cases) - CASES_PER_GROUP),
+    )
+
+
+def _responsible(agency_name, party):
+    """Who an action is grouped under: the agency, or the kind of party — never a person's
+    name on the dashboard."""
+    return agency_name or str(Party(party).label)
+
+
+def coordinator_overview(user, today=None):
+    """Four queries: the coordinator's open cases, their due and overdue deadlines, who is
+    responsible for the overdue actions, and this week's meetings."""
+    today = today or timezone.localdate()
+    own = list(_own_cases(user).values_list("pk", "number", "youth_id", "status", "accepted_at"))
+    cases = {pk: _case(pk, number, youth_id) for pk, number, youth_id, _s, _a in own}
+    window = today + timedelta(days=EXPIRY_WINDOW_DAYS)
+    rows = (
+        Deadline.objects.filter(case_id__in=list(cases))
+        .filter(
+            Q(kind__in=[DeadlineKind.FOLLOW_UP, DeadlineKind.ACTION], due__lt=today)
+            | Q(kind=DeadlineKind.CONSENT_EXPIRY, due__gte=today, due__lte=window)
+        )
+        .order_by("due", "case_id")
+        .values_list("kind", "object_id", "case_id", "due")
+    )
+    by_kind = {kind: [] for kind in DeadlineKind.values}
+    for kind, object_id, case_id, due in rows:
+        days = (due - today).days if kind == DeadlineKind.CONSENT_EXPIRY else (today - due).days
+        by_kind[kind].append((object_id, Row(cases[case_id], days, due)))
+
+    overdue = by_kind[DeadlineKind.ACTION]
+    responsible = {
+        pk: _responsible(agency_name, party)
+        for pk, agency_name, party in Action.objects.filter(
+            pk__in=[object_id for object_id, _row in overdue]
+        ).values_list("pk", "agency__name", "party")
+    }
+    grouped = {}
+    for object_id, row in overdue:  # earliest due first: a group's first row is its worst
+        if object_id in responsible:
+            grouped.setdefault(responsible[object_id], []).append(row)
+    awaiting = sorted(
+        (accepted, pk)
+        for pk, _n, _y, status, accepted in own
+        if status == Status.AWAITING_CONSENT and accepted
+    )
+    per_state = Counter(status for _p, _n, _y, status, _a in own)
+    start, end = week_of(today)
+    requestcache.remember(  # the menu badge
+        ("overdue", user.pk), len(overdue) + len(by_kind[DeadlineKind.FOLLOW_UP])
+    )
+    return {
+        "follow_ups": Listing(row for _o, row in by_kind[DeadlineKind.FOLLOW_UP]),
+        "actions_by_agency": Listing(
+            sorted(
+                (_group(name, rows) for name, rows in grouped.items()),
+                key=lambda group: (-group.worst, group.name),
+            )
+        ),
+        "expiring": Listing(row for _o, row in by_kind[DeadlineKind.CONSENT_EXPIRY]),
+        "awaiting": Listing(
+            Row(cases[pk], (today - timezone.localdate(accepted)).days, None)
+            for accepted, pk in awaiting
+        ),
+        "meetings": Listing(_meetings(case_ids=list(cases), start=start, end=end)),
+        "per_state": [
+            (Status(s).label, per_state.get(s, 0)) for s in Status.values if s != Status.CLOSED
+        ],
+        "week": (start, end - timedelta(days=1)),
+        "case_url": case_url_prefix(),
+    }
+
+
+def agency_overview(user, today=None):
+    """An agency's open actions in the cases it may see, and the meetings it is invited to."""
+    today = today or timezone.localdate()
+    agency = access.agency_of(user)
+    cases = access.cases_visible_to(user)
+    actions = _deadlines(
+        cases,
+        kind=DeadlineKind.ACTION,
+        object_id__in=Action.objects.filter(agency=agency).values("pk"),
+    )
+    return {
+        "actions": Listing(
+            Row(row.case, max(0, row.days), row.due) for row in _rows(actions, today)
+        ),
+        "invitations": Listing(_meetings(cases, start=today, agency=agency)),
+        "case_url": case_url_prefix(),
+    }
+
+
+def cases_shown(overview):
+    """Every case a dashboard shows, for the access log."""
+    found = {}
+    groups = overview.get("actions_by_agency", [])
+    listings = [value for value in overview.values() if isinstance(value, Listing)]
+    listings = [rows for rows in listings if rows is not groups]
+    listings += [group.cases for group in groups]
+    for rows in listings:
+        for row in rows:
+            case = row if isinstance(row, Case) else row[0]
+            found[case.pk] = case
+    return list(found.values())

@@ -1,0 +1,118 @@
+"""Forms of the case page's own actions (outside the process steps): closing, reopening,
+withdrawing consent, journal notes, reports of concern, anonymous consultations."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sspf_flow.models import Agency, ConcernCategory, Consultation, ConsultationOutcome
+
+from ..workflow.consent_form import ConsentForm
+from ..workflow.step_forms import MULTIPLE, ClosureFields, MeetingTime, agency_choices
+
+
+class CloseCaseForm(ClosureFields):
+    def clean(self):
+        cleaned = super().clean()
+        self.require_closure_reason(cleaned)
+        return cleaned
+
+
+class WithdrawConsentForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        label=_("Withdrawn for"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("every agency (the whole consent)"),
+    )
+    reason = forms.CharField(
+        label=_("Who withdrew it, how and why"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, consent, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Agency.objects.filter(
+            consent_scopes__consent=consent, consent_scopes__withdrawn_at__isnull=True
+        ).order_by("name")
+
+
+class JournalNoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea)
+    confidential_to_guardians = forms.BooleanField(
+        label=_("Confidential toward the guardians (OSL 12:3)"), required=False
+    )
+    corrects = forms.ModelChoiceField(
+        label=_("Corrects an earlier note"),
+        required=False,
+        queryset=None,
+        empty_label=_("no, a new note"),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["corrects"].queryset = case.journal.select_related("author")
+        self.fields["corrects"].label_from_instance = lambda note: (
+            f"{timezone.localtime(note.written_at):%Y-%m-%d %H:%M} "
+            f"{note.author.get_full_name() or note.author.username}: {note.text[:60]}"
+        )
+
+
+class ConcernReportForm(forms.Form):
+    made_on = forms.DateField(label=_("The report of concern was made on"))
+    to_whom = forms.CharField(label=_("Made to"), max_length=150, initial=_("Social services"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["made_on"].initial = timezone.localdate()
+
+
+class ConsultationForm(forms.ModelForm):
+    concerns = forms.MultipleChoiceField(
+        label=_("Concerns"), choices=ConcernCategory.choices, widget=MULTIPLE
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["asked_on", "asking_agency", "age_band", "gender", "concerns", "outcome"]
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["asking_agency"].queryset = agency_choices(municipality)
+        # "Became a referral" is set by making the referral from the consultation list.
+        self.fields["outcome"].choices = [
+            choice
+            for choice in ConsultationOutcome.choices
+            if choice[0] != ConsultationOutcome.REFERRAL
+        ]
+        self.fields["asked_on"].initial = timezone.localdate()
+
+    def clean_asked_on(self):
+        day = self.cleaned_data["asked_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The date is in the future."))
+        return day
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Why is the case reopened?"), widget=forms.Textarea)
+
+
+class FurtherConsentForm(ConsentForm):
+    """A further consent on a case that already has had one: renewed after expiry, or for an
+    agency that joins. Always a registration; closing happens elsewhere."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("decision", "closure_reason", "closure_text"):
+            del self.fields[name]
+
+    def clean(self):
+        self.cleaned_data["decision"] = self.REGISTER
+        return super().clean()
+
+
+class MeetingChangeForm(MeetingTime, forms.Form):
+    """A new time or place for a planned meeting; the invitees get an updated invitation."""
+
+    starts_at = forms.DateTimeField(label=_("Time"))
+    place = forms.CharField(label=_("Place"), max_length=200)

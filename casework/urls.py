@@ -1,0 +1,105 @@
+"""What users click for cases, as viewflow applications the project's site mounts: the flow's
+inbox and task pages, the case pages, and the access log."""
+
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+from viewflow.urls import Application
+
+from sspf_flow import access
+
+from .pages import cases, consultations, dashboard, documents, log, overview
+from .workflow.flows import CaseFlow
+from .workflow.inbox import CaseFlowViewset
+
+
+class CaseApplication(Application):
+    def get_context_data(self, request):
+        # for the menu; the role lookup is cached for the request
+        coordinator = access.is_coordinator(request.user)
+        return {
+            "menu_coordinator": coordinator,
+            "menu_overdue": overview.overdue_count(request.user) if coordinator else 0,
+        }
+
+
+flow_viewset = CaseFlowViewset(CaseFlow, icon="assignment")
+
+case_app = CaseApplication(
+    app_name="sspf",
+    title=_("Cases"),
+    icon="folder_shared",
+    permission=access.works_with_cases,
+    menu_template_name="casework/case_menu.html",
+    urlpatterns=[
+        path("", RedirectView.as_view(pattern_name="sspf:case_list"), name="index"),
+        path("list/", cases.CaseListView.as_view(), name="case_list"),
+        path("dashboard/", dashboard.dashboard, name="dashboard"),
+        path("notifications/", dashboard.preferences, name="preferences"),
+        path(
+            "new/",
+            RedirectView.as_view(url="/case/start/", query_string=True),
+            name="new_referral",
+        ),
+        path("referrals/", cases.my_referrals, name="my_referrals"),
+        path(
+            "consultations/",
+            consultations.ConsultationListView.as_view(),
+            name="consultations",
+        ),
+        path(
+            "consultations/new/",
+            consultations.ConsultationCreateView.as_view(),
+            name="consultation_new",
+        ),
+        path("<str:number>/", cases.CaseDetailView.as_view(), name="case_detail"),
+        path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
+        path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
+        path("<str:number>/journal/new/", cases.JournalNoteView.as_view(), name="journal_new"),
+        path(
+            "<str:number>/concern-report/",
+            cases.ConcernReportView.as_view(),
+            name="concern_report",
+        ),
+        path("<str:number>/consent-form.pdf", documents.consent_form_pdf, name="consent_form_pdf"),
+        path(
+            "<str:number>/consent/<int:pk>/form.pdf",
+            documents.consent_form_pdf,
+            name="consent_pdf",
+        ),
+        path(
+            "<str:number>/consent/<int:pk>/signed-form/",
+            documents.signed_consent_form,
+            name="consent_signed_form",
+        ),
+        path("<str:number>/consent/new/", cases.FurtherConsentView.as_view(), name="consent_new"),
+        path("<str:number>/checklist/", cases.ChecklistView.as_view(), name="case_checklist"),
+        path("<str:number>/form/<int:pk>.pdf", documents.submission_pdf, name="submission_pdf"),
+        path(
+            "<str:number>/information.pdf", documents.information_pdf, name="case_information_pdf"
+        ),
+        path(
+            "<str:number>/meeting/<int:pk>/change/",
+            cases.MeetingChangeView.as_view(),
+            name="meeting_change",
+        ),
+        path(
+            "<str:number>/consent/<int:pk>/withdraw/",
+            cases.WithdrawConsentView.as_view(),
+            name="consent_withdraw",
+        ),
+    ],
+)
+
+log_app = Application(
+    app_name="log",
+    title=_("Access log"),
+    icon="policy",
+    permission=access.can_review_log,
+    menu_template_name="casework/log_menu.html",
+    urlpatterns=[
+        path("", log.AccessLogView.as_view(), name="index"),
+        path("export/", log.export_csv, name="export"),
+        path("youth/", log.youth_report, name="youth_report"),
+    ],
+)

@@ -1,0 +1,160 @@
+"""The consent step's form, also used for a further consent from the case page: who consented,
+how (a written consent's signed form is checked by its first bytes), which agencies and
+information categories, the purpose and the period."""
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sspf_flow import guards, services
+from sspf_flow.models import Agency, ConsentMethod, InformationCategory, SignerRole
+
+from ..perform import check
+from .step_forms import MULTIPLE, ClosureFields, agency_choices
+
+SIGNED_FORM_TYPES = {
+    b"%PDF-": "application/pdf",
+    b"\x89PNG": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+}
+
+
+def signed_form_type(upload):
+    """The content type of a signed form, read from its first bytes, or None."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    return next((kind for magic, kind in SIGNED_FORM_TYPES.items() if head.startswith(magic)), None)
+
+
+def validate_signed_form(upload):
+    if upload.size > settings.CONSENT_UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(
+            _("The file is larger than %(mb)s MB.")
+            % {"mb": settings.CONSENT_UPLOAD_MAX_BYTES // (1024 * 1024)}
+        )
+    if signed_form_type(upload) is None:
+        raise forms.ValidationError(_("Upload the signed form as PDF, PNG or JPEG."))
+
+
+class ConsentForm(ClosureFields):
+    field_order = [
+        "decision",
+        "signers",
+        "youth_view",
+        "method",
+        "signed_form",
+        "oral_notes",
+        "agencies",
+        "categories",
+        "purpose",
+        "valid_from",
+        "valid_to",
+        "closure_reason",
+        "closure_text",
+    ]
+    REGISTER, CLOSE = "register", "close"
+    decision = forms.ChoiceField(
+        label=_("Outcome"),
+        widget=forms.RadioSelect,
+        choices=[
+            (REGISTER, _("Consent was given: register it")),
+            (CLOSE, _("Consent was not given: close the case")),
+        ],
+    )
+    method = forms.ChoiceField(label=_("Method"), choices=ConsentMethod.choices, required=False)
+    oral_notes = forms.CharField(
+        label=_("Oral consent: how, when and by whom"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    signers = forms.MultipleChoiceField(label=_("Who consented"), required=False, widget=MULTIPLE)
+    youth_view = forms.CharField(
+        label=_("The young person's own view"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies covered"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=MULTIPLE,
+    )
+    categories = forms.MultipleChoiceField(
+        label=_("Information categories covered"),
+        choices=InformationCategory.choices,
+        required=False,
+        widget=MULTIPLE,
+    )
+    signed_form = forms.FileField(
+        label=_("Signed form (written consent: PDF or image)"),
+        required=False,
+        validators=[validate_signed_form],
+    )
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        initial=_(
+            "To share information between the agencies named, so that they can plan and "
+            "follow up joint support for the young person within SSPF."
+        ),
+    )
+    valid_from = forms.DateField(label=_("Valid from"), required=False)
+    valid_to = forms.DateField(label=_("Valid to"), required=False)
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.case = case
+        self.fields["agencies"].queryset = agency_choices(case.municipality)
+        self.fields["signers"].choices = [("youth", _("The young person"))] + [
+            (f"guardian-{g.pk}", g.name + (f" ({_('custody')})" if g.has_custody else ""))
+            for g in case.youth.guardians.all()
+        ]
+        self.fields["valid_from"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.CLOSE:
+            self.require_closure_reason(cleaned)
+        elif cleaned.get("decision") == self.REGISTER:
+            for name in ("method", "valid_from"):
+                if not cleaned.get(name):
+                    self.add_error(name, _("This field is required."))
+            check(
+                self,
+                guards.consent_scope_given(
+                    cleaned.get("agencies"),
+                    cleaned.get("valid_from"),
+                    cleaned.get("valid_to"),
+                    cleaned.get("purpose", ""),
+                ),
+                guards.consent_categories_given(cleaned.get("categories")),
+            )
+        return cleaned
+
+    def register(self, user):
+        """Register the consent as filled in (the one service call both consent pages make)."""
+        data = self.cleaned_data
+        return services.register_consent(
+            self.case,
+            user,
+            method=data["method"],
+            purpose=data["purpose"],
+            valid_from=data["valid_from"],
+            valid_to=data["valid_to"],
+            agencies=list(data["agencies"]),
+            categories=data["categories"],
+            signed_form=data["signed_form"],
+            signers=self.signer_list(),
+            oral_notes=data["oral_notes"],
+            youth_view=data["youth_view"],
+        )
+
+    def signer_list(self):
+        guardians = {f"guardian-{g.pk}": g for g in self.case.youth.guardians.all()}
+        return [
+            (SignerRole.YOUTH, None) if key == "youth" else (SignerRole.GUARDIAN, guardians[key])
+            for key in self.cleaned_data["signers"]
+        ]

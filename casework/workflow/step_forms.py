@@ -1,0 +1,395 @@
+"""Forms of the process steps. They check what a field alone can tell and call the named guards
+(``sspf_flow.guards``) for the rules a user can break on the page, so a reason reads the same
+whether the form or the service finds it; the services check every rule again, and the task
+views show their refusals next to the fields."""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sspf_flow import guards
+from sspf_flow.models import (
+    ActionStatus,
+    Agency,
+    ClosureReason,
+    ConcernCategory,
+    FollowUpDecision,
+    GoalAssessment,
+    Guardian,
+    MeetingKind,
+    Party,
+    Programme,
+    ReferralSource,
+    RiskLevel,
+    Youth,
+)
+from sspf_flow.models.case import ProtectiveFactor
+
+from ..perform import check
+
+# viewflow 2.4's open-source frontend has no component for CheckboxSelectMultiple (the field
+# would not render at all); its multiple select works.
+MULTIPLE = forms.SelectMultiple
+
+
+def default_follow_up():
+    return timezone.localdate() + timedelta(days=settings.DEFAULT_FOLLOW_UP_DAYS)
+
+
+class ClosureFields(forms.Form):
+    """Reason and comment, shown where a step can end the case."""
+
+    closure_reason = forms.ChoiceField(
+        label=_("Closure reason"),
+        required=False,
+        choices=[("", "---------"), *ClosureReason.choices],
+    )
+    closure_text = forms.CharField(
+        label=_("Closure comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def require_closure_reason(self, cleaned):
+        check(
+            self,
+            guards.closure_reason_stated(
+                cleaned.get("closure_reason", ""), cleaned.get("closure_text", "")
+            ),
+        )
+
+    def closing(self):
+        return self.cleaned_data["closure_reason"], self.cleaned_data.get("closure_text", "")
+
+
+class YouthForm(forms.ModelForm):
+    class Meta:
+        model = Youth
+        fields = [
+            "first_name",
+            "last_name",
+            "personal_number",
+            "birth_date",
+            "gender",
+            "school",
+            "grade",
+            "language",
+            "needs_interpreter",
+            "accessibility_needs",
+        ]
+        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        number, born = cleaned.get("personal_number"), cleaned.get("birth_date")
+        if number and born:
+            digits = "".join(ch for ch in number if ch.isdigit())
+            if (
+                len(digits) == 12
+                and digits[:8] != born.strftime("%Y%m%d")
+                or (len(digits) == 10 and digits[:6] != born.strftime("%y%m%d"))
+            ):
+                self.add_error(
+                    "birth_date", _("The birth date does not match the personal identity number.")
+                )
+        if born and born > timezone.localdate():
+            self.add_error("birth_date", _("The birth date is in the future."))
+        return cleaned
+
+
+class GuardianForm(forms.ModelForm):
+    class Meta:
+        model = Guardian
+        fields = ["name", "phone", "email", "has_custody"]
+
+
+GuardianFormSet = forms.modelformset_factory(
+    Guardian, form=GuardianForm, extra=2, max_num=4, can_delete=False
+)
+
+
+class ReferralForm(forms.Form):
+    programme = forms.ChoiceField(
+        label=_("Programme"), choices=Programme.choices, initial=Programme.INDIVIDUAL
+    )
+    referral_source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
+    concerns = forms.MultipleChoiceField(
+        label=_("Concerns"),
+        choices=ConcernCategory.choices,
+        widget=MULTIPLE,
+    )
+    concern_text = forms.CharField(label=_("Describe the concern"), widget=forms.Textarea)
+    protective_factors = forms.MultipleChoiceField(
+        label=_("Protective factors"),
+        choices=ProtectiveFactor.choices,
+        required=False,
+        widget=MULTIPLE,
+    )
+    protective_text = forms.CharField(
+        label=_("Describe protective factors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AssessForm(ClosureFields):
+    field_order = ["decision", "risk_level", "closure_reason", "closure_text"]
+    ACCEPT, DECLINE = "accept", "decline"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            (ACCEPT, _("SSPF fits: accept and obtain consent")),
+            (DECLINE, _("SSPF does not fit: close the referral")),
+        ],
+    )
+    risk_level = forms.ChoiceField(
+        label=_("Risk level"), required=False, choices=[("", "---------"), *RiskLevel.choices]
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.DECLINE:
+            self.require_closure_reason(cleaned)
+        return cleaned
+
+
+def agency_choices(municipality):
+    return Agency.objects.filter(municipality=municipality).order_by("name")
+
+
+class MeetingTime:
+    """A meeting's time must not have passed (``guards.meeting_not_in_past``)."""
+
+    def clean_starts_at(self):
+        starts_at = self.cleaned_data["starts_at"]
+        reason = guards.meeting_not_in_past(starts_at, timezone.now())
+        if reason:
+            raise forms.ValidationError(str(reason))
+        return starts_at
+
+
+class PlanMeetingForm(MeetingTime, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
+    starts_at = forms.DateTimeField(label=_("Time"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    agencies = forms.ModelMultipleChoiceField(
+        label=_("Invite agencies"),
+        queryset=Agency.objects.none(),
+        widget=MULTIPLE,
+    )
+    invite_youth = forms.BooleanField(
+        label=_("Invite the young person"), required=False, initial=True
+    )
+    invite_guardians = forms.BooleanField(
+        label=_("Invite the guardians"), required=False, initial=True
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = agency_choices(case.municipality)
+
+
+class HoldMeetingForm(ClosureFields):
+    field_order = [
+        "attended_agencies",
+        "youth_attended",
+        "guardians_attended",
+        "protocol",
+        "next_follow_up",
+        "close_case",
+        "closure_reason",
+        "closure_text",
+    ]
+    attended_agencies = forms.ModelMultipleChoiceField(
+        label=_("Agencies present"),
+        queryset=Agency.objects.none(),
+        required=False,
+        widget=MULTIPLE,
+    )
+    youth_attended = forms.BooleanField(label=_("The young person took part"), required=False)
+    guardians_attended = forms.BooleanField(label=_("Guardians took part"), required=False)
+    protocol = forms.CharField(
+        label=_("Protocol (each party's picture, risk and protective factors, decisions)"),
+        widget=forms.Textarea,
+    )
+    next_follow_up = forms.DateField(label=_("Next follow-up"), required=False)
+    close_case = forms.BooleanField(
+        label=_("The meeting decided to close the case"), required=False
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attended_agencies"].queryset = meeting.invited_agencies.order_by("name")
+        self.fields["next_follow_up"].initial = default_follow_up()
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("close_case"):
+            self.require_closure_reason(cleaned)
+        else:
+            check(self, guards.next_step_booked(cleaned.get("next_follow_up"), closing=None))
+        return cleaned
+
+
+class GoalForm(forms.Form):
+    text = forms.CharField(
+        label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    measure = forms.CharField(label=_("How it is measured"), required=False)
+    target_date = forms.DateField(label=_("Target date"), required=False)
+
+
+class ActionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    party = forms.ChoiceField(
+        label=_("Responsible party"), required=False, choices=[("", "---------"), *Party.choices]
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Responsible agency"), required=False, queryset=Agency.objects.none()
+    )
+    guardian = forms.ModelChoiceField(
+        label=_("Responsible guardian"), required=False, queryset=Guardian.objects.none()
+    )
+    other_name = forms.CharField(label=_("Responsible (other, by name)"), required=False)
+    due_date = forms.DateField(label=_("Due date"), required=False)
+    goal = forms.TypedChoiceField(
+        label=_("Goal it serves (number)"), required=False, coerce=int, empty_value=None
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agency_choices(case.municipality)
+        self.fields["guardian"].queryset = case.youth.guardians.all()
+        self.fields["goal"].choices = [("", "---------")] + [
+            (i, str(i + 1)) for i in range(MAX_GOALS)
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("text", "").strip():
+            return cleaned
+        check(
+            self,
+            guards.action_complete(
+                cleaned.get("party"), guards.responsible_named(cleaned), cleaned.get("due_date")
+            ),
+        )
+        return cleaned
+
+
+MAX_GOALS = 10
+GoalFormSet = forms.formset_factory(GoalForm, extra=2, max_num=MAX_GOALS, validate_max=True)
+ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=40, validate_max=True)
+
+
+def plan_rows(goals, actions):
+    """The goals and actions typed in, empty rows skipped, with each action's goal number
+    turned into its place among the goals written. An action that names an empty goal row gets
+    an error next to the field, and nothing is returned."""
+    written = {}
+    goal_rows = []
+    for number, row in enumerate(goals.cleaned_data):
+        if row.get("text", "").strip():
+            written[number] = len(goal_rows)
+            goal_rows.append(row)
+    action_rows = []
+    for form in actions.forms:
+        row = form.cleaned_data
+        if not row.get("text", "").strip():
+            continue
+        if row.get("goal") is not None:
+            if row["goal"] not in written:
+                form.add_error("goal", _("Goal %(number)s is empty.") % {"number": row["goal"] + 1})
+                continue
+            row = {**row, "goal": written[row["goal"]]}
+        action_rows.append(row)
+    if any(form.errors for form in actions.forms):
+        return None
+    return goal_rows, action_rows
+
+
+class FollowUpForm(ClosureFields):
+    CONTINUE, MEETING, CLOSE = FollowUpDecision.values
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+    decision = forms.ChoiceField(
+        label=_("Next step"), widget=forms.RadioSelect, choices=FollowUpDecision.choices
+    )
+    next_follow_up = forms.DateField(label=_("Next follow-up"), required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["next_follow_up"].initial = default_follow_up()
+        self.actions = list(plan.actions.all()) if plan else []
+        self.goals = list(plan.goals.all()) if plan else []
+        for action in self.actions:
+            self.fields[f"action_{action.pk}_status"] = forms.ChoiceField(
+                label=_("%(action)s (%(party)s) – status")
+                % {"action": action.text, "party": action.responsible},
+                choices=ActionStatus.choices,
+                initial=action.status,
+            )
+            self.fields[f"action_{action.pk}_comment"] = forms.CharField(
+                label=_("Done as planned? Worked as intended? Change needed?"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        for goal in self.goals:
+            self.fields[f"goal_{goal.pk}"] = forms.ChoiceField(
+                label=_("Goal: %(goal)s") % {"goal": goal.text},
+                choices=GoalAssessment.choices,
+                initial=goal.assessment,
+            )
+        self.order_fields(
+            [name for name in self.fields if name.startswith(("action_", "goal_"))]
+            + ["notes", "decision", "next_follow_up", "closure_reason", "closure_text"]
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        decision = cleaned.get("decision")
+        if decision == self.CLOSE:
+            self.require_closure_reason(cleaned)
+        elif decision:
+            check(
+                self,
+                guards.follow_up_decision_complete(
+                    decision, cleaned.get("next_follow_up"), closing=None
+                ),
+            )
+        return cleaned
+
+    def items(self):
+        return [
+            (
+                a,
+                self.cleaned_data[f"action_{a.pk}_status"],
+                self.cleaned_data[f"action_{a.pk}_comment"],
+            )
+            for a in self.actions
+        ]
+
+    def goal_assessments(self):
+        return {g: self.cleaned_data[f"goal_{g.pk}"] for g in self.goals}
+
+
+class ReferralConcernReportForm(forms.Form):
+    made = forms.BooleanField(label=_("A report of concern has been made"), required=False)
+    made_on = forms.DateField(label=_("The report of concern was made on"), required=False)
+    to_whom = forms.CharField(
+        label=_("Made to"), max_length=150, required=False, initial=_("Social services")
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("made"):
+            check(
+                self,
+                guards.concern_report_complete(
+                    cleaned.get("made_on"), cleaned.get("to_whom", ""), timezone.localdate()
+                ),
+            )
+        return cleaned
