@@ -1,34 +1,21 @@
-"""Shared fixtures: one fictional municipality with its agencies and one user per role, plus
-helpers that move a case along through the services (the task views are tested separately)."""
+"""Shared fixtures: one fictional municipality with its agencies and one user per role, a
+referral and a consent made through the services, and the services the tests need (PostgreSQL,
+a Celery app on Redis). The builders they use are in ``builders.py``."""
 
 import datetime as dt
 import os
 
 import pytest
-from django.contrib.auth.models import Group, User
-from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
 import project.urls  # noqa: F401  (mounts the flow, so its URLs reverse)
-from casework.workflow import steps
 from casework.workflow.flows import CaseFlow
 from sspf_flow import services
-from sspf_flow.models import Agency, AgencyKind, Guardian, Membership, Municipality, Role, Youth
+from sspf_flow.models import Agency, AgencyKind, Guardian, Municipality, Role
+from tests.builders import ALL_CATEGORIES, make_user, new_youth, signed_pdf
 
 REQUIRE_SERVICES = os.environ.get("SSPF_REQUIRE_SERVICES") == "1"
-ALL_CATEGORIES = ["school", "social_services", "police", "leisure", "health"]
-
-
-def signed_pdf():
-    """A scanned signed consent form, as far as the upload check can tell (PDF magic bytes)."""
-    return ContentFile(b"%PDF-1.4\n% signerad samtyckesblankett (test)\n", name="samtycke.pdf")
-
-
-def signed_upload():
-    """The same, as a browser uploads it."""
-    return SimpleUploadedFile("samtycke.pdf", signed_pdf().read(), "application/pdf")
 
 
 @pytest.fixture(autouse=True)
@@ -85,16 +72,6 @@ def agencies(municipality):
     }
 
 
-def make_user(username, role, agency):
-    user = User.objects.create_user(
-        username, password="pw-for-tests-only", first_name=username.capitalize()
-    )
-    user.groups.add(Group.objects.get(name=role))
-    if agency is not None:
-        Membership.objects.create(user=user, agency=agency)
-    return user
-
-
 @pytest.fixture
 def users(agencies):
     return {
@@ -120,16 +97,6 @@ def foreign_coordinator(other_municipality):
         municipality=other_municipality, name="Grannsoc", kind=AgencyKind.SOCIAL_SERVICES
     )
     return make_user("greta", Role.COORDINATOR, agency)
-
-
-def new_youth(age=14):
-    today = timezone.localdate()
-    return Youth(
-        first_name="Lou",
-        last_name="Exempel",
-        gender="annat",
-        birth_date=today.replace(year=today.year - age) - dt.timedelta(days=30),
-    )
 
 
 @pytest.fixture
@@ -186,112 +153,6 @@ def postgres_only():
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-# What the step pages need for the required questions of the default form templates
-# (forms/defaults), which every new municipality gets published: answers as the pages send them.
-TEMPLATE_ANSWERS = {
-    "referral": {"tpl-ungdomen_vet": "yes", "tpl-vardnadshavare_vet": "yes", "tpl-tolk": "no"},
-    "consent": {"tpl-informerad": "yes", "tpl-ratt_att_aterkalla": "yes", "tpl-tolk": "no"},
-    "protocol": {
-        "tpl-narvarande": "Lou, vårdnadshavarna, skolan och socialtjänsten.",
-        "tpl-antecknare": "Anja",
-        "tpl-bild_ungdom": "Lou vill klara skolan.",
-        "tpl-riskfaktorer": "Frånvaro.",
-        "tpl-skyddsfaktorer": "Fotbollen.",
-        "tpl-nasta_uppfoljning": "2030-01-15",
-        "tpl-ataganden-TOTAL_FORMS": "0",
-        "tpl-ataganden-INITIAL_FORMS": "0",
-    },
-    "follow_up": {
-        "tpl-insatser-TOTAL_FORMS": "1",
-        "tpl-insatser-INITIAL_FORMS": "0",
-        "tpl-insatser-0-insats": "Extra stöd för närvaron.",
-        "tpl-insatser-0-som_planerat": "yes",
-        "tpl-insatser-0-som_avsett": "yes",
-        "tpl-insatser-0-forandring": "no",
-        "tpl-ungdomens_syn": "Lou tycker att det går bra.",
-        "tpl-samtycke_fortsatt": "yes",
-    },
-}
-
-
-def template_answers(kind):
-    """POST data answering the default template of ``kind`` (referral, consent, protocol,
-    follow_up) on its step's page."""
-    return dict(TEMPLATE_ANSWERS[kind])
-
-
-def consent_post(case, agency_pks, days=365, **changes):
-    """The consent step's POST: written consent with the signed form, every information
-    category, the guardians as signers and the template's answers, from today for ``days``.
-    ``changes`` override fields; None leaves a field out."""
-    today = timezone.localdate()
-    data = {
-        "decision": "register",
-        "method": "written",
-        "purpose": "Samverkan kring Lou.",
-        "valid_from": str(today),
-        "valid_to": str(today + dt.timedelta(days=days)),
-        "agencies": agency_pks,
-        "categories": ALL_CATEGORIES,
-        "signed_form": signed_upload(),
-        "signers": [f"guardian-{g.pk}" for g in case.youth.guardians.all()],
-        "youth_view": "Lou vill vara med.",
-        **template_answers("consent"),
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def hold_meeting_post(attended_pks, agency, follow_up_days=1, **changes):
-    """The hold-meeting step's POST: who attended, the protocol, one goal, one action for
-    ``agency`` due in 30 days, the next follow-up in ``follow_up_days`` and the protocol
-    template's answers; ``changes`` add or override fields, None leaves a field out."""
-    today = timezone.localdate()
-    data = {
-        "attended_agencies": attended_pks,
-        "youth_attended": "on",
-        "guardians_attended": "on",
-        "protocol": "Alla berättade om sin bild av Lou.",
-        "next_follow_up": str(today + dt.timedelta(days=follow_up_days)),
-        "goal-TOTAL_FORMS": "1",
-        "goal-INITIAL_FORMS": "0",
-        "goal-0-text": "Lou är i skolan minst 90 % av tiden.",
-        "goal-0-measure": "Närvaro",
-        "action-TOTAL_FORMS": "1",
-        "action-INITIAL_FORMS": "0",
-        "action-0-text": "Extra stöd för att öka närvaron.",
-        "action-0-party": "agency",
-        "action-0-agency": agency.pk,
-        "action-0-due_date": str(today + dt.timedelta(days=30)),
-        "action-0-goal": "0",
-        **template_answers("protocol"),
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1):
-    """Refer, accept, register consent for ``scope`` and plan a meeting inviting it, each step
-    through its flow task; returns the case and its planned meeting."""
-    case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
-    steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
-    meeting = steps.complete(
-        case,
-        "plan_meeting",
-        coordinator,
-        lambda: services.plan_meeting(
-            case,
-            coordinator,
-            kind="network",
-            starts_at=timezone.now() + dt.timedelta(days=days_ahead),
-            place="Skolan",
-            agencies=scope,
-        ),
-    )
-    return case, meeting
 
 
 def _forget_result_backend(app):

@@ -76,7 +76,7 @@ def test_doing_a_step_logs_a_view_and_a_change(client, refer, coordinator):
 
 def test_a_referral_is_logged_with_the_referrers_basis(client, users):
     from casework.workflow.flows import CaseFlow
-    from tests.test_process_through_ui import referral_post
+    from tests.builders import referral_post
 
     client.force_login(users["skola"])
     client.post(CaseFlow.start.reverse("execute"), referral_post())

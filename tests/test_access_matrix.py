@@ -42,8 +42,13 @@ from casework.workflow.steps import open_task
 from sspf_flow import services
 from sspf_flow.models import Agency, Case, CaseTask, Role, Status
 from sspf_flow.models.process import processes_of
-from tests.conftest import consent_post, hold_meeting_post, make_user, template_answers
-from tests.test_process_through_ui import referral_post
+from tests.builders import (
+    consent_post,
+    hold_meeting_post,
+    make_user,
+    referral_post,
+    template_answers,
+)
 
 LOGIN_URL = "/accounts/login/"
 NAME = re.compile(rb"\b(Lou|Exempel)\b")  # the fictional youth; "Exempelkommun" does not match

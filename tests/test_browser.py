@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from viewflow.workflow import timers
 
 from sspf_flow.models import Case
-from tests.conftest import signed_pdf
+from tests.builders import signed_pdf
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

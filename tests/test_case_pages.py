@@ -2,7 +2,7 @@
 
 from casework.workflow import steps
 from sspf_flow import services
-from tests.conftest import walk_to_meeting_planned
+from tests.builders import walk_to_meeting_planned
 
 
 def test_case_list_filters_by_status(client, refer, coordinator):

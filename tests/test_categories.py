@@ -10,7 +10,7 @@ from django.utils import timezone
 from casework.workflow import steps
 from sspf_flow import records, services
 from sspf_flow.models import Consent
-from tests.conftest import ALL_CATEGORIES, signed_pdf
+from tests.builders import ALL_CATEGORIES, signed_pdf
 
 
 @pytest.fixture

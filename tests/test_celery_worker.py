@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.workflow import steps
 from casework.workflow.timers import fire_due_timers
-from tests.test_services_flow import case_in_progress
+from tests.builders import case_in_progress
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

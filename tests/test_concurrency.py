@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from sspf_flow import services
 from sspf_flow.models import Case, CaseEvent, Meeting, Role
 from sspf_flow.refusals import TransitionRefused
-from tests.conftest import make_user
+from tests.builders import make_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from casework.workflow import steps
 from sspf_flow import services
 from sspf_flow.models import AccessLog, Consent
-from tests.conftest import ALL_CATEGORIES, consent_post, signed_pdf
+from tests.builders import ALL_CATEGORIES, consent_post, signed_pdf
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_an_expired_consent_is_renewed_on_the_case_page(
 ):
     import time_machine
 
-    from tests.conftest import walk_to_meeting_planned
+    from tests.builders import walk_to_meeting_planned
 
     case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, [agencies["skola"]])
     later = timezone.now() + dt.timedelta(days=200)  # consent_for gives 180 days
@@ -127,7 +127,7 @@ def test_an_expired_consent_is_renewed_on_the_case_page(
 
 
 def test_a_further_consent_cannot_close_the_case(client, refer, coordinator, consent_for, agencies):
-    from tests.conftest import walk_to_meeting_planned
+    from tests.builders import walk_to_meeting_planned
 
     case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, [agencies["skola"]])
     client.force_login(coordinator)

@@ -5,7 +5,7 @@ import pytest
 
 from casework.workflow import steps
 from sspf_flow.models import CaseEvent, MeetingStatus, Status
-from tests.conftest import walk_to_meeting_planned
+from tests.builders import walk_to_meeting_planned
 
 
 @pytest.fixture

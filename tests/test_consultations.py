@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from casework.workflow.flows import CaseFlow
 from sspf_flow.models import Case, Consultation, Youth
-from tests.test_process_through_ui import referral_post
+from tests.builders import referral_post
 
 
 def consultation_post(agencies, **changes):

@@ -20,16 +20,16 @@ from forms.models import FormVersion, Submission
 from sspf_flow import services
 from sspf_flow.models import Case, Consent, FollowUp, Municipality
 from sspf_flow.refusals import TransitionRefused
-from tests.conftest import (
+from tests.builders import (
     ALL_CATEGORIES,
+    case_in_progress,
     consent_post,
     hold_meeting_post,
+    referral_post,
     signed_pdf,
     template_answers,
     walk_to_meeting_planned,
 )
-from tests.test_process_through_ui import referral_post
-from tests.test_services_flow import case_in_progress
 
 REQUIRED = "Detta fält måste fyllas i."
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from casework.workflow.flows import CaseFlow
 from sspf_flow import records, services
 from sspf_flow.models import ConcernReport, JournalNote
-from tests.test_process_through_ui import referral_post
+from tests.builders import referral_post
 
 
 def test_notes_are_signed_dated_and_shown_in_order(client, refer, coordinator):

@@ -25,7 +25,7 @@ from kombu.exceptions import OperationalError
 from notifications import ics, outbox, tasks
 from notifications.models import Outbox, OutboxStatus
 from sspf_flow.models import Guardian, Youth
-from tests.conftest import walk_to_meeting_planned
+from tests.builders import walk_to_meeting_planned
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 

@@ -19,8 +19,7 @@ from notifications.models import Deadline, DeadlineKind, Delivery, DigestItem, O
 from sspf_flow import services
 from sspf_flow.models import Action, Guardian, Membership, Role, Youth
 from sspf_flow.refusals import TransitionRefused
-from tests.conftest import make_user, walk_to_meeting_planned
-from tests.test_services_flow import case_in_progress
+from tests.builders import case_in_progress, make_user, walk_to_meeting_planned
 
 pytestmark = pytest.mark.django_db
 NAMES = re.compile(r"\b(Lou|Exempel)\b|121212-1212|Vårdnadshavare")
@@ -434,7 +433,7 @@ def test_the_change_page_moves_the_meeting_or_says_why_not(client, planned, coor
 
 def test_a_referral_through_the_web_tells_the_coordinators_not_the_referrer(client, with_emails):
     from casework.workflow.flows import CaseFlow
-    from tests.test_process_through_ui import referral_post
+    from tests.builders import referral_post
 
     client.force_login(with_emails["samordnare"])  # a coordinator may refer too
     client.post(CaseFlow.start.reverse("execute"), referral_post())

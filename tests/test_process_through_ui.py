@@ -11,34 +11,11 @@ from viewflow.workflow import timers
 from casework.workflow.flows import CaseFlow
 from casework.workflow.steps import open_task
 from sspf_flow.models import Case, CaseTask, Status
-from tests.conftest import consent_post, hold_meeting_post, template_answers
+from tests.builders import consent_post, hold_meeting_post, referral_post, template_answers
 
 
 def url(task, view="execute"):
     return task.flow_task.reverse(view, args=[task.process_id, task.pk])
-
-
-def referral_post():
-    return {
-        "youth-first_name": "Lou",
-        "youth-last_name": "Exempel",
-        "youth-personal_number": "",
-        "youth-birth_date": "2012-05-04",
-        "youth-gender": "annat",
-        "youth-school": "Centralskolan",
-        "youth-grade": "8",
-        "guardian-TOTAL_FORMS": "2",
-        "guardian-INITIAL_FORMS": "0",
-        "guardian-0-name": "Kim Exempel",
-        "guardian-0-has_custody": "on",
-        "guardian-1-name": "Alex Exempel",
-        "guardian-1-has_custody": "on",
-        "referral-programme": "sspf",
-        "referral-referral_source": "skola",
-        "referral-concerns": ["school_absence", "substance_use", "criminal_peers"],
-        "referral-concern_text": "Ökad frånvaro, positivt cannabistest, umgås med ett gäng.",
-        **template_answers("referral"),
-    }
 
 
 @pytest.fixture

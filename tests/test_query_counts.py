@@ -22,7 +22,7 @@ from forms.models import FormVersion
 from sspf_flow import services
 from sspf_flow.models import CaseTask, Party
 from sspf_flow.models.process import processes_of
-from tests.conftest import ALL_CATEGORIES, signed_pdf
+from tests.builders import ALL_CATEGORIES, signed_pdf
 
 # Measured on SQLite and on PostgreSQL (the same on both) when written; raise only with a reason.
 MAX_QUERIES = {

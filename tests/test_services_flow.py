@@ -12,39 +12,7 @@ from casework.workflow import steps
 from sspf_flow import services
 from sspf_flow.models import Status
 from sspf_flow.models.process import processes_of
-from tests.conftest import walk_to_meeting_planned
-
-
-def case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=42):
-    scope = [agencies["skola"], agencies["socialtjanst"]]
-    case, meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope)
-    today = timezone.localdate()
-    steps.complete(
-        case,
-        "hold_meeting",
-        coordinator,
-        lambda: services.hold_meeting(
-            case,
-            coordinator,
-            meeting,
-            attended_agencies=scope,
-            youth_attended=True,
-            guardians_attended=True,
-            protocol="Protokoll.",
-            goals=[{"text": "Närvaro"}],
-            actions=[
-                {
-                    "text": "Stöd",
-                    "party": "agency",
-                    "agency": agencies["skola"],
-                    "due_date": today + dt.timedelta(days=30),
-                    "goal": 0,
-                }
-            ],
-            next_follow_up=today + dt.timedelta(days=follow_up_in_days),
-        ),
-    )
-    return case
+from tests.builders import case_in_progress
 
 
 def test_declined_referral_ends_the_process(refer, coordinator):

@@ -18,7 +18,7 @@ from sspf_flow.models import (
     Youth,
 )
 from sspf_flow.refusals import TransitionRefused
-from tests.conftest import ALL_CATEGORIES, new_youth, signed_pdf
+from tests.builders import ALL_CATEGORIES, new_youth, signed_pdf
 from tests.footprint import FROZEN, TODAY, footprint
 
 
