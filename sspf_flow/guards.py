@@ -248,6 +248,13 @@ def action_complete(party, named, due_date):
     return None
 
 
+def every_action_complete(actions):
+    """``action_complete`` for each action row (a dict) of a plan: the first that is not."""
+    return _first(
+        *(action_complete(a.get("party"), responsible_named(a), a.get("due_date")) for a in actions)
+    )
+
+
 def responsible_named(action):
     """The agency, guardian or name an action row (a dict) gives for its party; True for the
     young person, who needs no name."""

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -20,19 +19,13 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from . import access, guards
 from .events import EventCode, record_event
 from .models import (
-    Action,
     ActionPlan,
     Case,
     CaseNumberSequence,
     Consent,
-    ConsentAgency,
-    ConsentSigner,
     FollowUp,
     FollowUpDecision,
-    FollowUpItem,
-    Goal,
     Meeting,
-    MeetingStatus,
     Status,
 )
 from .models.case import OPEN_AFTER_CONSENT
@@ -78,10 +71,7 @@ def _changing(case, user, allowed=access.can_coordinate):
 
 
 def _next_number(year):
-    sequence, _created = CaseNumberSequence.objects.select_for_update().get_or_create(year=year)
-    sequence.last += 1
-    sequence.save(update_fields=["last"])
-    return f"{settings.CASE_NUMBER_PREFIX}-{year}-{sequence.last:04d}"
+    return f"{settings.CASE_NUMBER_PREFIX}-{year}-{CaseNumberSequence.take(year):04d}"
 
 
 @transaction.atomic
@@ -155,7 +145,9 @@ def register_consent(
             guards.oral_consent_documented(method, oral_notes),
             guards.signers_satisfy_age_rules(locked.youth, signers, youth_view, valid_from),
         )
-        consent = Consent.objects.create(
+        consent = Consent.objects.write(
+            agencies,
+            signers,
             case=locked,
             method=method,
             oral_notes=oral_notes,
@@ -167,13 +159,6 @@ def register_consent(
             youth_view=youth_view,
             registered_by=user,
             registered_at=_now(),
-        )
-        ConsentAgency.objects.bulk_create(
-            ConsentAgency(consent=consent, agency=agency) for agency in agencies
-        )
-        ConsentSigner.objects.bulk_create(
-            ConsentSigner(consent=consent, role=role, guardian=guardian)
-            for role, guardian in signers
         )
         if locked.status == Status.AWAITING_CONSENT:
             locked.register_consent(at=_now())
@@ -205,7 +190,11 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
                 withdrawn_at=now, withdrawn_by=user, withdrawn_reason=reason
             )
         left = guards.covered_agencies(locked, timezone.localdate())
-        uninvited = _withdraw_invitations(locked, left)
+        uninvited = [
+            [meeting.pk, agency]
+            for meeting in locked.meetings.planned()
+            for agency in meeting.uninvite_all_but(left)
+        ]
         cancel = not left and locked.status in OPEN_AFTER_CONSENT
         if cancel:
             locked.withdraw_consent()
@@ -225,24 +214,9 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
 
 def _cancel_planned_meetings(case, user, because):
     """Cancel the case's planned meetings, each with its own event (the invitees are told)."""
-    for meeting in Meeting.objects.filter(case=case, status=MeetingStatus.PLANNED):
-        Meeting.objects.filter(pk=meeting.pk).update(
-            status=MeetingStatus.CANCELLED, sequence=F("sequence") + 1
-        )
+    for meeting in case.meetings.planned():
+        meeting.cancel()
         record_event(case, user, EventCode.MEETING_CANCELLED, meeting=meeting.pk, because=because)
-
-
-def _withdraw_invitations(case, covered):
-    """Take agencies no consent covers any more off the case's planned meetings."""
-    withdrawn = []
-    for meeting in Meeting.objects.filter(case=case, status=MeetingStatus.PLANNED):
-        for invited in meeting.invited_agencies.exclude(pk__in=covered):
-            meeting.invited_agencies.remove(invited)
-            withdrawn.append([meeting.pk, invited.pk])
-        if withdrawn and withdrawn[-1][0] == meeting.pk:
-            # the withdrawn invitees' calendars get a cancellation newer than their invitation
-            Meeting.objects.filter(pk=meeting.pk).update(sequence=F("sequence") + 1)
-    return withdrawn
 
 
 def plan_meeting(
@@ -291,17 +265,9 @@ def reschedule_meeting(case, user, meeting, *, starts_at, place):
         )
         if (meeting.starts_at, meeting.place) == (starts_at, place):
             raise TransitionRefused([_("Nothing was changed: give a new time or place.")])
-        Meeting.objects.filter(pk=meeting.pk).update(
-            starts_at=starts_at, place=place, sequence=F("sequence") + 1
-        )
-        record_event(
-            locked,
-            user,
-            EventCode.MEETING_CHANGED,
-            meeting=meeting.pk,
-            was=timezone.localtime(meeting.starts_at).isoformat(),
-        )
-        meeting.refresh_from_db()
+        was = timezone.localtime(meeting.starts_at).isoformat()
+        meeting.move(starts_at, place)
+        record_event(locked, user, EventCode.MEETING_CHANGED, meeting=meeting.pk, was=was)
         return meeting
 
 
@@ -331,23 +297,20 @@ def hold_meeting(
         refuse_if(
             guards.meeting_record_complete(attended, protocol, actions, next_follow_up, closing),
             guards.meeting_is_planned(locked, meeting),
-            *(
-                guards.action_complete(
-                    a.get("party"), guards.responsible_named(a), a.get("due_date")
-                )
-                for a in actions
-            ),
+            guards.every_action_complete(actions),
         )
         now = _now()
-        meeting.attended_agencies.set(attended_agencies)
-        meeting.youth_attended = youth_attended
-        meeting.guardians_attended = guardians_attended
-        meeting.protocol = protocol
-        meeting.minute_taker = minute_taker or user
-        meeting.status = MeetingStatus.HELD
-        meeting.held_at = now
-        meeting.save()
-        plan = _write_plan(locked, user, meeting, goals, actions, now) if actions else None
+        meeting.record(
+            attended_agencies,
+            youth_attended=youth_attended,
+            guardians_attended=guardians_attended,
+            protocol=protocol,
+            minute_taker=minute_taker or user,
+            held_at=now,
+        )
+        plan = None
+        if actions:
+            plan = ActionPlan.objects.write(locked, meeting, goals, actions, user, created_at=now)
         locked.hold_meeting(at=now, next_follow_up=next_follow_up)
         if closing:
             refuse_if(guards.closure_reason_given(locked, *closing))
@@ -364,39 +327,6 @@ def hold_meeting(
         if closing:
             record_event(locked, user, EventCode.CASE_CLOSED, reason=closing[0])
         return plan
-
-
-def _write_plan(case, user, meeting, goals, actions, now):
-    current = case.current_plan()
-    plan = ActionPlan.objects.create(
-        case=case,
-        meeting=meeting,
-        version=(current.version if current else 0) + 1,
-        created_at=now,
-        created_by=user,
-    )
-    saved_goals = [
-        Goal.objects.create(
-            plan=plan,
-            text=g["text"],
-            measure=g.get("measure", ""),
-            target_date=g.get("target_date"),
-        )
-        for g in goals
-    ]
-    for item in actions:
-        goal_index = item.get("goal")
-        Action.objects.create(
-            plan=plan,
-            text=item["text"],
-            party=item["party"],
-            agency=item.get("agency"),
-            guardian=item.get("guardian"),
-            other_name=item.get("other_name", ""),
-            due_date=item["due_date"],
-            goal=saved_goals[goal_index] if goal_index is not None else None,
-        )
-    return plan
 
 
 def record_follow_up(
@@ -427,13 +357,7 @@ def record_follow_up(
             created_by=user,
         )
         refuse_if(*(guards.belongs_to_case(locked, a.plan.case_id) for a, _s, _c in items))
-        for action, status, comment in items:
-            FollowUpItem.objects.create(
-                follow_up=follow_up, action=action, status=status, comment=comment
-            )
-            Action.objects.filter(pk=action.pk, plan__case=locked).update(status=status)
-        for goal, assessment in goal_assessments.items():
-            Goal.objects.filter(pk=goal.pk, plan__case=locked).update(assessment=assessment)
+        follow_up.evaluate(items, goal_assessments)
         locked.next_follow_up = next_follow_up
         if decision == FollowUpDecision.CLOSE:
             refuse_if(guards.closure_reason_given(locked, *closing))

@@ -99,6 +99,14 @@ class CaseNumberSequence(models.Model):
     def __str__(self):
         return f"{self.year}: {self.last}"
 
+    @classmethod
+    def take(cls, year):
+        """The year's next number, the row locked until the transaction ends."""
+        sequence, _created = cls.objects.select_for_update().get_or_create(year=year)
+        sequence.last += 1
+        sequence.save(update_fields=["last"])
+        return sequence.last
+
 
 class Case(ConcurrentTransitionMixin, models.Model):
     number = models.CharField(_("case number"), max_length=30, unique=True)

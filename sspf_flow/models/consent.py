@@ -28,6 +28,21 @@ class SignerRole(models.TextChoices):
     GUARDIAN = "guardian", _("Guardian")
 
 
+class ConsentQuerySet(models.QuerySet):
+    def write(self, agencies, signers, **fields):
+        """A consent with the agencies it covers and its signers, (SignerRole, Guardian or
+        None) pairs."""
+        consent = self.create(**fields)
+        ConsentAgency.objects.bulk_create(
+            ConsentAgency(consent=consent, agency=agency) for agency in agencies
+        )
+        ConsentSigner.objects.bulk_create(
+            ConsentSigner(consent=consent, role=role, guardian=guardian)
+            for role, guardian in signers
+        )
+        return consent
+
+
 class Consent(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="consents", verbose_name=_("case")
@@ -57,6 +72,8 @@ class Consent(models.Model):
         verbose_name=_("withdrawal registered by"),
     )
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    objects = ConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent")

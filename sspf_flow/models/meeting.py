@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -19,6 +20,11 @@ class MeetingStatus(models.TextChoices):
     PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
     HELD = "held", pgettext_lazy("meeting status", "Held")
     CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
+
+
+class MeetingQuerySet(models.QuerySet):
+    def planned(self):
+        return self.filter(status=MeetingStatus.PLANNED)
 
 
 class Meeting(models.Model):
@@ -55,6 +61,8 @@ class Meeting(models.Model):
     # cancelled, so calendars replace the invitation they already hold (same UID).
     sequence = models.PositiveIntegerField(_("revision"), default=0, editable=False)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -63,3 +71,31 @@ class Meeting(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def _revise(self, **changes):
+        """Store ``changes`` with a newer revision, so calendars replace what they hold."""
+        Meeting.objects.filter(pk=self.pk).update(sequence=F("sequence") + 1, **changes)
+
+    def record(self, attended_agencies, **held):
+        """The meeting was held: who attended, the protocol, the minute-taker, when."""
+        self.attended_agencies.set(attended_agencies)
+        for name, value in held.items():
+            setattr(self, name, value)
+        self.status = MeetingStatus.HELD
+        self.save()
+
+    def cancel(self):
+        self._revise(status=MeetingStatus.CANCELLED)
+
+    def move(self, starts_at, place):
+        self._revise(starts_at=starts_at, place=place)
+        self.refresh_from_db()
+
+    def uninvite_all_but(self, covered):
+        """Take the invited agencies outside ``covered`` (primary keys) off the meeting; their
+        calendars get a cancellation newer than their invitation. Returns the agencies' keys."""
+        gone = list(self.invited_agencies.exclude(pk__in=covered).values_list("pk", flat=True))
+        if gone:
+            self.invited_agencies.remove(*gone)
+            self._revise()
+        return gone

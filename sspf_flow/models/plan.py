@@ -33,6 +33,44 @@ class Party(models.TextChoices):
     OTHER = "other", _("Other (named)")
 
 
+class ActionPlanQuerySet(models.QuerySet):
+    def write(self, case, meeting, goals, actions, created_by, created_at):
+        """The case's next version of the plan, written at ``meeting``: ``goals`` are dicts
+        (text, measure, target_date); ``actions`` dicts (text, party, agency, guardian,
+        other_name, due_date, and ``goal``: the index of the goal it serves, or None)."""
+        current = case.current_plan()
+        plan = self.create(
+            case=case,
+            meeting=meeting,
+            version=(current.version if current else 0) + 1,
+            created_at=created_at,
+            created_by=created_by,
+        )
+        saved = [
+            Goal.objects.create(
+                plan=plan,
+                text=g["text"],
+                measure=g.get("measure", ""),
+                target_date=g.get("target_date"),
+            )
+            for g in goals
+        ]
+        Action.objects.bulk_create(
+            Action(
+                plan=plan,
+                text=item["text"],
+                party=item["party"],
+                agency=item.get("agency"),
+                guardian=item.get("guardian"),
+                other_name=item.get("other_name", ""),
+                due_date=item["due_date"],
+                goal=saved[item["goal"]] if item.get("goal") is not None else None,
+            )
+            for item in actions
+        )
+        return plan
+
+
 class ActionPlan(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="plans", verbose_name=_("case")
@@ -53,6 +91,8 @@ class ActionPlan(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+
+    objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action plan")
@@ -188,6 +228,17 @@ class FollowUp(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.date}"
+
+    def evaluate(self, items, goal_assessments):
+        """How each action went — (Action, status, comment) — and how each goal stands
+        ({Goal: assessment}); the actions and goals of this case take the new values."""
+        for action, status, comment in items:
+            FollowUpItem.objects.create(
+                follow_up=self, action=action, status=status, comment=comment
+            )
+            Action.objects.filter(pk=action.pk, plan__case=self.case_id).update(status=status)
+        for goal, assessment in goal_assessments.items():
+            Goal.objects.filter(pk=goal.pk, plan__case=self.case_id).update(assessment=assessment)
 
 
 class FollowUpItem(models.Model):
