@@ -3,16 +3,14 @@
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
+from . import access
 from .models import Role
 
-CASE_WORK = [("sspf_flow", "refer_case")]
+REFER = ("sspf_flow", "refer_case")  # the flow's start; who may refer is access.can_refer
+COORDINATE = ("sspf_flow", "coordinate_case")
 ROLE_PERMISSIONS = {
-    Role.COORDINATOR: [("sspf_flow", "refer_case"), ("sspf_flow", "coordinate_case")],
-    Role.SCHOOL: CASE_WORK,
-    Role.SOCIAL_SERVICES: CASE_WORK,
-    Role.POLICE: CASE_WORK,
-    Role.LEISURE: CASE_WORK,
-    Role.SAFETY: CASE_WORK,
+    **{role: [REFER] for role in access.CASE_ROLES},
+    Role.COORDINATOR: [REFER, COORDINATE],
     Role.STEERING_GROUP: [],
     # What the administrator configures in /admin/: the organisation, never a case model.
     Role.ADMIN: [

@@ -41,11 +41,6 @@ def _own_cases(user):
     return access.cases_visible_to(user).filter(coordinator=user).exclude(status=Status.CLOSED)
 
 
-def case_url_prefix():
-    """The case page's URL without the number, for the templates to append it."""
-    return Case(number="-").get_absolute_url()[:-2]
-
-
 def overdue_count(user):
     """The menu badge: the coordinator's overdue follow-ups and actions (one query, none when
     the dashboard counted them already in this request)."""
@@ -190,7 +185,6 @@ def coordinator_overview(user, today=None):
             (Status(s).label, per_state.get(s, 0)) for s in Status.values if s != Status.CLOSED
         ],
         "week": (start, end - timedelta(days=1)),
-        "case_url": case_url_prefix(),
     }
 
 
@@ -209,7 +203,6 @@ def agency_overview(user, today=None):
             Row(row.case, max(0, row.days), row.due) for row in _rows(actions, today)
         ),
         "invitations": Listing(_meetings(cases, start=today, agency=agency)),
-        "case_url": case_url_prefix(),
     }
 
 
