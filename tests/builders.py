@@ -152,34 +152,40 @@ def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1
     return case, meeting
 
 
+def meeting_record(scope, follow_up_in_days=42, **changes):
+    """What ``services.hold_meeting`` is given for a meeting the ``scope`` agencies attended:
+    one goal, the first agency's action due in 30 days, the next follow-up; ``changes``
+    override."""
+    today = timezone.localdate()
+    record = {
+        "attended_agencies": scope,
+        "youth_attended": True,
+        "guardians_attended": True,
+        "protocol": "Protokoll.",
+        "goals": [{"text": "Närvaro"}],
+        "actions": [
+            {
+                "text": "Stöd",
+                "party": "agency",
+                "agency": scope[0],
+                "due_date": today + dt.timedelta(days=30),
+                "goal": 0,
+            }
+        ],
+        "next_follow_up": today + dt.timedelta(days=follow_up_in_days),
+    }
+    return {**record, **changes}
+
+
 def case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=42):
     scope = [agencies["skola"], agencies["socialtjanst"]]
     case, meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope)
-    today = timezone.localdate()
+    record = meeting_record(scope, follow_up_in_days)
     steps.complete(
         case,
         "hold_meeting",
         coordinator,
-        lambda: services.hold_meeting(
-            case,
-            coordinator,
-            meeting,
-            attended_agencies=scope,
-            youth_attended=True,
-            guardians_attended=True,
-            protocol="Protokoll.",
-            goals=[{"text": "Närvaro"}],
-            actions=[
-                {
-                    "text": "Stöd",
-                    "party": "agency",
-                    "agency": agencies["skola"],
-                    "due_date": today + dt.timedelta(days=30),
-                    "goal": 0,
-                }
-            ],
-            next_follow_up=today + dt.timedelta(days=follow_up_in_days),
-        ),
+        lambda: services.hold_meeting(case, coordinator, meeting, **record),
     )
     return case
 

@@ -20,7 +20,7 @@ from casework.workflow.step_forms import (
 )
 from sspf_flow import guards, services
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import walk_to_meeting_planned
+from tests.builders import meeting_record, walk_to_meeting_planned
 
 
 def words(reason):
@@ -82,21 +82,14 @@ def test_an_incomplete_action_is_refused_by_the_service_too(
 ):
     scope = [agencies["skola"]]
     case, meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope)
+    record = meeting_record(scope)
+    incomplete = {**record["actions"][0], "text": "Mer stöd", "agency": None}
     with pytest.raises(TransitionRefused) as refused:
         services.hold_meeting(
             case,
             coordinator,
             meeting,
-            attended_agencies=scope,
-            youth_attended=True,
-            guardians_attended=True,
-            protocol="Protokoll.",
-            goals=[],
-            actions=[
-                {"text": "Stöd", "party": "agency", "agency": scope[0], "due_date": dt.date.max},
-                {"text": "Mer stöd", "party": "agency", "agency": None, "due_date": dt.date.max},
-            ],
-            next_follow_up=timezone.localdate() + dt.timedelta(days=30),
+            **{**record, "actions": [*record["actions"], incomplete]},
         )
     assert [reason.field for reason in refused.value.reasons] == ["agency"]
 
