@@ -256,3 +256,26 @@ def test_the_example_env_file_names_every_setting():
     text = ENV_EXAMPLE.read_text()
     missing = {name for name in settings_variables() if not re.search(rf"\b{name}(_FILE)?\b", text)}
     assert missing == set()
+
+
+def test_the_image_gets_every_package_the_project_installs():
+    """The build context is an allow-list: an app missing from it would be missing from the
+    image (and compiled ahead of time with the others)."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packages = {
+        name.rstrip("*") for name in project["tool"]["setuptools"]["packages"]["find"]["include"]
+    }
+    allowed = {
+        line[1:].strip()
+        for line in (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.startswith("!")
+    }
+    assert packages <= allowed
+    compiled = next(
+        line
+        for line in (ROOT / "docker" / "Dockerfile").read_text().splitlines()
+        if "compileall" in line
+    )
+    assert all(package in compiled.split() for package in packages)
