@@ -158,7 +158,7 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     coordinator.goto(f"{live_server.url}/case/queue/")
     coordinator.locator("table a").first.click()
     coordinator.wait_for_load_state("networkidle")
-    submit(coordinator, "/execute/$", "button[name=_continue]")  # "Ta uppgiften och fortsätt"
+    submit(coordinator, "/execute/$", "button[name=_continue]")  # "Ta den och gör steget nu"
     coordinator.locator("input[name=decision][value=accept]").check()
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Inväntar samtycke"

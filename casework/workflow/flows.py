@@ -15,7 +15,7 @@ from viewflow.workflow import flow, lock
 from sspf_flow import access
 from sspf_flow.models import CaseProcess, CaseTask, FollowUpDecision, Status
 
-from . import task_views
+from . import nodes, task_views
 from .nodes import CaseView
 
 COORDINATE = "sspf_flow.coordinate_case"
@@ -42,19 +42,19 @@ class CaseFlow(flow.Flow):
     lock_impl = lock.select_for_update_lock
 
     start = (
-        flow.Start(task_views.ReferralView.as_view())
+        nodes.Start(task_views.ReferralView.as_view())
         .Annotation(title=_("New referral"))
         .Permission("sspf_flow.refer_case")
         .Next(this.assess)
     )
     start_from_code = (
-        flow.StartHandle(this.attach_case)
+        nodes.StartHandle(this.attach_case)
         .Annotation(title=_("Referral registered or case reopened"))
         .Next(this.assess)
     )
 
     restart_for_consent = (
-        flow.StartHandle(this.attach_case)
+        nodes.StartHandle(this.attach_case)
         .Annotation(title=_("Consent withdrawn: obtain new consent or close"))
         .Next(this.obtain_consent)
     )
@@ -66,7 +66,7 @@ class CaseFlow(flow.Flow):
         .Next(this.check_accepted)
     )
     check_accepted = (
-        flow.If(case_status_is(Status.AWAITING_CONSENT))
+        nodes.If(case_status_is(Status.AWAITING_CONSENT))
         .Annotation(title=_("Accepted?"))
         .Then(this.obtain_consent)
         .Else(this.end)
@@ -79,7 +79,7 @@ class CaseFlow(flow.Flow):
         .Next(this.check_consented)
     )
     check_consented = (
-        flow.If(case_status_is(Status.CONSENTED))
+        nodes.If(case_status_is(Status.CONSENTED))
         .Annotation(title=_("Consent given?"))
         .Then(this.plan_meeting)
         .Else(this.end)
@@ -99,13 +99,13 @@ class CaseFlow(flow.Flow):
         .Next(this.check_in_progress)
     )
     check_in_progress = (
-        flow.If(case_status_is(Status.IN_PROGRESS))
+        nodes.If(case_status_is(Status.IN_PROGRESS))
         .Annotation(title=_("Case still open?"))
         .Then(this.wait_for_follow_up)
         .Else(this.end)
     )
     wait_for_follow_up = (
-        flow.Timer(this.follow_up_opens)
+        nodes.Timer(this.follow_up_opens)
         .Annotation(title=_("Wait for the follow-up date"))
         .Next(this.follow_up)
     )
@@ -117,13 +117,13 @@ class CaseFlow(flow.Flow):
         .Next(this.after_follow_up)
     )
     after_follow_up = (
-        flow.Switch()
+        nodes.Switch()
         .Annotation(title=_("Next step after the follow-up"))
         .Case(this.end, case_status_is(Status.CLOSED))
         .Case(this.plan_meeting, follow_up_decided(FollowUpDecision.MEETING))
         .Default(this.wait_for_follow_up)
     )
-    end = flow.End().Annotation(title=_("Case closed"))
+    end = nodes.End().Annotation(title=_("Case closed"))
 
     def attach_case(self, activation, case):
         activation.process.artifact = case

@@ -1,7 +1,7 @@
 """viewflow's pages for CaseFlow, narrowed to the cases the user may read.
 
 viewflow's own list querysets are not object-scoped; every list here passes through
-``access``. Undo, cancel and revive are off (``CaseFlow.has_manage_permission``)."""
+``access``. Undo, cancel and revive have no page (``nodes``)."""
 
 from django.http import Http404
 from viewflow.workflow.flow import FlowAppViewset
@@ -9,6 +9,8 @@ from viewflow.workflow.flow import views as vf
 
 from sspf_flow import access
 from sspf_flow.models import CaseProcess
+
+from . import task_pages
 
 
 class ScopedTasks:
@@ -29,16 +31,6 @@ class Archive(ScopedTasks, vf.FlowArchiveListView):
     pass
 
 
-class TaskList(ScopedTasks, vf.DashboardTaskListView):
-    pass
-
-
-class ProcessList(vf.DashboardProcessListView):
-    def get_queryset(self):
-        processes = super().get_queryset().prefetch_related("artifact").order_by("-created")
-        return access.processes_visible_to(self.request.user, processes)
-
-
 class Chart(vf.FlowChartView):
     """The flow's chart for everyone who works with cases; a process's chart (which steps it
     has passed) only for those who may read that case."""
@@ -53,9 +45,16 @@ class Chart(vf.FlowChartView):
 
 
 class CaseFlowViewset(FlowAppViewset):
+    """The flow's pages: the inbox, queue and archive; the flow chart. The flow's own
+    dashboard leads to the inbox and a process's page to its case's page (``task_pages``);
+    viewflow's process and task lists and the process cancellation have no page."""
+
+    dashboard_view_class = task_pages.FlowIndex
+    process_detail_view_class = task_pages.ProcessToCase
+    process_list_path = None
+    task_list_path = None
+    process_cancel_path = None
     inbox_view_class = Inbox
     queue_view_class = Queue
     archive_view_class = Archive
-    task_list_view_class = TaskList
-    process_list_view_class = ProcessList
     chart_view_class = Chart
