@@ -8,7 +8,7 @@ from viewflow.urls import Application
 
 from sspf_flow import access
 
-from .pages import cases, consultations, dashboard, documents, log, overview
+from .pages import cases, consultations, dashboard, documents, grants, log, overview
 from .workflow.flows import CaseFlow
 from .workflow.inbox import CaseFlowViewset
 
@@ -101,5 +101,6 @@ log_app = Application(
         path("", log.AccessLogView.as_view(), name="index"),
         path("export/", log.export_csv, name="export"),
         path("youth/", log.youth_report, name="youth_report"),
+        path("roles/", grants.role_changes, name="role_changes"),
     ],
 )

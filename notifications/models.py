@@ -2,9 +2,26 @@
 sent after commit by Celery, never twice), the deadlines the ladder watches, and each user's
 choice of immediate mail or a daily digest."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+ADDRESS = re.compile(r"([\w.+'-]+)@([\w-]+(?:\.[\w-]+)*)")
+
+
+def _masked(match):
+    local, domain = match.groups()
+    first, _dot, rest = domain.partition(".")
+    top = f".{rest.rsplit('.', 1)[-1]}" if rest else ""
+    return f"{local[0]}***@{first[0]}***{top}"
+
+
+def mask(text):
+    """``text`` with every e-mail address masked: "sara.s@exempel.se" → "s***@e***.se". An
+    address is never shown where a case is (a guardian's private address among them)."""
+    return ADDRESS.sub(_masked, text or "")
 
 
 class OutboxStatus(models.TextChoices):
@@ -47,7 +64,7 @@ class Outbox(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
-        return f"{self.kind} → {self.to} ({self.status})"
+        return f"{self.kind} → {mask(self.to)} ({self.status})"
 
 
 class DeadlineKind(models.TextChoices):

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import categories, requestcache
 from .models.accesslog import AccessLog
@@ -20,6 +22,8 @@ from .models.case import Case, Status
 from .models.consent import ConsentAgency, InformationCategory
 from .models.consultation import Consultation
 from .models.org import Membership, Role
+from .models.rolechange import RoleChange
+from .refusals import about
 
 AGENCY_ROLES = frozenset(
     {Role.SCHOOL, Role.SOCIAL_SERVICES, Role.POLICE, Role.LEISURE, Role.SAFETY}
@@ -223,6 +227,52 @@ def log_visible_to(user):
     if Role.ADMIN in roles_of(user) and agency is None:
         return AccessLog.objects.all()
     return AccessLog.objects.filter(case__municipality_id=agency.municipality_id)
+
+
+def role_changes_visible_to(user):
+    """Who gave or took which role, for a reviewer: the administrator all of it, a manager
+    their municipality's users and the accounts that belong to no municipality (administrators,
+    operators; an installation serves one municipality)."""
+    if not can_review_log(user):
+        return RoleChange.objects.none()
+    agency = agency_of(user)
+    if Role.ADMIN in roles_of(user) and agency is None:
+        return RoleChange.objects.all()
+    return RoleChange.objects.filter(
+        Q(user__membership__agency__municipality_id=agency.municipality_id)
+        | Q(user__membership__isnull=True)
+    )
+
+
+# Who may hold and give roles (the admin's user form asks these)
+
+
+def administrator_holds_no_case_role(roles):
+    """The administrator manages the accounts and reads no case, so the administrator role and
+    a role in the casework (coordinator or agency) are never held by one person at once: else
+    whoever manages the accounts could give themselves every case."""
+    roles = set(roles)
+    case_roles = roles & CASE_ROLES
+    if Role.ADMIN not in roles or not case_roles:
+        return None
+    return about(
+        "groups",
+        format_lazy(
+            _(
+                "An administrator cannot also have a role in the casework ({roles}). Give the "
+                "case role to another account, or take away the administrator role."
+            ),
+            roles=", ".join(sorted(str(Role(role).label) for role in case_roles)),
+        ),
+    )
+
+
+def roles_given_by_another(actor, user):
+    """Nobody gives or takes their own roles, not even a superuser: another administrator does,
+    so that every role someone holds was given by somebody else."""
+    if actor.pk is not None and actor.pk == user.pk:
+        return about("groups", _("You cannot change your own roles: ask another administrator to."))
+    return None
 
 
 def consultations_visible_to(user):

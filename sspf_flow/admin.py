@@ -1,11 +1,18 @@
 """The admin role configures the organisation: municipalities, agencies and who belongs to
-which agency. No case data is registered here: administrators do not read cases."""
+which agency. No case data is registered here: administrators do not read cases.
+
+Nobody raises their own rights here: only a superuser sets staff, superuser status and single
+permissions, only another person changes one's roles, an administrator holds no case role
+(``access.administrator_holds_no_case_role``), and every role given or taken is recorded with
+who did it (``roles.changed_by``)."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from . import access, roles
 from .models import Agency, Membership, Municipality
 
 
@@ -49,12 +56,65 @@ class MembershipInline(admin.StackedInline):
     raw_id_fields = ["manager"]
 
 
+class RolesForm(UserChangeForm):
+    """A user's page, its roles checked against the rules; ``actor`` is who edits it."""
+
+    actor = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = self.fields.get("groups")
+        self.own_roles = self.actor and access.roles_given_by_another(self.actor, self.instance)
+        if groups is not None and self.own_roles:
+            groups.disabled = True  # a browser sends nothing; a posted value is refused below
+            groups.help_text = str(self.own_roles)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "groups" not in self.fields:
+            return cleaned_data
+        if self.own_roles:
+            shown = {str(pk) for pk in self.instance.groups.values_list("pk", flat=True)}
+            if "groups" in self.data and set(self.data.getlist("groups")) != shown:
+                self.add_error("groups", str(self.own_roles))
+        elif "groups" in cleaned_data:
+            names = [group.name for group in cleaned_data["groups"]]
+            if reason := access.administrator_holds_no_case_role(names):
+                self.add_error("groups", str(reason))
+        return cleaned_data
+
+
 admin.site.unregister(User)
+
+# Only a superuser gives these: each of them passes the roles' permissions.
+PRIVILEGES = ("is_staff", "is_superuser", "user_permissions")
 
 
 @admin.register(User)
 class SspfUserAdmin(UserAdmin):
+    form = RolesForm
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "membership", "is_active"]
     list_select_related = ["membership__agency"]
     list_filter = ["groups", "is_active", "membership__agency"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not request.user.is_superuser:
+            readonly += PRIVILEGES
+        return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user  # a class made for this request
+        return form
+
+    def has_change_permission(self, request, obj=None):
+        """Only a superuser changes a superuser (or sets their password)."""
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change):
+        with roles.changed_by(request.user):
+            super().save_related(request, form, formsets, change)

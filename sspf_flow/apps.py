@@ -9,12 +9,22 @@ class SspfFlowConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.contrib.auth.models import User
+        from django.db.models.signals import m2m_changed
+
         from . import access, checks  # noqa: F401  (checks: registers the system checks)
         from .models.process import CaseTaskQuerySet
-        from .roles import ensure_roles
+        from .roles import ensure_roles, role_membership_changed
 
         # viewflow's own task lists ask the access module which cases a user may read.
         CaseTaskQuerySet.narrow = staticmethod(access.tasks_visible_to)
 
         # After every app's migrate, so that permissions of apps after this one exist too.
         post_migrate.connect(ensure_roles, dispatch_uid="sspf_flow.ensure_roles")
+
+        # Every role given or taken is recorded, wherever it is done (sspf_flow.roles).
+        m2m_changed.connect(
+            role_membership_changed,
+            sender=User.groups.through,
+            dispatch_uid="sspf_flow.role_changes",
+        )

@@ -34,6 +34,7 @@ from .plan import (
     Party,
 )
 from .process import CaseProcess, CaseTask
+from .rolechange import RoleChange
 from .youth import Gender, Guardian, Youth
 
 __all__ = [
@@ -78,6 +79,7 @@ __all__ = [
     "ReferralSource",
     "RiskLevel",
     "Role",
+    "RoleChange",
     "SignerRole",
     "Status",
     "Youth",
