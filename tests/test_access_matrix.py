@@ -390,7 +390,6 @@ def get(client, url, numbers):
 
 
 LIST_PAGES = (
-    "/case/",
     "/case/inbox/",
     "/case/queue/",
     "/case/archive/",
