@@ -7,7 +7,8 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from sspf_flow import requestcache
+from sspf_flow import access, accesslog, requestcache
+from sspf_flow.models import Case, CaseProcess
 from sspf_flow.refusals import TransitionRefused
 
 
@@ -52,6 +53,36 @@ class LoginFirstMiddleware:
         response = self.get_response(request)
         if response.status_code == 403 and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
+        return response
+
+
+def case_named_by(match):
+    """The case a URL names (by number, or by one of its processes), if it exists."""
+    kwargs = match.kwargs if match else {}
+    if "number" in kwargs:
+        return Case.objects.filter(number=kwargs["number"]).first()
+    if "process_pk" in kwargs:
+        process = CaseProcess.objects.filter(pk=kwargs["process_pk"]).first()
+        return process.artifact if process else None
+    return None
+
+
+class RefusedAttemptMiddleware:
+    """A logged-in user refused a page of a real case (403, or 404 because they may not read
+    it) is written to the access log as refused: the review sees who tried which case, and
+    the answer still tells them nothing about it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and request.user.is_authenticated:
+            case = case_named_by(getattr(request, "resolver_match", None))
+            if case is not None and (
+                response.status_code == 403 or not access.can_view_case(request.user, case)
+            ):
+                accesslog.record_refused(request, case, request.path)
         return response
 
 

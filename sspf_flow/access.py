@@ -183,6 +183,11 @@ class Sight:
     def social_services(self):
         return InformationCategory.SOCIAL_SERVICES in self.categories
 
+    @property
+    def accessibility(self):
+        """The young person's accessibility needs (health information)."""
+        return categories.ACCESSIBILITY_CATEGORY in self.categories
+
     def action(self, action):
         return categories.action_category(action) in self.categories or (
             self.agency_id is not None and action.agency_id == self.agency_id

@@ -47,6 +47,24 @@ def record(request, cases, what, action=AccessAction.VIEW, basis=None):
     )
 
 
+def record_refused(request, case, what):
+    """A request for ``case`` that the rules refused (a typed URL, an old link, a probe): logged
+    so that the review sees who tried, never counted as an access without a lawful basis."""
+    user = request.user
+    AccessLog.objects.create(
+        at=timezone.now(),
+        user=user,
+        agency=access.agency_of(user),
+        roles=",".join(sorted(access.roles_of(user))),
+        case=case,
+        youth_id=case.youth_id,
+        what=in_log_language(what),
+        action=AccessAction.REFUSED,
+        ip=request.META.get("REMOTE_ADDR") or None,
+        had_basis=False,
+    )
+
+
 def record_export(request, what):
     """An export that is not about one case (e.g. the access log itself)."""
     user = request.user

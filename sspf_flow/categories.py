@@ -33,6 +33,9 @@ CONCERN_CATEGORY = {
 
 EVERY = frozenset(InformationCategory.values)
 
+# The young person's accessibility needs describe their health.
+ACCESSIBILITY_CATEGORY = InformationCategory.HEALTH
+
 
 def action_category(action):
     """An agency's action belongs to that agency's area; the young person's and the family's

@@ -45,11 +45,39 @@ def test_reading_a_case_page_writes_exactly_one_row(client, consented_case, user
     assert (row.action, row.ip, row.had_basis) == ("view", "127.0.0.1", True)
 
 
-def test_a_refused_read_writes_no_row(client, consented_case, users):
+def test_a_refused_read_is_logged_as_refused_and_shows_nothing(client, consented_case, users):
+    """Issue 10: the review sees who tried a case they may not read; the row is no read (it is
+    not counted as an access without a lawful basis) and the answer tells nothing."""
     client.force_login(users["fritid"])
     before = AccessLog.objects.count()
-    assert client.get(f"/sspf/{consented_case.number}/").status_code == 404
+    response = client.get(f"/sspf/{consented_case.number}/")
+    assert response.status_code == 404 and "Lou" not in response.content.decode()
+    assert AccessLog.objects.count() == before + 1
+    row = AccessLog.objects.latest("pk")
+    assert (row.user, row.case, row.action, row.had_basis) == (
+        users["fritid"],
+        consented_case,
+        "refused",
+        False,
+    )
+
+
+def test_a_case_that_does_not_exist_writes_no_row(client, users):
+    client.force_login(users["fritid"])
+    before = AccessLog.objects.count()
+    assert client.get("/sspf/SSPF-2099-9999/").status_code == 404
     assert AccessLog.objects.count() == before
+
+
+def test_refused_attempts_are_listed_but_not_flagged_as_reads_without_basis(
+    client, consented_case, users
+):
+    client.force_login(users["fritid"])
+    client.get(f"/sspf/{consented_case.number}/")
+    client.force_login(users["admin"])
+    page = client.get("/log/")
+    assert page.context["flagged"] == 0
+    assert "Nekad" in page.content.decode()
 
 
 def test_the_case_list_logs_each_case_it_shows(client, refer, coordinator):
@@ -92,7 +120,11 @@ def test_withdrawn_consent_ends_access_and_the_log_keeps_what_happened(
     steps.withdraw_consent(consented_case, coordinator, consented_case.consents.get())
     assert client.get(f"/sspf/{consented_case.number}/").status_code == 404
     police_rows = AccessLog.objects.filter(user=users["polis"], case=consented_case)
-    assert police_rows.count() == 1 and police_rows.get().had_basis
+    # the read while covered, lawful; the try after the withdrawal, refused
+    assert list(police_rows.order_by("pk").values_list("action", "had_basis")) == [
+        ("view", True),
+        ("refused", False),
+    ]
 
 
 def test_the_log_is_append_only(client, consented_case, coordinator):

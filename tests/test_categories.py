@@ -154,3 +154,14 @@ def test_the_coordinator_always_sees_every_category(client, held, coordinator):
         "Ökad frånvaro.",
     ):
         assert shown in text
+
+
+def test_accessibility_needs_show_only_with_health_information(client, held, users, coordinator):
+    """The young person's accessibility needs describe their health (issue 10)."""
+    held.youth.accessibility_needs = "TILLGANGLIGHET-HALSA"
+    held.youth.save(update_fields=["accessibility_needs"])
+    narrow(held, ["school", "social_services", "police", "leisure"])
+    assert "TILLGANGLIGHET-HALSA" not in page(client, users["skola"], held)
+    assert "TILLGANGLIGHET-HALSA" in page(client, coordinator, held)
+    narrow(held, ["health"])
+    assert "TILLGANGLIGHET-HALSA" in page(client, users["skola"], held)

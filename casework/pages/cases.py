@@ -101,6 +101,7 @@ class CaseDetailView(generic.TemplateView):
             full_picture=sight.full_picture,
             submissions=submissions_of(case, printable=coordinator) if sight.full_picture else [],
             sees_social_services=sight.social_services,
+            sees_accessibility=sight.accessibility,
             follow_ups=case.follow_ups.select_related("created_by"),
             concern_reports=case.concern_reports.select_related("agency"),
             journal=(

@@ -17,7 +17,7 @@ from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
 from sspf_flow import access, accesslog
-from sspf_flow.models import AccessLog, Case
+from sspf_flow.models import AccessAction, AccessLog, Case
 
 
 def reviewers_users(request):
@@ -63,12 +63,17 @@ class AccessLogView(ListModelView):
     case_number.short_description = _("Case")
 
     def basis(self, entry):
-        return "" if entry.had_basis else _("NO BASIS")
+        return "" if entry.had_basis or entry.action == AccessAction.REFUSED else _("NO BASIS")
 
     basis.short_description = _("Lawful basis")
 
     def get_context_data(self, **kwargs):
-        flagged = access.log_visible_to(self.request.user).filter(had_basis=False).count()
+        flagged = (
+            access.log_visible_to(self.request.user)
+            .filter(had_basis=False)
+            .exclude(action=AccessAction.REFUSED)
+            .count()
+        )
         return super().get_context_data(flagged=flagged, **kwargs)
 
 

@@ -15,6 +15,7 @@ class AccessAction(models.TextChoices):
     CHANGE = "change", _("Changed")
     EXPORT = "export", _("Exported")
     DOWNLOAD = "download", _("Downloaded")
+    REFUSED = "refused", _("Refused")  # asked for a case the rules did not let them see
 
 
 class AccessLog(AppendOnly):
