@@ -36,14 +36,16 @@ def make_user(username, role, agency):
     return user
 
 
-def new_youth(age=14):
+def born_aged(age):
+    """A birth date that makes the young person ``age`` today (and for the next month), so that
+    the consent rules for that age hold whenever the tests run."""
     today = timezone.localdate()
-    return Youth(
-        first_name="Lou",
-        last_name="Exempel",
-        gender="annat",
-        birth_date=today.replace(year=today.year - age) - dt.timedelta(days=30),
-    )
+    birthday = dt.date(today.year - age, today.month, min(today.day, 28))  # no 29 February
+    return birthday - dt.timedelta(days=30)
+
+
+def new_youth(age=14):
+    return Youth(first_name="Lou", last_name="Exempel", gender="annat", birth_date=born_aged(age))
 
 
 # What the step pages need for the required questions of the default form templates
@@ -195,7 +197,7 @@ def referral_post():
         "youth-first_name": "Lou",
         "youth-last_name": "Exempel",
         "youth-personal_number": "",
-        "youth-birth_date": "2012-05-04",
+        "youth-birth_date": str(born_aged(14)),
         "youth-gender": "annat",
         "youth-school": "Centralskolan",
         "youth-grade": "8",

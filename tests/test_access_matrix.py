@@ -14,7 +14,8 @@ roles and the answers are held to the rules of ``sspf_flow.access``:
 * nobody ever gets a server error.
 
 A pattern that cannot be filled in for the case fails its test by name, unless it is in
-``CASE_FREE`` below: so a new view cannot be added without somebody deciding who may see it.
+``CASE_FREE`` (``tests/urlmap.py``, shared with ``test_leaks``): so a new view cannot be added
+without somebody deciding who may see it.
 
 The matrix is built once (first test that needs it) and every (pattern, role) pair is its own
 test, so a failure names the URL and the role. Further down: the consent states (none, partial,
@@ -30,24 +31,27 @@ from urllib.parse import quote
 
 import pytest
 import time_machine
-from django.conf import settings
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from viewflow.workflow.status import STATUS
 
-from casework.workflow.flows import CaseFlow
 from casework.workflow.steps import open_task
 from sspf_flow import services
-from sspf_flow.models import Agency, Case, CaseTask, Role, Status
-from sspf_flow.models.process import processes_of
-from tests.builders import (
-    consent_post,
-    hold_meeting_post,
-    make_user,
-    referral_post,
-    template_answers,
+from sspf_flow.models import Agency, Case, Role, Status
+from tests.builders import make_user
+from tests.urlmap import (
+    ACTIONS,
+    CASE_FREE,
+    COORDINATOR_DOWNLOADS,
+    FORM_EDITOR,
+    FORM_EDITOR_PAGES,
+    PUBLIC,
+    REVIEW,
+    ROUTES,
+    build_case,
+    fill,
+    task_url,
 )
 
 LOGIN_URL = "/accounts/login/"
@@ -66,289 +70,6 @@ ROLES = (
 # May never see the case: not covered by the consent, steering group, administrator, and a
 # coordinator of another municipality.
 OUTSIDERS = ("uncovered", "styrgrupp", "admin", "foreign")
-
-# Pages that belong to no case, so there is nothing to fill in. Each is still requested by
-# every role (login for anonymous, no leak for outsiders, no 500 for anyone). Add a page here
-# only after checking that it lists nothing an outsider may not see.
-CASE_FREE = {
-    "": "home: redirects case workers to their inbox, others get a page about their role",
-    "case/": "the flow's start page: redirects to the inbox",
-    "case/inbox/": "the user's tasks, narrowed by access.tasks_visible_to",
-    "case/queue/": "unassigned tasks the user may take, narrowed by access.tasks_visible_to",
-    "case/archive/": "finished tasks, narrowed by access.tasks_visible_to",
-    "case/chart/": "the flow chart: the same picture for everyone, no case in it",
-    "case/start/": "the referral form: a new case, none shown",
-    "case/queue/assign/": "bulk 'take these tasks' action of the queue; tasks come in the POST",
-    "case/inbox/unassign/": "bulk 'give back these tasks' action of the inbox",
-    "i18n/setlang/": "Django's language switch (POST); public, it serves the login page too",
-    "sspf/": "redirects to the case list",
-    "sspf/new/": "redirects to the referral form",
-    "sspf/list/": "the case list, access.cases_visible_to",
-    "sspf/dashboard/": "overdue and due items of access.cases_visible_to, by case number",
-    "sspf/notifications/": "the user's own notification choices; no case",
-    "sspf/referrals/": "what the user referred: number and status only",
-    "sspf/consultations/": "anonymous consultations (no personal data), coordinators only",
-    "sspf/consultations/new/": "the form for an anonymous consultation, coordinators only",
-}
-
-# The access log's pages: for the administrator and a coordinators' manager (not a matrix
-# role) only. They name cases by number (who accessed which case) but never the young person.
-REVIEW = {
-    "log/": "the access log, access.log_visible_to",
-    "log/export/": "the access log as CSV (streamed; its content is tested in test_access_log)",
-    "log/youth/": "who accessed one young person's data, access.log_visible_to",
-    "log/roles/": "who gave or took which role (no case), access.role_changes_visible_to",
-}
-CASE_FREE.update(REVIEW)
-
-# The form template editor: the administrator's (the process owner's) only. Its pages show
-# templates, never a case.
-FORM_EDITOR = {
-    "forms/": "the list of form templates, access.form_templates_visible_to",
-    "forms/import/": "importing a template file as a new draft",
-}
-CASE_FREE.update(FORM_EDITOR)
-# Editor pages about one template or version (filled in with the municipality's protocol
-# template); the ones that change something answer GET with 405.
-FORM_EDITOR_PAGES = {"template", "edit", "preview", "pdf", "export", "publish", "retire", "copy"}
-
-# Case-free pages that anonymous visitors may use without logging in.
-PUBLIC = {"i18n/setlang/"}
-
-# Views that change something (asked for with GET they show at most a confirmation form).
-ACTIONS = {
-    "execute",
-    "assign",
-    "unassign",
-    "case_close",
-    "case_reopen",
-    "consent_withdraw",
-    "journal_new",
-    "consent_new",
-    "meeting_change",
-    "case_checklist",
-}
-# Documents with the family's names and signatures, and what the coordinator hands the family:
-# the case's coordinator only.
-COORDINATOR_DOWNLOADS = {
-    "consent_signed_form",
-    "consent_pdf",
-    "consent_form_pdf",
-    "case_information_pdf",
-    "submission_pdf",
-}
-
-
-# --- the URL configuration -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Route:
-    route: str  # e.g. "case/<int:process_pk>/assess/<int:task_pk>/execute/"
-    namespace: str  # e.g. "case:assess"
-    name: str  # e.g. "execute"
-    is_regex: bool
-
-    @property
-    def kwargs(self):
-        return re.findall(r"<(?:[^>:]+:)?([^>]+)>", self.route)
-
-    @property
-    def node(self):
-        """The flow node a task URL belongs to ("assess" in "case:assess")."""
-        return self.namespace.rsplit(":", 1)[-1] if "task_pk" in self.kwargs else None
-
-
-def _skipped(route):
-    static = settings.STATIC_URL.lstrip("/")
-    return route.startswith(("admin/", "accounts/", "^admin/", "^accounts/")) or (
-        static and route.lstrip("^").startswith(static)
-    )
-
-
-def walk(resolver=None, prefix="", namespace=""):
-    """Every URL pattern under ``resolver``, with the full route and namespace."""
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            inner = ":".join(filter(None, [namespace, entry.namespace]))
-            yield from walk(entry, route, inner)
-        elif isinstance(entry, URLPattern):
-            is_regex = not hasattr(entry.pattern, "_route")
-            yield Route(route, namespace, entry.name or "", is_regex)
-
-
-def collected_routes():
-    routes, seen = [], {}
-    for route in walk():
-        if _skipped(route.route):
-            continue
-        seen[route.route] = seen.get(route.route, 0) + 1
-        suffix = f"#{seen[route.route]}" if seen[route.route] > 1 else ""
-        routes.append((route, f"/{route.route}{suffix}"))
-    return routes
-
-
-ROUTES = collected_routes()
-
-
-# --- a case that has been far ----------------------------------------------------------------
-
-
-def task_url(task, view):
-    return task.flow_task.reverse(view, args=[task.process_id, task.pk])
-
-
-def fire_due_timers():
-    """Fire the flow's timers as the beat would, moving the clock to each one's moment."""
-    from viewflow.workflow.timers import fire_due_timers as fire
-
-    waiting = CaseTask.objects.filter(flow_task_type="TIMER", status=STATUS.SCHEDULED)
-    for task in waiting.order_by("scheduled"):
-        if task.scheduled and task.scheduled > timezone.now():
-            with time_machine.travel(task.scheduled + dt.timedelta(seconds=1), tick=False):
-                fire()
-    fire()
-
-
-def do_task(client, case, node, data):
-    """Take the case's open task at ``node`` (if nobody has) and submit it as the client's user."""
-    task = open_task(case, node)
-    assert task is not None, f"{case.number}: no open {node} task"
-    if task.owner_id is None:
-        response = client.post(task_url(task, "assign"))
-        assert response.status_code == 302, f"assign {node}: {response.status_code}"
-    response = client.post(task_url(task, "execute"), data)
-    assert response.status_code == 302, f"{node}: {response.content.decode()[:3000]}"
-    fire_due_timers()
-    case.refresh_from_db()
-
-
-def plan_post(scope):
-    starts = timezone.localtime() + dt.timedelta(days=7)
-    return {
-        "kind": "network",
-        "starts_at": starts.strftime("%Y-%m-%d %H:%M"),
-        "place": "Centralskolan, rum 12",
-        "agencies": scope,
-        "invite_youth": "on",
-        "invite_guardians": "on",
-    }
-
-
-def hold_post(scope, agency):
-    # close enough that the follow-up opens at once
-    return hold_meeting_post(scope, agency, follow_up_days=1)
-
-
-def follow_up_close_post(case):
-    plan = case.plans.order_by("-version").first()
-    data = {
-        "notes": "Närvaron är nu 93 %.",
-        "decision": "close",
-        "closure_reason": "goals_met",
-        **template_answers("follow_up"),
-    }
-    for action in plan.actions.all():
-        data[f"action_{action.pk}_status"] = "done"
-        data[f"action_{action.pk}_comment"] = "Fungerade."
-    for goal in plan.goals.all():
-        data[f"goal_{goal.pk}"] = "met"
-    return data
-
-
-def build_case(users, agencies):
-    """Case A: every step once, closed, reopened, consent withdrawn and given again, and on its
-    way again (meeting planned)."""
-    scope = [agencies[k].pk for k in ("skola", "socialtjanst", "polis", "fritid")]
-    school, coordinator = Client(), Client()
-    school.force_login(users["skola"])
-    coordinator.force_login(users["samordnare"])
-
-    response = school.post(CaseFlow.start.reverse("execute"), referral_post())
-    assert response.status_code == 302, response.content.decode()[:3000]
-    case = Case.objects.order_by("-pk").first()
-
-    do_task(coordinator, case, "assess", {"decision": "accept", "risk_level": "medium"})
-    do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
-    do_task(coordinator, case, "plan_meeting", plan_post(scope))
-    do_task(coordinator, case, "hold_meeting", hold_post(scope, agencies["skola"]))
-    do_task(coordinator, case, "follow_up", follow_up_close_post(case))
-    assert case.status == Status.CLOSED, case.status
-
-    response = coordinator.post(f"/sspf/{case.number}/reopen/", {"reason": "Ny oro från skolan."})
-    assert response.status_code == 302, response.content.decode()[:3000]
-    do_task(coordinator, case, "assess", {"decision": "accept", "risk_level": "high"})
-    do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
-    # The guardians withdraw every consent, the one given before the closure too; a new
-    # consent follows.
-    for consent in case.consents.filter(withdrawn_at__isnull=True):
-        response = coordinator.post(
-            f"/sspf/{case.number}/consent/{consent.pk}/withdraw/",
-            {"agency": "", "reason": "Vårdnadshavarna återtog samtycket."},
-        )
-        assert response.status_code == 302, response.content.decode()[:3000]
-    case.refresh_from_db()
-    do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
-    do_task(coordinator, case, "plan_meeting", plan_post(scope))
-    assert case.status == Status.MEETING_PLANNED, case.status
-    return case
-
-
-def pick_task(case, node):
-    """A task of ``node`` in one of the case's processes: an open one if any, else the latest."""
-    tasks = CaseTask.objects.filter(
-        process__in=processes_of(case), flow_task=getattr(CaseFlow, node)
-    )
-    return (
-        tasks.filter(status__in=[STATUS.NEW, STATUS.ASSIGNED]).order_by("-created").first()
-        or tasks.order_by("-created").first()
-    )
-
-
-def fill(route, case):
-    """The concrete URL of ``route`` for ``case``, or a reason why it cannot be filled."""
-    if route.is_regex:
-        return None, f"{route.route!r} is a regex pattern; the matrix cannot fill it"
-    if not route.kwargs:
-        if route.route in CASE_FREE:
-            return "/" + route.route, None
-        return None, (
-            f"/{route.route} takes no case, but is not in CASE_FREE: decide who may see it and "
-            "add it there (with a comment) or give it the case in its URL"
-        )
-    process = processes_of(case).order_by("-created").first()
-    values = {"number": case.number, "process_pk": process.pk}
-    if "task_pk" in route.kwargs:
-        node = getattr(CaseFlow, route.node, None) if route.node else None
-        if node is None:
-            return None, f"/{route.route}: {route.namespace!r} names no node of CaseFlow"
-        task = pick_task(case, route.node)
-        if task is None:
-            return None, (
-                f"/{route.route}: case {case.number} has no task at node {route.node!r}; "
-                "take the matrix case through that node in build_case()"
-            )
-        values.update(process_pk=task.process_id, task_pk=task.pk)
-    if route.name in ("consent_withdraw", "consent_signed_form", "consent_pdf"):
-        # the case's active consent (with its signed form, for the form's download)
-        active = case.consents.filter(withdrawn_at__isnull=True).exclude(signed_form="")
-        values["pk"] = active.latest("pk").pk
-    if route.namespace == "forms" and route.name in FORM_EDITOR_PAGES:
-        from forms.models import FormTemplate
-
-        template = FormTemplate.objects.get(municipality=case.municipality, kind="protocol")
-        values["pk"] = template.pk if route.name == "template" else template.published.pk
-    if route.name == "submission_pdf":
-        values["pk"] = case.form_submissions.latest("pk").pk
-    if route.name == "meeting_change":
-        values["pk"] = case.meetings.filter(status="planned").latest("pk").pk
-    unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
-    if unknown:
-        return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
-    url = re.sub(r"<(?:[^>:]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), route.route)
-    return "/" + url, None
 
 
 @dataclass

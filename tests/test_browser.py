@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from viewflow.workflow import timers
 
 from sspf_flow.models import Case
-from tests.builders import signed_pdf
+from tests.builders import born_aged, signed_pdf
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -135,7 +135,7 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     school.goto(f"{live_server.url}/sspf/new/")
     fill(school, "youth-first_name", "Lou")
     fill(school, "youth-last_name", "Exempel")
-    fill(school, "youth-birth_date", "2012-05-04")
+    fill(school, "youth-birth_date", str(born_aged(14)))
     choose(school, "youth-gender", "annat")
     fill(school, "guardian-0-name", "Kim Exempel")
     tick(school, "referral-concerns", "school_absence")

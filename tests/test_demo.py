@@ -1,6 +1,10 @@
 """The demo: a newcomer logs in as each role and lands where that role works."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from casework.workflow import steps
@@ -74,3 +78,13 @@ def test_the_demo_shows_the_records_beside_the_process(demo):
     assert lou.journal.exists()
     elias = Case.objects.get(youth__first_name="Elias")
     assert elias.consultation.outcome == "referral"
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_on_a_leap_day(settings):
+    """The young people's ages are counted back from today; 29 February has no match in most
+    years."""
+    settings.SSPF_DEMO = True
+    with time_machine.travel(dt.datetime(2028, 2, 29, 12, 0, tzinfo=ZoneInfo("Europe/Stockholm"))):
+        call_command("load_demo", verbosity=0)
+    assert Case.objects.count() == 7

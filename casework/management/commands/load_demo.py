@@ -139,7 +139,9 @@ class Demo:
     # --- helpers -------------------------------------------------------------------------
 
     def refer(self, by, first, last, age, concerns, text, guardians=2, **extra):
-        born = self.today.replace(year=self.today.year - age) - dt.timedelta(days=100)
+        today = self.today
+        birthday = dt.date(today.year - age, today.month, min(today.day, 28))  # not 29 February
+        born = birthday - dt.timedelta(days=100)
         youth = Youth(
             first_name=first,
             last_name=last,
