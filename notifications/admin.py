@@ -6,7 +6,6 @@ quote it), the calendar invitation. It cannot be searched or filtered for either
 tell it letter by letter. A row's page shows its subject and text, which name cases by number
 only (by design): opening it is written to the access log for each case it names."""
 
-import copy
 import re
 
 from django.conf import settings
@@ -46,12 +45,6 @@ class OutboxAdmin(admin.ModelAdmin):
     @admin.display(description=_("last error"))
     def error(self, row):
         return mask(row.last_error)
-
-    def action_checkbox(self, row):
-        """The checkbox's label names the row (``Outbox.__str__`` holds the address)."""
-        shown = copy.copy(row)
-        shown.to = mask(row.to)
-        return super().action_checkbox(shown)
 
     def get_object(self, request, object_id, from_field=None):
         """The row with its addresses masked, for its page, its history and its deletion; a

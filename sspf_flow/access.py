@@ -223,29 +223,43 @@ def can_review_log(user):
     )
 
 
-def log_visible_to(user):
-    """The access log a reviewer may read: a manager their municipality's, the administrator
-    all of it (an installation serves one municipality)."""
+ALL_MUNICIPALITIES = object()
+
+
+def reviewed_municipality(user):
+    """Whose records a reviewer reads: their municipality's id, ALL_MUNICIPALITIES for the
+    administrator without an agency (an installation serves one municipality), or None for
+    someone who reviews nothing."""
     if not can_review_log(user):
-        return AccessLog.objects.none()
+        return None
     agency = agency_of(user)
     if Role.ADMIN in roles_of(user) and agency is None:
+        return ALL_MUNICIPALITIES
+    return agency.municipality_id
+
+
+def log_visible_to(user):
+    """The access log a reviewer may read: a manager their municipality's, the administrator
+    all of it."""
+    municipality = reviewed_municipality(user)
+    if municipality is None:
+        return AccessLog.objects.none()
+    if municipality is ALL_MUNICIPALITIES:
         return AccessLog.objects.all()
-    return AccessLog.objects.filter(case__municipality_id=agency.municipality_id)
+    return AccessLog.objects.filter(case__municipality_id=municipality)
 
 
 def role_changes_visible_to(user):
     """Who gave or took which role, for a reviewer: the administrator all of it, a manager
     their municipality's users and the accounts that belong to no municipality (administrators,
-    operators; an installation serves one municipality)."""
-    if not can_review_log(user):
+    operators)."""
+    municipality = reviewed_municipality(user)
+    if municipality is None:
         return RoleChange.objects.none()
-    agency = agency_of(user)
-    if Role.ADMIN in roles_of(user) and agency is None:
+    if municipality is ALL_MUNICIPALITIES:
         return RoleChange.objects.all()
     return RoleChange.objects.filter(
-        Q(user__membership__agency__municipality_id=agency.municipality_id)
-        | Q(user__membership__isnull=True)
+        Q(user__membership__agency__municipality_id=municipality) | Q(user__membership__isnull=True)
     )
 
 
@@ -270,6 +284,12 @@ def administrator_holds_no_case_role(roles):
             roles=", ".join(sorted(str(Role(role).label) for role in case_roles)),
         ),
     )
+
+
+def may_manage_account(actor, account):
+    """Only a superuser changes a superuser's account (or sets their password): else an
+    administrator could take over the one account that passes every rule."""
+    return actor.is_superuser or not account.is_superuser
 
 
 def roles_given_by_another(actor, user):

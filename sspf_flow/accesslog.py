@@ -15,34 +15,37 @@ def in_log_language(text):
         return str(text)[:100]
 
 
+def _entry(request, what, action, had_basis, case=None):
+    """One row for the request's user: who, from where, what they did."""
+    user = request.user
+    return AccessLog(
+        at=timezone.now(),
+        user=user,
+        agency=access.agency_of(user),
+        roles=",".join(sorted(access.roles_of(user))),
+        case=case,
+        youth_id=case.youth_id if case else None,
+        what=in_log_language(what),
+        action=action,
+        ip=request.META.get("REMOTE_ADDR") or None,
+        had_basis=had_basis,
+    )
+
+
 def record(request, cases, what, action=AccessAction.VIEW, basis=None):
     """Log ``cases`` (Case objects) for the request's user. ``basis`` overrides the check for
     accesses the rules allow without reading rights, such as registering one's own referral."""
     cases = list(cases)
     if not cases:
         return
-    user = request.user
     if basis is None:
         allowed = set(
-            access.cases_visible_to(user)
+            access.cases_visible_to(request.user)
             .filter(pk__in=[case.pk for case in cases])
             .values_list("pk", flat=True)
         )
-    now = timezone.now()
-    what = in_log_language(what)
     AccessLog.objects.bulk_create(
-        AccessLog(
-            at=now,
-            user=user,
-            agency=access.agency_of(user),
-            roles=",".join(sorted(access.roles_of(user))),
-            case=case,
-            youth_id=case.youth_id,
-            what=what,
-            action=action,
-            ip=request.META.get("REMOTE_ADDR") or None,
-            had_basis=basis if basis is not None else case.pk in allowed,
-        )
+        _entry(request, what, action, basis if basis is not None else case.pk in allowed, case)
         for case in cases
     )
 
@@ -50,31 +53,9 @@ def record(request, cases, what, action=AccessAction.VIEW, basis=None):
 def record_refused(request, case, what):
     """A request for ``case`` that the rules refused (a typed URL, an old link, a probe): logged
     so that the review sees who tried, never counted as an access without a lawful basis."""
-    user = request.user
-    AccessLog.objects.create(
-        at=timezone.now(),
-        user=user,
-        agency=access.agency_of(user),
-        roles=",".join(sorted(access.roles_of(user))),
-        case=case,
-        youth_id=case.youth_id,
-        what=in_log_language(what),
-        action=AccessAction.REFUSED,
-        ip=request.META.get("REMOTE_ADDR") or None,
-        had_basis=False,
-    )
+    record(request, [case], what, AccessAction.REFUSED, basis=False)
 
 
 def record_export(request, what):
     """An export that is not about one case (e.g. the access log itself)."""
-    user = request.user
-    AccessLog.objects.create(
-        at=timezone.now(),
-        user=user,
-        agency=access.agency_of(user),
-        roles=",".join(sorted(access.roles_of(user))),
-        what=str(what)[:100],
-        action=AccessAction.EXPORT,
-        ip=request.META.get("REMOTE_ADDR") or None,
-        had_basis=True,
-    )
+    _entry(request, what, AccessAction.EXPORT, had_basis=True).save()

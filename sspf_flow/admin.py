@@ -110,8 +110,7 @@ class SspfUserAdmin(UserAdmin):
         return form
 
     def has_change_permission(self, request, obj=None):
-        """Only a superuser changes a superuser (or sets their password)."""
-        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+        if obj is not None and not access.may_manage_account(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 

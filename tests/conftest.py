@@ -12,7 +12,7 @@ from django.utils import timezone
 import project.urls  # noqa: F401  (mounts the flow, so its URLs reverse)
 from casework.workflow.flows import CaseFlow
 from sspf_flow import services
-from sspf_flow.models import Agency, AgencyKind, Guardian, Municipality, Role
+from sspf_flow.models import Agency, AgencyKind, Guardian, Membership, Municipality, Role
 from tests.builders import ALL_CATEGORIES, make_user, new_youth, signed_pdf
 
 REQUIRE_SERVICES = os.environ.get("SSPF_REQUIRE_SERVICES") == "1"
@@ -92,11 +92,39 @@ def coordinator(users):
 
 
 @pytest.fixture
+def admin_user(users):
+    """The administrator, let into /admin/."""
+    user = users["admin"]
+    user.is_staff = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def scope(agencies):
+    """The agencies the usual consent covers."""
+    return [agencies["skola"], agencies["socialtjanst"]]
+
+
+@pytest.fixture
+def case(refer):
+    """A case just referred by the school."""
+    return refer()
+
+
+@pytest.fixture
 def foreign_coordinator(other_municipality):
     agency = Agency.objects.create(
         municipality=other_municipality, name="Grannsoc", kind=AgencyKind.SOCIAL_SERVICES
     )
     return make_user("greta", Role.COORDINATOR, agency)
+
+
+@pytest.fixture
+def manager(users, coordinator):
+    """Anja's manager, who reviews the access log (and gets her escalations)."""
+    Membership.objects.filter(user=coordinator).update(manager=users["socialtjanst"])
+    return users["socialtjanst"]
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from casework.workflow import steps
 from sspf_flow import services
-from sspf_flow.models import AccessLog, Membership
+from sspf_flow.models import AccessLog
 
 
 @pytest.fixture
@@ -20,13 +20,6 @@ def consented_case(refer, coordinator, consent_for, agencies):
         case, "obtain_consent", coordinator, lambda: consent_for(case, [agencies["polis"]])
     )
     return case
-
-
-@pytest.fixture
-def manager(users, coordinator):
-    """Anja's manager reviews the log."""
-    Membership.objects.filter(user=coordinator).update(manager=users["socialtjanst"])
-    return users["socialtjanst"]
 
 
 def test_reading_a_case_page_writes_exactly_one_row(client, consented_case, users, agencies):

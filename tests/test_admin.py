@@ -7,14 +7,6 @@ from django.contrib import admin
 from sspf_flow.models import Case, CaseEvent, Consent, Meeting, Youth
 
 
-@pytest.fixture
-def admin_user(users):
-    user = users["admin"]
-    user.is_staff = True
-    user.save()
-    return user
-
-
 @pytest.mark.parametrize(
     "url",
     [

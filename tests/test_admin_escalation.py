@@ -89,14 +89,6 @@ def roles_of(user):
 
 
 @pytest.fixture
-def admin_user(users):
-    user = users["admin"]
-    user.is_staff = True
-    user.save()
-    return user
-
-
-@pytest.fixture
 def superuser(db):
     return User.objects.create_superuser("olga", "olga@exempel.invalid", "pw-for-tests-only")
 
@@ -284,13 +276,6 @@ def test_a_role_change_cannot_be_altered_or_deleted(newcomer):
 
 
 # The role-change log
-
-
-@pytest.fixture
-def manager(users, coordinator):
-    """Anja's manager reviews the log."""
-    Membership.objects.filter(user=coordinator).update(manager=users["socialtjanst"])
-    return users["socialtjanst"]
 
 
 @pytest.mark.parametrize("reviewer", ["admin", "manager"])

@@ -171,11 +171,6 @@ def second_coordinator(agencies):
     return make_user("anton", Role.COORDINATOR, agencies["socialtjanst"])
 
 
-@pytest.fixture
-def scope(agencies):
-    return [agencies["skola"], agencies["socialtjanst"]]
-
-
 def test_close_waiting_behind_a_meeting_being_planned_is_refused(
     postgres_only, consented, coordinator, scope
 ):

@@ -75,12 +75,6 @@ def meeting_record(agencies, **changes):
 
 
 @pytest.fixture
-def scope(agencies):
-    """The agencies the usual consent covers."""
-    return [agencies["skola"], agencies["socialtjanst"]]
-
-
-@pytest.fixture
 def awaiting_consent(refer, coordinator):
     case = refer()
     services.accept_referral(case, coordinator)

@@ -35,6 +35,7 @@ def with_emails(users):
 
 @pytest.fixture
 def manager(coordinator):
+    """Here (instead of conftest's) a manager with an e-mail address, for the escalations."""
     boss = make_user("maria", Role.COORDINATOR, coordinator.membership.agency)
     boss.email = "maria@exempel.invalid"
     boss.save()
@@ -70,11 +71,6 @@ def assert_no_personal_data():
     for row in rows():
         for text in (row.subject, row.body_text, row.body_html, row.calendar):
             assert not NAMES.search(text), (row.kind, text)
-
-
-@pytest.fixture
-def scope(agencies):
-    return [agencies["skola"], agencies["socialtjanst"]]
 
 
 @pytest.fixture

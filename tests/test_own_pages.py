@@ -16,11 +16,6 @@ SECRET = "Ökad frånvaro."  # the referral's description of the concern (see th
 
 
 @pytest.fixture
-def case(refer):
-    return refer()
-
-
-@pytest.fixture
 def consented(refer, coordinator, consent_for, agencies):
     """A case in the consent step's next state, covered for the school only."""
     case = refer()

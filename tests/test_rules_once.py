@@ -27,11 +27,6 @@ def words(reason):
     return str(reason)
 
 
-@pytest.fixture
-def case(refer):
-    return refer()
-
-
 def test_declining_without_a_reason_reads_as_the_closure_guard(case, coordinator):
     form = AssessForm({"decision": "decline"})
     assert not form.is_valid()
