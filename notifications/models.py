@@ -24,6 +24,22 @@ def mask(text):
     return ADDRESS.sub(_masked, text or "")
 
 
+class OutboxKind(models.TextChoices):
+    """What an e-mail is about: the folder of its templates under ``templates/email/``."""
+
+    TASK = "task", _("A task waiting")
+    MEETING_INVITATION = "meeting_invitation", _("Meeting invitation")
+    MEETING_CHANGED = "meeting_changed", _("Meeting changed")
+    MEETING_CANCELLED = "meeting_cancelled", _("Meeting cancelled")
+    MEETING_REMINDER = "meeting_reminder", _("Meeting reminder")
+    ACTION = "action", _("Action due")
+    FOLLOW_UP = "follow_up", _("Follow-up due")
+    CONSENT_EXPIRY = "consent_expiry", _("Consent ending")
+    CONSENT_PENDING = "consent_pending", _("Waiting for consent")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    DIGEST = "digest", _("Daily summary")
+
+
 class OutboxStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     SENDING = "sending", _("Sending")
@@ -33,7 +49,7 @@ class OutboxStatus(models.TextChoices):
 
 class Outbox(models.Model):
     key = models.CharField(_("idempotency key"), max_length=200, unique=True)
-    kind = models.CharField(_("kind"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=60, choices=OutboxKind.choices)
     to = models.EmailField(_("recipient"))
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -128,3 +128,19 @@ def test_a_row_stuck_in_sending_is_queued_again(db, eager, settings):
     requeued, dispatched = outbox.sweep()
     assert (requeued, dispatched) == (1, 1)
     assert Outbox.objects.get(pk=row.pk).status == OutboxStatus.SENT
+
+
+def test_every_kind_of_e_mail_has_a_label():
+    """The admin's outbox names each e-mail's kind in Swedish, never by its template folder."""
+    from pathlib import Path
+
+    from notifications.models import OutboxKind
+
+    folders = {
+        path.name
+        for path in (
+            Path(__file__).resolve().parent.parent / "notifications/templates/email"
+        ).iterdir()
+        if path.is_dir()
+    }
+    assert folders == set(OutboxKind.values)
