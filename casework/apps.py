@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,4 +11,13 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Casework")
 
     def ready(self):
-        from .workflow import timers  # noqa: F401  (registers the beat task firing the timers)
+        from sspf_flow.events import case_event_recorded
+        from sspf_flow.models import CaseTask
+
+        # timers: registers the beat task firing the timers.
+        from .workflow import due, timers  # noqa: F401
+
+        # Every person's task of a case is due on a day (viewflow saves the flow's task_class,
+        # the CaseTask proxy, so that is the sender); a moved meeting moves its task's day.
+        post_save.connect(due.on_task_saved, sender=CaseTask, dispatch_uid="casework.task_due")
+        case_event_recorded.connect(due.on_case_event, dispatch_uid="casework.task_due")

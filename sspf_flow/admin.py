@@ -34,7 +34,9 @@ class MunicipalityAdmin(admin.ModelAdmin):
                     "escalate_to_coordinator_days",
                     "escalate_to_manager_days",
                     "consent_expiry_notice_days",
+                    "assess_within_days",
                     "consent_pending_days",
+                    "plan_within_days",
                 ]
             },
         ),

@@ -50,7 +50,9 @@ def test_the_ladder_days_are_set_per_municipality_and_checked(client, admin_user
         "escalate_to_coordinator_days": 7,
         "escalate_to_manager_days": 7,
         "consent_expiry_notice_days": 21,
+        "assess_within_days": 5,
         "consent_pending_days": 10,
+        "plan_within_days": 10,
     }
     refused = client.post(url, form)
     assert refused.status_code == 200

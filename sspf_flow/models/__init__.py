@@ -33,7 +33,7 @@ from .plan import (
     GoalAssessment,
     Party,
 )
-from .process import CaseProcess, CaseTask
+from .process import CaseProcess, CaseTask, TaskDeadline
 from .rolechange import RoleChange
 from .youth import Gender, Guardian, Youth
 
@@ -82,5 +82,6 @@ __all__ = [
     "RoleChange",
     "SignerRole",
     "Status",
+    "TaskDeadline",
     "Youth",
 ]

@@ -50,8 +50,32 @@ class Municipality(models.Model):
     consent_expiry_notice_days = models.PositiveSmallIntegerField(
         _("days before a consent ends that the coordinator is reminded"), default=14
     )
+    # How long a step of the process may take: its task's due date (sspf_flow.taskdue).
+    # The consent step shares the ladder's wait: its task is due the day the coordinator is
+    # reminded.
+    assess_within_days = models.PositiveSmallIntegerField(
+        _("days a referral may wait to be assessed"),
+        default=7,
+        help_text=_(
+            "The task “Assess referral” is due this many days after the referral, or after the "
+            "case is reopened."
+        ),
+    )
     consent_pending_days = models.PositiveSmallIntegerField(
-        _("days a case may wait for consent before the coordinator is reminded"), default=14
+        _("days a case may wait for consent before the coordinator is reminded"),
+        default=14,
+        help_text=_(
+            "The task “Obtain consent” is due this many days after the case begins to wait "
+            "for consent."
+        ),
+    )
+    plan_within_days = models.PositiveSmallIntegerField(
+        _("days a case may wait for its meeting to be planned"),
+        default=14,
+        help_text=_(
+            "The task “Plan meeting” is due this many days after consent is registered, or "
+            "after a follow-up that calls a new meeting."
+        ),
     )
 
     class Meta:

@@ -5,9 +5,14 @@ The case is the process's artifact, so a reopened case keeps its earlier process
 the user may read: ``narrow`` is the access module's ``tasks_visible_to``, connected when the app
 is ready (``sspf_flow.apps``), so that the models do not import the policy that reads them;
 until it is connected, no task is available to anyone.
+
+A person's task has a ``TaskDeadline``: the day it is due by the municipality's settings, set
+when the task is created (``sspf_flow.taskdue``, ``casework.workflow.due``), so lists can sort
+and filter on ``deadline__due``.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from viewflow.workflow.managers import TaskQuerySet
 from viewflow.workflow.models import Process, Task
@@ -48,3 +53,24 @@ class CaseTask(Task):
         proxy = True
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
+
+
+class TaskDeadline(models.Model):
+    """The day a person's task of a case is due: the rule is ``sspf_flow.taskdue``, applied to
+    each new task by ``casework.workflow.due``."""
+
+    task = models.OneToOneField(
+        Task,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="deadline",
+        verbose_name=_("task"),
+    )
+    due = models.DateField(_("due date"), db_index=True)
+
+    class Meta:
+        verbose_name = _("task deadline")
+        verbose_name_plural = _("task deadlines")
+
+    def __str__(self):
+        return f"{self.task_id}: {self.due}"
