@@ -8,29 +8,17 @@ from viewflow.urls import Application
 
 from sspf_flow import access
 
-from .pages import cases, consultations, dashboard, documents, grants, log, overview
+from .pages import cases, consultations, dashboard, documents, grants, log
 from .workflow.flows import CaseFlow
 from .workflow.inbox import CaseFlowViewset
 
-
-class CaseApplication(Application):
-    def get_context_data(self, request):
-        # for the menu; the role lookup is cached for the request
-        coordinator = access.is_coordinator(request.user)
-        return {
-            "menu_coordinator": coordinator,
-            "menu_overdue": overview.overdue_count(request.user) if coordinator else 0,
-        }
-
-
 flow_viewset = CaseFlowViewset(CaseFlow, icon="assignment")
 
-case_app = CaseApplication(
+case_app = Application(
     app_name="sspf",
     title=_("Cases"),
     icon="folder_shared",
     permission=access.works_with_cases,
-    menu_template_name="casework/case_menu.html",
     urlpatterns=[
         path("", RedirectView.as_view(pattern_name="sspf:case_list"), name="index"),
         path("list/", cases.CaseListView.as_view(), name="case_list"),
@@ -96,7 +84,6 @@ log_app = Application(
     title=_("Access log"),
     icon="policy",
     permission=access.can_review_log,
-    menu_template_name="casework/log_menu.html",
     urlpatterns=[
         path("", log.AccessLogView.as_view(), name="index"),
         path("export/", log.export_csv, name="export"),

@@ -13,7 +13,6 @@ forms_app = Application(
     title=_("Form templates"),
     icon="dynamic_form",
     permission=access.can_edit_forms,
-    menu_template_name="forms/menu.html",
     urlpatterns=[
         path("", views.template_list, name="index"),
         path("import/", views.template_import, name="import"),

@@ -24,7 +24,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "consent_age_alone", "consent_age_with_guardians"]
     search_fields = ["name"]
     fieldsets = [
-        (None, {"fields": ["name", "code"]}),
+        (None, {"fields": ["name", "code", "colour"]}),
         (_("Consent"), {"fields": ["consent_age_alone", "consent_age_with_guardians"]}),
         (
             _("Reminders and escalations"),

@@ -48,6 +48,7 @@ from tests.urlmap import (
     FORM_EDITOR_PAGES,
     PUBLIC,
     REVIEW,
+    ROLE_PAGES,
     ROUTES,
     build_case,
     fill,
@@ -223,6 +224,11 @@ def test_matrix(matrix, route, role):
             assert answer.status in (200, 302, 405), where
         else:
             assert answer.status == 403, f"{where} (only the administrator edits templates)"
+        return
+    if route.route in ROLE_PAGES and role != "anonymous":
+        assert not answer.leaks, f"{where} (a landing page shows no case)"
+        expected = 200 if role == ROLE_PAGES[route.route] else 403
+        assert answer.status == expected, f"{where} (the landing page of {ROLE_PAGES[route.route]})"
         return
     if route.route in REVIEW and role != "anonymous":
         if role == "admin":

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from casework.workflow import steps
@@ -48,12 +49,32 @@ def test_demo_refused_outside_a_demo_installation(db, settings):
         call_command("load_demo")
 
 
-@pytest.mark.parametrize("username", ["anja", "sara", "sven", "per", "frida", "tove"])
-def test_case_workers_land_in_their_inbox(demo, client, username):
+LANDINGS = {
+    "anja": ("/sspf/dashboard/", 'data-testid="my-tasks"'),
+    "sara": ("/sspf/dashboard/", 'data-testid="agency-actions"'),
+    "sven": ("/sspf/dashboard/", 'data-testid="agency-actions"'),
+    "per": ("/sspf/dashboard/", 'data-testid="agency-actions"'),
+    "frida": ("/sspf/dashboard/", 'data-testid="agency-actions"'),
+    "tove": ("/sspf/dashboard/", 'data-testid="agency-actions"'),
+    "stina": ("/steering/", 'data-testid="steering"'),
+    "adam": ("/administration/", 'data-testid="administration"'),
+}
+
+
+@pytest.mark.parametrize("username", LANDINGS)
+def test_each_role_lands_on_its_own_work_in_the_shell(demo, client, username):
     assert client.login(username=username, password="demo-sspf")
     response = client.get("/", follow=True)
-    assert response.redirect_chain[-1][0] == CaseFlow.instance.reverse("inbox")
-    assert response.status_code == 200
+    url, work = LANDINGS[username]
+    assert response.redirect_chain[-1][0] == url
+    page = response.content.decode()
+    assert work in page
+    # the shell: the user's name, the municipality, one menu and the logout
+    user = User.objects.get(username=username)
+    assert (user.get_full_name() or username) in page
+    assert page.count('data-testid="shell-menu"') == 1
+    assert 'data-testid="shell-logout"' in page
+    assert "Django Material" not in page
 
 
 def test_the_coordinators_inbox_shows_lous_follow_up(demo, client):

@@ -2,8 +2,9 @@
 the decisions about the ones that name no case (who may see them and why), a case that has
 travelled through every node of the flow, and how to fill a pattern in for a real case.
 
-Shared by the status-code matrix (``test_access_matrix``) and the content-aware leak test
-(``test_leaks``): a new URL pattern needs a decision here, or both fail by its name."""
+Shared by the status-code matrix (``test_access_matrix``), the content-aware leak test
+(``test_leaks``) and the all-Swedish test (``test_swedish``): a new URL pattern needs a decision
+here, or they fail by its name."""
 
 import datetime as dt
 import re
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 import time_machine
 from django.conf import settings
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
@@ -26,7 +28,7 @@ from tests.builders import consent_post, hold_meeting_post, referral_post, templ
 # every role (login for anonymous, no leak for outsiders, no 500 for anyone). Add a page here
 # only after checking that it lists nothing an outsider may not see.
 CASE_FREE = {
-    "": "home: redirects case workers to their inbox, others get a page about their role",
+    "": "home: redirects each role to its own work (casework.pages.home.landing_url)",
     "case/": "the flow's start page: redirects to the inbox",
     "case/inbox/": "the user's tasks, narrowed by access.tasks_visible_to",
     "case/queue/": "unassigned tasks the user may take, narrowed by access.tasks_visible_to",
@@ -66,6 +68,13 @@ CASE_FREE.update(FORM_EDITOR)
 # Editor pages about one template or version (filled in with the municipality's protocol
 # template); the ones that change something answer GET with 405.
 FORM_EDITOR_PAGES = {"template", "edit", "preview", "pdf", "export", "publish", "retire", "copy"}
+
+# A role's own landing page that names no case: only that role (by its group name) opens it.
+ROLE_PAGES = {
+    "administration/": "admin",  # counts of users, agencies and unsent e-mail; links
+    "steering/": "styrgrupp",  # the steering group's page (statistics come in a later issue)
+}
+CASE_FREE.update({route: f"the landing page of {role}" for route, role in ROLE_PAGES.items()})
 
 # Case-free pages that anonymous visitors may use without logging in.
 PUBLIC = {"i18n/setlang/"}
@@ -146,6 +155,15 @@ def collected_routes():
 
 
 ROUTES = collected_routes()
+
+
+def get_and_roll_back(client, url, **extra):
+    """GET ``url`` as ``client``'s user; nothing the request writes (access-log rows, a task
+    taken) survives, so every page is asked for in the same state."""
+    with transaction.atomic():
+        response = client.get(url, **extra)
+        transaction.set_rollback(True)
+    return response
 
 
 # --- a case that has been far ----------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""The dashboards (coordinator and agency) and each user's notification choices."""
+"""The overviews where case workers land (a coordinator's most urgent tasks and what is
+overdue; an agency's open actions and invitations) and each user's notification choices."""
 
 from django import forms
 from django.contrib import messages
@@ -11,21 +12,29 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Delivery, Preference, Topic
 from sspf_flow import access, accesslog
 
+from ..workflow import worklist
 from . import overview
+
+TASKS_SHOWN = 10  # the coordinator's most urgent tasks; the inbox has them all
 
 
 @login_required
 def dashboard(request):
     user = request.user
+    shown = []
     if access.is_coordinator(user):
         data = overview.coordinator_overview(user)
+        tasks = worklist.rows(worklist.tasks_of(user, worklist.INBOX)[: TASKS_SHOWN + 1])
+        data["tasks"], data["more_tasks"] = tasks[:TASKS_SHOWN], len(tasks) > TASKS_SHOWN
+        shown = [row.case for row in data["tasks"]]
         template = "casework/coordinator_dashboard.html"
     elif access.works_with_cases(user):
         data = overview.agency_overview(user)
         template = "casework/agency_dashboard.html"
     else:
         raise PermissionDenied
-    accesslog.record(request, overview.cases_shown(data), _("overview"))
+    cases = {case.pk: case for case in [*shown, *overview.cases_shown(data)]}
+    accesslog.record(request, cases.values(), _("overview"))
     return TemplateResponse(request, template, data)
 
 

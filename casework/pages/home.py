@@ -1,14 +1,64 @@
+"""Where each role lands, and the two landing pages that are not lists of cases: the steering
+group's and the administrator's hub."""
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 
+from notifications.models import Outbox, OutboxStatus
 from sspf_flow import access
+from sspf_flow.models import Agency, Role
 
-from ..workflow.flows import CaseFlow
+
+def landing_url(user):
+    """Each role's own work: case workers their overview (a coordinator's tasks by urgency, an
+    agency's open actions and invitations), the log reviewer the log, the administrator the
+    administration hub, the steering group its page."""
+    roles = access.roles_of(user)
+    if access.works_with_cases(user):
+        return reverse("sspf:dashboard")
+    if Role.ADMIN in roles:
+        return reverse("administration")
+    if access.can_review_log(user):
+        return reverse("log:index")
+    if Role.STEERING_GROUP in roles:
+        return reverse("steering")
+    return None
 
 
 @login_required
 def home(request):
-    """Case workers land in their inbox; everyone else on a page that says what they can do."""
-    if access.works_with_cases(request.user):
-        return redirect(CaseFlow.instance.reverse("inbox"))
-    return render(request, "casework/home.html", {"roles": access.roles_of(request.user)})
+    url = landing_url(request.user)
+    if url:
+        return redirect(url)
+    return TemplateResponse(request, "casework/home.html", {})
+
+
+@login_required
+def steering(request):
+    if Role.STEERING_GROUP not in access.roles_of(request.user):
+        raise PermissionDenied
+    return TemplateResponse(request, "casework/steering.html", {})
+
+
+@login_required
+def administration(request):
+    """The administrator's hub: where users and roles, agencies, the municipality's settings
+    and deadlines, the form templates, the outbox and the access log are managed. Counts only:
+    nothing here names a case or a young person."""
+    if Role.ADMIN not in access.roles_of(request.user):
+        raise PermissionDenied
+    return TemplateResponse(
+        request,
+        "casework/administration.html",
+        {
+            "users": get_user_model().objects.filter(is_active=True).count(),
+            "agencies": Agency.objects.count(),
+            "outbox_failed": Outbox.objects.filter(status=OutboxStatus.FAILED).count(),
+            "can_edit_forms": access.can_edit_forms(request.user),
+            "can_review_log": access.can_review_log(request.user),
+        },
+    )

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from notifications.models import Deadline, DeadlineKind
 from sspf_flow import access, requestcache
-from sspf_flow.models import Action, Case, Meeting, MeetingStatus, Party, Status
+from sspf_flow.models import Action, ActionStatus, Case, Meeting, MeetingStatus, Party, Status
 
 EXPIRY_WINDOW_DAYS = 14
 SHOWN = 25
@@ -188,19 +188,32 @@ def coordinator_overview(user, today=None):
     }
 
 
+ActionRow = namedtuple("ActionRow", "case days due text status")
+
+
 def agency_overview(user, today=None):
-    """An agency's open actions in the cases it may see, and the meetings it is invited to."""
+    """An agency's open actions in the cases it may see (what each is, its case, due date and
+    status; an agency always sees its own actions), and the meetings it is invited to."""
     today = today or timezone.localdate()
     agency = access.agency_of(user)
     cases = access.cases_visible_to(user)
-    actions = _deadlines(
-        cases,
-        kind=DeadlineKind.ACTION,
-        object_id__in=Action.objects.filter(agency=agency).values("pk"),
+    deadlines = list(
+        _deadlines(
+            cases,
+            kind=DeadlineKind.ACTION,
+            object_id__in=Action.objects.filter(agency=agency).values("pk"),
+        )
     )
+    shown = {
+        pk: (text, ActionStatus(status).label)
+        for pk, text, status in Action.objects.filter(
+            pk__in=[object_id for object_id, *_rest in deadlines[:SHOWN]]
+        ).values_list("pk", "text", "status")
+    }
     return {
         "actions": Listing(
-            Row(row.case, max(0, row.days), row.due) for row in _rows(actions, today)
+            ActionRow(row.case, max(0, row.days), row.due, *shown.get(object_id, ("", "")))
+            for (object_id, *_rest), row in zip(deadlines, _rows(deadlines, today), strict=True)
         ),
         "invitations": Listing(_meetings(cases, start=today, agency=agency)),
     }

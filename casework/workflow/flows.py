@@ -43,7 +43,14 @@ class CaseFlow(flow.Flow):
 
     start = (
         nodes.Start(task_views.ReferralView.as_view())
-        .Annotation(title=_("New referral"))
+        .Annotation(
+            title=_("New referral"),
+            description=_(
+                "Tell the coordinator about a young person you are worried about: who they are, "
+                "their guardians, and what the concern is. Nothing is shared with the other "
+                "agencies before the young person and the guardians consent."
+            ),
+        )
         .Permission("sspf_flow.refer_case")
         .Next(this.assess)
     )
@@ -61,7 +68,14 @@ class CaseFlow(flow.Flow):
 
     assess = (
         CaseView(task_views.AssessView.as_view())
-        .Annotation(title=_("Assess referral"), summary_template="{{ process.artifact.number }}")
+        .Annotation(
+            title=_("Assess referral"),
+            description=_(
+                "Decide whether SSPF is the right way to help: accept the referral and ask for "
+                "consent, or decline it with a reason the referrer will see."
+            ),
+            summary_template="{{ process.artifact.number }}",
+        )
         .Permission(COORDINATE)
         .Next(this.check_accepted)
     )
@@ -73,7 +87,14 @@ class CaseFlow(flow.Flow):
     )
     obtain_consent = (
         CaseView(task_views.ConsentView.as_view())
-        .Annotation(title=_("Obtain consent"), summary_template="{{ process.artifact.number }}")
+        .Annotation(
+            title=_("Obtain consent"),
+            description=_(
+                "Record the consent of the young person and the guardians: which agencies may "
+                "share information, which kinds of information, and for how long."
+            ),
+            summary_template="{{ process.artifact.number }}",
+        )
         .Permission(COORDINATE)
         .Assign(this.case_coordinator)
         .Next(this.check_consented)
@@ -86,14 +107,28 @@ class CaseFlow(flow.Flow):
     )
     plan_meeting = (
         CaseView(task_views.PlanMeetingView.as_view())
-        .Annotation(title=_("Plan meeting"), summary_template="{{ process.artifact.number }}")
+        .Annotation(
+            title=_("Plan meeting"),
+            description=_(
+                "Call the network meeting: when and where, and which agencies are invited. "
+                "The invitations go out by e-mail without names."
+            ),
+            summary_template="{{ process.artifact.number }}",
+        )
         .Permission(COORDINATE)
         .Assign(this.case_coordinator)
         .Next(this.hold_meeting)
     )
     hold_meeting = (
         CaseView(task_views.HoldMeetingView.as_view())
-        .Annotation(title=_("Hold meeting"), summary_template="{{ process.artifact.number }}")
+        .Annotation(
+            title=_("Hold meeting"),
+            description=_(
+                "Record the meeting: who took part, the goals and actions agreed with the family "
+                "and the agencies, and when the plan is followed up."
+            ),
+            summary_template="{{ process.artifact.number }}",
+        )
         .Permission(COORDINATE)
         .Assign(this.case_coordinator)
         .Next(this.check_in_progress)
@@ -111,7 +146,14 @@ class CaseFlow(flow.Flow):
     )
     follow_up = (
         CaseView(task_views.FollowUpView.as_view())
-        .Annotation(title=_("Follow up"), summary_template="{{ process.artifact.number }}")
+        .Annotation(
+            title=_("Follow up"),
+            description=_(
+                "Go through the action plan: how each action went and whether the goals are "
+                "met; then continue, call a new meeting or close the case."
+            ),
+            summary_template="{{ process.artifact.number }}",
+        )
         .Permission(COORDINATE)
         .Assign(this.case_coordinator)
         .Next(this.after_follow_up)

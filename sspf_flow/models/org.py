@@ -1,6 +1,9 @@
 """Municipality, agencies and which agency a user works for."""
 
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,9 +30,42 @@ class AgencyKind(models.TextChoices):
     OTHER = "ovrig", _("Other (e.g. child psychiatry, health care)")
 
 
+def _luminance(hex_colour):
+    """WCAG 2.1 relative luminance of a #rrggbb colour."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def validate_header_colour(value):
+    """The municipality's colour is the background of the white text in the top bar and on
+    the buttons: it must be a #rrggbb colour dark enough for a 4.5:1 contrast (WCAG 2.1 AA)."""
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise ValidationError(_("Give the colour as # and six hexadecimal digits, e.g. #1d4f91."))
+    ratio = 1.05 / (_luminance(value) + 0.05)
+    if ratio < 4.5:
+        raise ValidationError(
+            _(
+                "White text on this colour has a contrast of %(ratio).1f:1; at least 4.5:1 is "
+                "needed to be readable. Choose a darker colour."
+            ),
+            params={"ratio": ratio},
+        )
+
+
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(_("municipality code"), max_length=4, blank=True)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[validate_header_colour],
+        help_text=_(
+            "The municipality's colour in the top bar and on buttons, e.g. #1d4f91. Empty: "
+            "SSPF's own blue."
+        ),
+    )
     consent_age_alone = models.PositiveSmallIntegerField(
         _("age from which the young person consents alone"), default=18
     )

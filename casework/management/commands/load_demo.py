@@ -98,7 +98,9 @@ class Demo:
         self.cases = []
 
     def load(self):
-        self.municipality = Municipality.objects.create(name=MUNICIPALITY, code="9999")
+        self.municipality = Municipality.objects.create(
+            name=MUNICIPALITY, code="9999", colour="#1d5c63"
+        )
         self.agency = {
             key: Agency.objects.create(
                 municipality=self.municipality,

@@ -1,0 +1,118 @@
+"""The tasks as a caseworker reads them: which case, which young person, which step, when it is
+due and how late it is, the most urgent first.
+
+One home for the inbox, the queue, the archive and the coordinator's overview: each asks
+``tasks_of`` for a kind of list and gets rows holding no process or task id to show. Every
+list starts from ``access.tasks_visible_to``."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.status import STATUS
+
+from sspf_flow import access
+from sspf_flow.models import CaseTask
+
+from .flows import CaseFlow
+
+INBOX, QUEUE, ARCHIVE = "inbox", "queue", "archive"
+SOON_DAYS = 7
+
+
+class Due:
+    """The due-date filter's choices."""
+
+    OVERDUE = "overdue"
+    SOON = "soon"
+    CHOICES = (
+        ("", _("All")),
+        (OVERDUE, _("Overdue")),
+        (SOON, _("Due within 7 days")),
+    )
+
+
+def human_steps():
+    """(name, title) of the flow's human steps, in the flow's order."""
+    return [
+        (node.name, node.task_title)
+        for node in CaseFlow.instance.nodes()
+        if getattr(node, "task_type", None) == "HUMAN"
+    ]
+
+
+def _tasks(kind, user):
+    tasks = CaseTask.objects.filter(process__flow_class=CaseFlow, flow_task_type="HUMAN")
+    if kind == INBOX:
+        tasks = tasks.filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+    elif kind == QUEUE:
+        tasks = tasks.user_queue(user).filter(status=STATUS.NEW)
+    else:
+        tasks = tasks.filter(owner=user, finished__isnull=False)
+    return access.tasks_visible_to(user, tasks).select_related("deadline", "process")
+
+
+def tasks_of(user, kind, step="", due="", today=None):
+    """The ``kind`` list of ``user``'s tasks, filtered by step and due, in the order a
+    caseworker works them: overdue first, then by due date; finished ones latest first."""
+    today = today or timezone.localdate()
+    tasks = _tasks(kind, user)
+    if step:
+        tasks = tasks.filter(flow_task=f"{CaseFlow.__module__}.{CaseFlow.__name__}.{step}")
+    if due == Due.OVERDUE:
+        tasks = tasks.filter(deadline__due__lt=today)
+    elif due == Due.SOON:
+        tasks = tasks.filter(deadline__due__lte=today + timedelta(days=SOON_DAYS))
+    if kind == ARCHIVE:
+        return tasks.order_by("-finished", "-pk")
+    return tasks.order_by(F("deadline__due").asc(nulls_last=True), "created", "pk")
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    url: str
+    case: object
+    youth: str
+    step: str
+    due: date | None
+    days_late: int
+    finished: object
+
+    @property
+    def late(self):
+        return self.days_late > 0
+
+    @property
+    def days_left(self):
+        return -self.days_late
+
+
+def rows(tasks, kind=INBOX, today=None):
+    """Rows for the tasks of one page (a slice of ``tasks_of``), with the cases and their young
+    people fetched in two queries."""
+    today = today or timezone.localdate()
+    tasks = list(tasks.prefetch_related("process__artifact__youth"))
+    result = []
+    for task in tasks:
+        case = task.process.artifact
+        due = getattr(getattr(task, "deadline", None), "due", None)
+        if kind == QUEUE:
+            url = task.flow_task.reverse("assign", args=[task.process_id, task.pk])
+        elif kind == INBOX:
+            url = task.flow_task.reverse("index", args=[task.process_id, task.pk])
+        else:
+            url = case.get_absolute_url()
+        result.append(
+            TaskRow(
+                url=url,
+                case=case,
+                youth=str(case.youth),
+                step=str(task.flow_task.task_title),
+                due=due,
+                days_late=(today - due).days if due and kind != ARCHIVE else 0,
+                finished=task.finished,
+            )
+        )
+    return result
