@@ -17,14 +17,14 @@ from viewflow.views import ListModelView
 
 from forms.render import render_html
 from sspf_flow import access, accesslog, records, services
-from sspf_flow.models import AccessAction, Case, ConcernCategory, MeetingStatus, Programme, Status
+from sspf_flow.models import AccessAction, Case, MeetingStatus, Programme, Status
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
 from sspf_flow.models.process import processes_of
 from sspf_flow.refusals import TransitionRefused
 
 from ..perform import PerformOrExplain
 from ..templateforms import WithTemplate, language
-from ..workflow import steps
+from ..workflow import steps, summary
 from .filters import CaseFilter
 from .history import describe
 from .page_forms import (
@@ -93,11 +93,7 @@ class CaseDetailView(generic.TemplateView):
             meetings=case.meetings.prefetch_related("invited_agencies", "attended_agencies"),
             plan=plan,
             plan_actions=[a for a in (plan.actions.all() if plan else []) if sight.action(a)],
-            concerns=[
-                ConcernCategory(code).label
-                for code in case.concerns
-                if code in ConcernCategory.values and sight.concern(code)
-            ],
+            concerns=summary.concerns_seen(user, case),
             full_picture=sight.full_picture,
             submissions=submissions_of(case, printable=coordinator) if sight.full_picture else [],
             sees_social_services=sight.social_services,

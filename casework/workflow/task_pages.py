@@ -14,6 +14,8 @@ from viewflow.workflow.flow import views as vf
 from sspf_flow import access, accesslog
 from sspf_flow.models import CaseProcess
 
+from . import summary
+
 
 class FlowIndex(generic.RedirectView):
     """The flow's start page is the inbox."""
@@ -57,6 +59,7 @@ class ShowsTheCase:
         accesslog.record(self.request, [case], self.title)
         return super().get_context_data(
             case=case,
+            concerns=summary.concerns_seen(self.request.user, case),
             task=self.request.activation.task,
             title=self.title,
             button=self.button,

@@ -16,6 +16,7 @@ from sspf_flow.refusals import TransitionRefused
 
 from ..perform import PerformOrExplain, explain
 from ..templateforms import TemplateSection, WithTemplate
+from . import summary
 from .consent_form import ConsentForm
 from .step_forms import (
     ActionFormSet,
@@ -50,7 +51,9 @@ class CaseTaskView(PerformOrExplain, generic.FormView):
 
     def get_context_data(self, **kwargs):
         accesslog.record(self.request, [self.case], self.activation.task.title)
-        return super().get_context_data(case=self.case, **kwargs)
+        return super().get_context_data(
+            case=self.case, concerns=summary.concerns_seen(self.request.user, self.case), **kwargs
+        )
 
     def done(self):
         accesslog.record(self.request, [self.case], self.activation.task.title, AccessAction.CHANGE)
