@@ -287,6 +287,13 @@ def test_the_coordinator_can_work_the_current_task(matrix):
             assert answer.status in (403, 404), f"{view} as {role}: {answer}"
 
 
+def test_every_decision_is_about_a_page_that_exists():
+    """A decision about a URL that is gone (e.g. viewflow's bulk assign, removed in issue 10)
+    would silently keep a stale promise: each names a route the resolver has."""
+    routes = {route.route for route, _id in ROUTES}
+    assert not set(CASE_FREE) - routes
+
+
 def test_the_matrix_case_has_a_task_at_every_node(matrix):
     """A node the matrix case never reaches leaves its task pages untested: say which."""
     unfilled = [problem for url, problem in matrix["urls"].values() if problem]

@@ -35,8 +35,6 @@ CASE_FREE = {
     "case/archive/": "finished tasks, narrowed by access.tasks_visible_to",
     "case/chart/": "the flow chart: the same picture for everyone, no case in it",
     "case/start/": "the referral form: a new case, none shown",
-    "case/queue/assign/": "bulk 'take these tasks' action of the queue; tasks come in the POST",
-    "case/inbox/unassign/": "bulk 'give back these tasks' action of the inbox",
     "i18n/setlang/": "Django's language switch (POST); public, it serves the login page too",
     "sspf/": "redirects to the case list",
     "sspf/new/": "redirects to the referral form",
