@@ -27,7 +27,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
         (None, {"fields": ["name", "code", "colour"]}),
         (_("Consent"), {"fields": ["consent_age_alone", "consent_age_with_guardians"]}),
         (
-            _("Reminders and escalations"),
+            _("Deadlines, reminders and escalations"),
             {
                 "fields": [
                     "reminder_days",

@@ -6,12 +6,13 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.forms.renderers import FieldSet, Layout
 
 from sspf_flow import guards, services
 from sspf_flow.models import Agency, ConsentMethod, InformationCategory, SignerRole
 
 from ..perform import check
-from .step_forms import MULTIPLE, ClosureFields, agency_choices
+from .step_forms import CLOSING, MULTIPLE, ClosureFields, agency_choices
 
 SIGNED_FORM_TYPES = {
     b"%PDF-": "application/pdf",
@@ -103,6 +104,26 @@ class ConsentForm(ClosureFields):
     )
     valid_from = forms.DateField(label=_("Valid from"), required=False)
     valid_to = forms.DateField(label=_("Valid to"), required=False)
+    layout = Layout(
+        FieldSet(_("Outcome"), "decision"),
+        FieldSet(
+            _("Who consented, and how"),
+            "signers",
+            "youth_view",
+            "method",
+            "signed_form",
+            "oral_notes",
+        ),
+        FieldSet(
+            _("What may be shared, by whom and for how long"),
+            "agencies",
+            "categories",
+            "purpose",
+            "valid_from",
+            "valid_to",
+        ),
+        FieldSet(CLOSING, "closure_reason", "closure_text"),
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.forms.renderers import FieldSet, Layout
 
 from sspf_flow import guards
 from sspf_flow.models import (
@@ -37,6 +38,20 @@ MULTIPLE = forms.SelectMultiple
 
 def default_follow_up():
     return timezone.localdate() + timedelta(days=settings.DEFAULT_FOLLOW_UP_DAYS)
+
+
+CLOSING = _("If the case is closed")
+
+
+class FormPart(Layout):
+    """Some of a form's fields in sections, rendered where the page places them: the page shows
+    the form's errors once, at the top (``casework/_errors.html``), and has no hidden field."""
+
+    def append_non_field_errors(self, form, root):
+        pass
+
+    def append_hidden_fields(self, form, root):
+        pass
 
 
 class ClosureFields(forms.Form):
@@ -147,6 +162,10 @@ class AssessForm(ClosureFields):
     risk_level = forms.ChoiceField(
         label=_("Risk level"), required=False, choices=[("", "---------"), *RiskLevel.choices]
     )
+    layout = Layout(
+        FieldSet(_("Decision"), "decision", "risk_level"),
+        FieldSet(CLOSING, "closure_reason", "closure_text"),
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -185,6 +204,10 @@ class PlanMeetingForm(MeetingTime, forms.Form):
     invite_guardians = forms.BooleanField(
         label=_("Invite the guardians"), required=False, initial=True
     )
+    layout = Layout(
+        FieldSet(_("When and where"), "kind", "starts_at", "place"),
+        FieldSet(_("Who is invited"), "agencies", "invite_youth", "invite_guardians"),
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,6 +240,14 @@ class HoldMeetingForm(ClosureFields):
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False)
     close_case = forms.BooleanField(
         label=_("The meeting decided to close the case"), required=False
+    )
+    # the goals and actions of the plan come between the two parts (hold_meeting.html)
+    before_the_plan = FormPart(
+        FieldSet(_("Who took part"), "attended_agencies", "youth_attended", "guardians_attended"),
+        FieldSet(_("Protocol"), "protocol"),
+    )
+    after_the_plan = FormPart(
+        FieldSet(_("Next step"), "next_follow_up", "close_case", "closure_reason", "closure_text"),
     )
 
     def __init__(self, *args, meeting, **kwargs):
@@ -343,9 +374,15 @@ class FollowUpForm(ClosureFields):
                 choices=GoalAssessment.choices,
                 initial=goal.assessment,
             )
-        self.order_fields(
-            [name for name in self.fields if name.startswith(("action_", "goal_"))]
-            + ["notes", "decision", "next_follow_up", "closure_reason", "closure_text"]
+        actions = [name for name in self.fields if name.startswith("action_")]
+        goals = [name for name in self.fields if name.startswith("goal_")]
+        next_step = ["decision", "next_follow_up", "closure_reason", "closure_text"]
+        self.order_fields(actions + goals + ["notes", *next_step])
+        self.layout = Layout(
+            *([FieldSet(_("How each action went"), *actions)] if actions else []),
+            *([FieldSet(_("The goals"), *goals)] if goals else []),
+            FieldSet(_("Notes"), "notes"),
+            FieldSet(_("Next step"), *next_step),
         )
 
     def clean(self):
