@@ -60,7 +60,7 @@ def test_each_role_sees_only_its_own_work_in_the_menu(client, people):
     assert "/sspf/consultations/" in coordinator
     # the steps are the coordinator's: agency staff would find an inbox that is always empty
     assert "/case/inbox/" not in school and "/sspf/consultations/" not in school
-    assert "/sspf/new/" in school and "/sspf/dashboard/" in school
+    assert "/case/start/" in school and "/sspf/dashboard/" in school
     assert "/log/" in menu_of("manager")
     client.force_login(people["administrator"])
     administrator = menu_links(client.get("/administration/").content.decode())

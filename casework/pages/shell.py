@@ -45,7 +45,7 @@ def _case_work(user):
         (_("Done"), flow.reverse("archive"), "archive", coordinator),
         (_("Overview"), reverse("sspf:dashboard"), "dashboard", True),
         (_("All cases"), reverse("sspf:case_list"), "folder_shared", True),
-        (_("New referral"), reverse("sspf:new_referral"), "person_add", True),
+        (_("New referral"), flow.start.reverse("execute"), "person_add", True),
         (_("My referrals"), reverse("sspf:my_referrals"), "outbox", True),
         (_("Consultations"), reverse("sspf:consultations"), "support_agent", coordinator),
         (

@@ -1,0 +1,45 @@
+"""A walk per role in Chromium through the demo: each user logs in, lands on their own work,
+finds one menu with their name and the logout, and every menu link opens a page in the same
+shell."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from tests.browser import CHROMIUM, require
+
+require(CHROMIUM, "Chromium")
+
+# user: (where they land, what that page shows)
+LANDINGS = {
+    "anja": ("/sspf/dashboard/", "my-tasks"),
+    "sara": ("/sspf/dashboard/", "agency-actions"),
+    "per": ("/sspf/dashboard/", "agency-actions"),
+    "maria": ("/sspf/dashboard/", "agency-actions"),
+    "stina": ("/steering/", "steering"),
+    "adam": ("/administration/", "administration"),
+}
+
+
+@pytest.fixture
+def demo(settings, transactional_db):
+    settings.SSPF_DEMO = True
+    call_command("load_demo")
+
+
+@pytest.mark.parametrize("username", LANDINGS)
+def test_each_role_walks_its_own_menu(demo, page_as, live_server, username):
+    page = page_as(username, "demo-sspf")
+    url, work = LANDINGS[username]
+    assert page.url == live_server.url + url
+    expect(page.get_by_test_id(work)).to_be_visible()
+    menu = page.get_by_test_id("shell-menu")
+    links = menu.locator("a").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    assert links
+    for href in links:
+        page.goto(live_server.url + href)
+        expect(page.get_by_test_id("shell-menu")).to_have_count(1)
+        expect(page.get_by_test_id("shell-logout")).to_be_visible()
+        current = page.get_by_test_id("shell-menu").locator("[aria-current=page]")
+        expect(current).to_have_count(1)
+        assert "Django Material" not in page.title()
