@@ -9,11 +9,11 @@ who did it (``roles.changed_by``)."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
 from . import access, roles
-from .models import Agency, Membership, Municipality
+from .models import Agency, Membership, Municipality, Role
 
 
 @admin.register(Municipality)
@@ -58,6 +58,24 @@ class MembershipInline(admin.StackedInline):
     raw_id_fields = ["manager"]
 
 
+def role_name(group):
+    """A role group by its name in words (the group's name is the role's code)."""
+    return str(Role(group.name).label) if group.name in Role else group.name
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return Role.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Role:
+            return queryset.filter(groups__name=self.value())
+        return queryset
+
+
 class RolesForm(UserChangeForm):
     """A user's page, its roles checked against the rules; ``actor`` is who edits it."""
 
@@ -66,6 +84,12 @@ class RolesForm(UserChangeForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         groups = self.fields.get("groups")
+        if groups is not None:
+            groups.label = _("Roles")
+            groups.help_text = _(
+                "What the user does in SSPF; each role is given by another administrator."
+            )
+            groups.label_from_instance = role_name
         self.own_roles = self.actor and access.roles_given_by_another(self.actor, self.instance)
         if groups is not None and self.own_roles:
             groups.disabled = True  # a browser sends nothing; a posted value is refused below
@@ -87,6 +111,9 @@ class RolesForm(UserChangeForm):
 
 
 admin.site.unregister(User)
+# The roles are fixed in code (``roles.ensure_roles``) and given on a user's page: their
+# permissions are not for editing, and the group list would show the roles by their codes.
+admin.site.unregister(Group)
 
 # Only a superuser gives these: each of them passes the roles' permissions.
 PRIVILEGES = ("is_staff", "is_superuser", "user_permissions")
@@ -98,7 +125,7 @@ class SspfUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "first_name", "last_name", "email", "membership", "is_active"]
     list_select_related = ["membership__agency"]
-    list_filter = ["groups", "is_active", "membership__agency"]
+    list_filter = [RoleFilter, "is_active", "membership__agency"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -27,6 +27,17 @@ def test_admin_gives_a_user_an_agency(client, admin_user, agencies, users):
     assert "membership-0-agency" in page
 
 
+def test_roles_are_named_in_words_not_by_their_group_codes(client, admin_user, users):
+    client.force_login(admin_user)
+    page = client.get(f"/admin/auth/user/{users['skola'].pk}/change/").content.decode()
+    roles = page.split('name="groups"', 1)[1].split("</select>", 1)[0]
+    assert ">SSPF-koordinator<" in roles and ">Styrgrupp<" in roles
+    assert ">samordnare<" not in roles and ">styrgrupp<" not in roles
+    listing = client.get("/admin/auth/user/?role=skola").content.decode()
+    assert "sara" in listing and ">anja<" not in listing
+    assert client.get("/admin/auth/group/").status_code == 404
+
+
 def test_no_case_data_is_registered_in_the_admin():
     for model in (Case, Youth, Consent, Meeting, CaseEvent):
         assert model not in admin.site._registry
