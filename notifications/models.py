@@ -80,7 +80,7 @@ class Outbox(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
-        return f"{self.kind} → {mask(self.to)} ({self.status})"
+        return f"{self.get_kind_display()} → {mask(self.to)} ({self.get_status_display()})"
 
 
 class DeadlineKind(models.TextChoices):

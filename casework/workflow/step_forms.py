@@ -16,18 +16,13 @@ from sspf_flow.models import (
     ActionStatus,
     Agency,
     ClosureReason,
-    ConcernCategory,
     FollowUpDecision,
     GoalAssessment,
     Guardian,
     MeetingKind,
     Party,
-    Programme,
-    ReferralSource,
     RiskLevel,
-    Youth,
 )
-from sspf_flow.models.case import ProtectiveFactor
 
 from ..perform import check
 
@@ -76,76 +71,6 @@ class ClosureFields(forms.Form):
 
     def closing(self):
         return self.cleaned_data["closure_reason"], self.cleaned_data.get("closure_text", "")
-
-
-class YouthForm(forms.ModelForm):
-    class Meta:
-        model = Youth
-        fields = [
-            "first_name",
-            "last_name",
-            "personal_number",
-            "birth_date",
-            "gender",
-            "school",
-            "grade",
-            "language",
-            "needs_interpreter",
-            "accessibility_needs",
-        ]
-        widgets = {"accessibility_needs": forms.Textarea(attrs={"rows": 2})}
-
-    def clean(self):
-        cleaned = super().clean()
-        number, born = cleaned.get("personal_number"), cleaned.get("birth_date")
-        if number and born:
-            digits = "".join(ch for ch in number if ch.isdigit())
-            if (
-                len(digits) == 12
-                and digits[:8] != born.strftime("%Y%m%d")
-                or (len(digits) == 10 and digits[:6] != born.strftime("%y%m%d"))
-            ):
-                self.add_error(
-                    "birth_date", _("The birth date does not match the personal identity number.")
-                )
-        if born and born > timezone.localdate():
-            self.add_error("birth_date", _("The birth date is in the future."))
-        return cleaned
-
-
-class GuardianForm(forms.ModelForm):
-    class Meta:
-        model = Guardian
-        fields = ["name", "phone", "email", "has_custody"]
-
-
-GuardianFormSet = forms.modelformset_factory(
-    Guardian, form=GuardianForm, extra=2, max_num=4, can_delete=False
-)
-
-
-class ReferralForm(forms.Form):
-    programme = forms.ChoiceField(
-        label=_("Programme"), choices=Programme.choices, initial=Programme.INDIVIDUAL
-    )
-    referral_source = forms.ChoiceField(label=_("Referred by"), choices=ReferralSource.choices)
-    concerns = forms.MultipleChoiceField(
-        label=_("Concerns"),
-        choices=ConcernCategory.choices,
-        widget=MULTIPLE,
-    )
-    concern_text = forms.CharField(label=_("Describe the concern"), widget=forms.Textarea)
-    protective_factors = forms.MultipleChoiceField(
-        label=_("Protective factors"),
-        choices=ProtectiveFactor.choices,
-        required=False,
-        widget=MULTIPLE,
-    )
-    protective_text = forms.CharField(
-        label=_("Describe protective factors"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
 class AssessForm(ClosureFields):
@@ -411,22 +336,3 @@ class FollowUpForm(ClosureFields):
 
     def goal_assessments(self):
         return {g: self.cleaned_data[f"goal_{g.pk}"] for g in self.goals}
-
-
-class ReferralConcernReportForm(forms.Form):
-    made = forms.BooleanField(label=_("A report of concern has been made"), required=False)
-    made_on = forms.DateField(label=_("The report of concern was made on"), required=False)
-    to_whom = forms.CharField(
-        label=_("Made to"), max_length=150, required=False, initial=_("Social services")
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("made"):
-            check(
-                self,
-                guards.concern_report_complete(
-                    cleaned.get("made_on"), cleaned.get("to_whom", ""), timezone.localdate()
-                ),
-            )
-        return cleaned

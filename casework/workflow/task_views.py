@@ -18,17 +18,14 @@ from ..perform import PerformOrExplain, explain
 from ..templateforms import TemplateSection, WithTemplate
 from . import summary
 from .consent_form import ConsentForm
+from .referral_forms import GuardianFormSet, ReferralConcernReportForm, ReferralForm, YouthForm
 from .step_forms import (
     ActionFormSet,
     AssessForm,
     FollowUpForm,
     GoalFormSet,
-    GuardianFormSet,
     HoldMeetingForm,
     PlanMeetingForm,
-    ReferralConcernReportForm,
-    ReferralForm,
-    YouthForm,
     plan_rows,
 )
 

@@ -1,0 +1,51 @@
+"""A step's page says what the step is for, in sections, beside a summary of the case in words
+(the concerns the reader may see, never a raw list), with no process or task id."""
+
+import pytest
+
+from casework.workflow import steps
+from tests.builders import walk_to_meeting_planned
+from tests.urlmap import task_url
+
+
+@pytest.fixture
+def planned(refer, coordinator, consent_for, scope):
+    case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope)
+    return case
+
+
+def execute_page(client, user, case, node):
+    task = steps.open_task(case, node)
+    client.force_login(user)
+    if task.owner_id is None:
+        assert client.post(task_url(task, "assign")).status_code == 302
+    response = client.get(task_url(task, "execute"))
+    assert response.status_code == 200
+    return task, response.content.decode()
+
+
+def test_the_meeting_step_states_its_purpose_in_sections_beside_the_case(
+    client, coordinator, planned
+):
+    task, page = execute_page(client, coordinator, planned, "hold_meeting")
+    assert 'data-testid="step-purpose"' in page and "Dokumentera mötet" in page
+    headings = [
+        "Vilka som deltog",
+        "Protokoll",
+        "Åtgärdsplanens mål",
+        "Åtgärder: vad varje part gör",
+        "Nästa steg",
+    ]
+    positions = [page.index(f">{heading}<") for heading in headings]
+    assert positions == sorted(positions)
+    # the summary in words: the concern's label, not its code
+    assert "Skolfrånvaro" in page and "school_absence" not in page
+    assert f"#{task.process_id}/" not in page and f"#{task.pk}" not in page
+    assert "Execute" not in page
+
+
+def test_the_assessment_step_has_its_sections(client, coordinator, refer):
+    case = refer()
+    _task, page = execute_page(client, coordinator, case, "assess")
+    assert "Bedöm om SSPF" in page or 'data-testid="step-purpose"' in page
+    assert page.index(">Beslut<") < page.index(">Om ärendet avslutas<")
