@@ -25,6 +25,7 @@ from sspf_flow.refusals import TransitionRefused
 from ..perform import PerformOrExplain
 from ..templateforms import WithTemplate, language
 from ..workflow import steps, summary
+from . import columns
 from .filters import CaseFilter
 from .history import describe
 from .page_forms import (
@@ -41,7 +42,7 @@ from .page_forms import (
 class CaseListView(ListModelView):
     model = Case
     title = _("Cases")
-    columns = ("number", "youth_name", "status", "programme", "coordinator", "next_follow_up")
+    columns = ("number", "youth_name", "status", "programme", "coordinator", "follow_up")
     object_link_columns = ("number",)
     filterset_class = CaseFilter
     ordering = "-referred_at"
@@ -65,6 +66,12 @@ class CaseListView(ListModelView):
         return case.coordinator.get_full_name() if case.coordinator else ""
 
     coordinator.short_description = _("Coordinator")
+
+    def follow_up(self, case):
+        return columns.day(case.next_follow_up)
+
+    follow_up.short_description = _("Next follow-up")
+    follow_up.orderby_column = "next_follow_up"
 
     def youth_name(self, case):
         return str(case.youth)

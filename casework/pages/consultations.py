@@ -14,13 +14,14 @@ from viewflow.views import ListModelView
 from sspf_flow import access, records
 from sspf_flow.models import ConcernCategory, Consultation, ConsultationOutcome
 
+from . import columns
 from .page_forms import ConsultationForm
 
 
 class ConsultationListView(ListModelView):
     model = Consultation
     title = _("Consultations")
-    columns = ("asked_on", "asking_agency", "age_band", "gender", "concern_list", "outcome", "next")
+    columns = ("asked", "asking_agency", "age_band", "gender", "concern_list", "outcome", "next")
     template_name = "casework/consultation_list.html"
 
     def has_view_permission(self, user, obj=None):
@@ -31,6 +32,12 @@ class ConsultationListView(ListModelView):
         return access.consultations_visible_to(self.request.user).select_related(
             "asking_agency", "became_case"
         )
+
+    def asked(self, consultation):
+        return columns.day(consultation.asked_on)
+
+    asked.short_description = _("Date")
+    asked.orderby_column = "asked_on"
 
     def concern_list(self, consultation):
         return ", ".join(
