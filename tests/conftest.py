@@ -13,6 +13,7 @@ import project.urls  # noqa: F401  (mounts the flow, so its URLs reverse)
 from casework.workflow.flows import CaseFlow
 from sspf_flow import services
 from sspf_flow.models import Agency, AgencyKind, Guardian, Membership, Municipality, Role
+from tests.browser import PASSWORD, launch, log_in
 from tests.builders import ALL_CATEGORIES, make_user, new_youth, signed_pdf
 
 REQUIRE_SERVICES = os.environ.get("SSPF_REQUIRE_SERVICES") == "1"
@@ -176,6 +177,35 @@ def consent_for(coordinator):
 def postgres_only():
     if connection.vendor != "postgresql":
         pytest.fail("this test needs PostgreSQL")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Chromium for the browser tests of one module (``tests.browser``)."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop on this thread; the ORM calls the test makes
+    # between browser steps are still plain synchronous calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_as(browser, live_server):
+    """``page_as("sara")``: a page logged in as sara (each in its own browser context)."""
+    pages = []
+
+    def page_as(username, password=PASSWORD):
+        page = log_in(browser, live_server.url, username, password)
+        pages.append(page.context)
+        return page
+
+    yield page_as
+    for context in pages:
+        context.close()
 
 
 @pytest.fixture(autouse=True)

@@ -6,9 +6,7 @@ municipality's form template of its kind (plain widgets under the step's own fie
 case page lists the four filled-in forms."""
 
 import datetime as dt
-import os
 import re
-import shutil
 
 import pytest
 from django.utils import timezone
@@ -16,53 +14,11 @@ from playwright.sync_api import expect
 from viewflow.workflow import timers
 
 from sspf_flow.models import Case
+from tests.browser import CHROMIUM, require
 from tests.builders import born_aged, signed_pdf
 
-CHROMIUM = "/usr/bin/chromium"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-if not os.path.exists(CHROMIUM) and os.environ.get("SSPF_REQUIRE_SERVICES") != "1":
-    pytest.skip("needs Debian's chromium", allow_module_level=True)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop on this thread; the ORM calls the test makes
-    # between browser steps are still plain synchronous calls.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-    assert shutil.which("chromium") or os.path.exists(CHROMIUM)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page_as(browser, live_server):
-    pages = []
-
-    def page_as(username):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", "pw-for-tests-only")
-        page.click("button[type=submit]")
-        page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        page.wait_for_load_state("networkidle")
-        pages.append(context)
-        return page
-
-    yield page_as
-    for context in pages:
-        context.close()
+require(CHROMIUM, "Debian's chromium")
 
 
 def fill(page, name, value):

@@ -18,9 +18,7 @@ def test_a_refused_page_is_ours_in_the_shell(client, users):
     assert "Du kan inte öppna den här sidan" in page and 'href="/"' in page
 
 
-def test_a_finished_steps_page_is_refused_without_the_librarys_exception(
-    client, coordinator, case
-):
+def test_a_finished_steps_page_is_refused_without_the_librarys_exception(client, coordinator, case):
     task = steps.open_task(case, "assess")
     steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
     client.force_login(coordinator)
