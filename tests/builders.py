@@ -213,3 +213,51 @@ def referral_post():
         "referral-concern_text": "Ökad frånvaro, positivt cannabistest, umgås med ett gäng.",
         **template_answers("referral"),
     }
+
+
+def follow_up_calling_a_meeting(case, coordinator):
+    """Complete the open follow-up with the decision to call a new meeting."""
+
+    def record():
+        services.record_follow_up(
+            case,
+            coordinator,
+            day=timezone.localdate(),
+            notes="",
+            items=[],
+            goal_assessments={},
+            decision="meeting",
+        )
+
+    steps.complete(case, "follow_up", coordinator, record)
+
+
+# Where each demo user lands, and the data-testid of the work that page shows.
+DEMO_LANDINGS = {
+    "anja": ("/sspf/dashboard/", "my-tasks"),
+    "sara": ("/sspf/dashboard/", "agency-actions"),
+    "sven": ("/sspf/dashboard/", "agency-actions"),
+    "per": ("/sspf/dashboard/", "agency-actions"),
+    "frida": ("/sspf/dashboard/", "agency-actions"),
+    "tove": ("/sspf/dashboard/", "agency-actions"),
+    "maria": ("/sspf/dashboard/", "agency-actions"),
+    "stina": ("/steering/", "steering"),
+    "adam": ("/administration/", "administration"),
+}
+
+
+def unlawful_read(user, case, what="ärendesida"):
+    """An access-log row of a read the rules did not allow, written by hand: the product never
+    writes one, and the review must flag it if it ever did."""
+    from sspf_flow.models import AccessLog
+
+    return AccessLog.objects.create(
+        at=timezone.now(),
+        user=user,
+        roles=",".join(user.groups.values_list("name", flat=True)),
+        case=case,
+        youth_id=case.youth_id,
+        what=what,
+        action="view",
+        had_basis=False,
+    )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from casework.workflow import steps
 from sspf_flow import services
 from sspf_flow.models import AccessLog
+from tests.builders import unlawful_read
 
 
 @pytest.fixture
@@ -153,16 +154,7 @@ def test_the_manager_and_the_admin_review_the_log(client, manager, users, consen
 
 
 def test_an_access_without_basis_is_flagged(client, manager, consented_case, users):
-    AccessLog.objects.create(
-        at=timezone.now(),
-        user=users["fritid"],
-        roles="fritid",
-        case=consented_case,
-        youth_id=consented_case.youth_id,
-        what="case page",
-        action="view",
-        had_basis=False,
-    )
+    unlawful_read(users["fritid"], consented_case, "case page")
     client.force_login(manager)
     page = client.get("/log/")
     assert page.context["flagged"] == 1

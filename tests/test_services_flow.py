@@ -12,7 +12,7 @@ from casework.workflow import steps
 from sspf_flow import services
 from sspf_flow.models import Status
 from sspf_flow.models.process import processes_of
-from tests.builders import case_in_progress
+from tests.builders import case_in_progress, follow_up_calling_a_meeting
 
 
 def test_declined_referral_ends_the_process(refer, coordinator):
@@ -44,18 +44,7 @@ def test_follow_up_can_call_a_new_meeting(refer, coordinator, consent_for, agenc
     case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=3)
     timers.fire_due_timers()
 
-    def follow_up_with_meeting():
-        services.record_follow_up(
-            case,
-            coordinator,
-            day=timezone.localdate(),
-            notes="",
-            items=[],
-            goal_assessments={},
-            decision="meeting",
-        )
-
-    steps.complete(case, "follow_up", coordinator, follow_up_with_meeting)
+    follow_up_calling_a_meeting(case, coordinator)
     assert steps.open_task(case, "plan_meeting") is not None
     assert case.status == Status.IN_PROGRESS
 

@@ -38,13 +38,14 @@ from html.parser import HTMLParser
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.dates import MONTHS
 from pypdf import PdfReader
 
 from casework.pages.log import role_names
 from sspf_flow.models import AccessLog, Role
 from tests.browser import CHROMIUM
+from tests.builders import unlawful_read
 from tests.urlmap import ROUTES, build_case, fill, get_and_roll_back
 
 # Words of a user interface, in English, that are no Swedish words (lower case), grouped by what
@@ -390,16 +391,7 @@ def three_rows(client, users, refer, consent_for, agencies):
     for who in ("polis", "fritid"):
         client.force_login(users[who])
         client.get(f"/sspf/{case.number}/")
-    AccessLog.objects.create(
-        at=timezone.now(),
-        user=users["fritid"],
-        roles="fritid",
-        case=case,
-        youth_id=case.youth_id,
-        what="ärendesida",
-        action="view",
-        had_basis=False,
-    )
+    unlawful_read(users["fritid"], case)
     return case
 
 

@@ -21,7 +21,7 @@ from casework.workflow.nodes import CaseView
 from notifications.models import Deadline, DeadlineKind
 from sspf_flow import services, taskdue
 from sspf_flow.models import CaseTask, TaskDeadline
-from tests.builders import case_in_progress, walk_to_meeting_planned
+from tests.builders import case_in_progress, follow_up_calling_a_meeting, walk_to_meeting_planned
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MONDAY = dt.datetime(2030, 3, 4, 10, 0, tzinfo=STOCKHOLM)
@@ -50,21 +50,6 @@ def accept(case, coordinator):
 
 def give_consent(case, coordinator, consent_for, scope):
     steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
-
-
-def follow_up_calling_a_meeting(case, coordinator):
-    def record():
-        services.record_follow_up(
-            case,
-            coordinator,
-            day=timezone.localdate(),
-            notes="",
-            items=[],
-            goal_assessments={},
-            decision="meeting",
-        )
-
-    steps.complete(case, "follow_up", coordinator, record)
 
 
 def test_the_assessment_is_due_a_week_after_the_referral(clock, refer):
