@@ -46,6 +46,12 @@ def _conflict(status):
     )
 
 
+def changed_meanwhile(case):
+    """The refusal for a step whose case someone else changed while it waited (e.g. the case
+    was closed while its meeting was being planned): the case's status now, in words."""
+    return TransitionRefused([_conflict(Case.objects.get(pk=case.pk).status)])
+
+
 def _not_now(status):
     return format_lazy(
         _("This cannot be done while the case is “{status}”."), status=Status(status).label

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow import this
-from viewflow.workflow import flow, lock
+from viewflow.workflow import flow
 
 from sspf_flow import access
 from sspf_flow.models import CaseProcess, CaseTask, FollowUpDecision, Status
 
-from . import nodes, task_views
+from . import locks, nodes, task_views
 from .nodes import CaseView
 
 COORDINATE = "sspf_flow.coordinate_case"
@@ -39,7 +39,7 @@ class CaseFlow(flow.Flow):
     process_title = _("SSPF case")
     process_description = _("From referral to closure")
     process_summary_template = "{{ process.artifact.number }}"
-    lock_impl = lock.select_for_update_lock
+    lock_impl = locks.case_then_process_lock  # one lock order for every path (locks)
 
     start = (
         nodes.Start(task_views.ReferralView.as_view())

@@ -6,11 +6,52 @@ cancel or revive page: those would let the flow and the case's legal state drift
 asks the access module: a coordinator of another municipality cannot take, do or look at it,
 even by typing its URL; its assign and unassign confirmations are the product's."""
 
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
+from viewflow.workflow.status import STATUS
 
 from sspf_flow import access
 
 from . import task_pages
+
+ENDED = (STATUS.DONE, STATUS.CANCELED)
+
+
+def step_view(node, origin_view):
+    """viewflow's ``wrap_view`` for a step's page, but a step that ended while its form was
+    being sent (someone else closed the case, or did the step, first) is answered by the step's
+    own page saying the case changed meanwhile, with what the user typed still in the form
+    (``request.step_ended``), instead of a 403 page carrying viewflow's internal message."""
+
+    def view(request, *args, **kwargs):
+        process_pk, task_pk = kwargs["process_pk"], kwargs["task_pk"]
+
+        def call():
+            task = get_object_or_404(node.flow_class.task_class, pk=task_pk)
+            if task.process.flow_class != node.flow_class:
+                raise Http404
+            request.activation = node.activation_class(task)
+            if not node.can_execute(request.user, task=task):
+                raise PermissionDenied
+            request.step_ended = request.method == "POST" and task.status in ENDED
+            if not request.step_ended:
+                request.activation.start(request)
+            return origin_view(request, *args, **kwargs)
+
+        try:
+            if request.method == "POST":
+                with node.flow_class.lock(process_pk), transaction.atomic():
+                    return call()
+            return call()
+        except TransitionNotAllowed as refused:
+            raise PermissionDenied from refused
+
+    return view
 
 
 class OwnPages:
@@ -47,6 +88,14 @@ class End(OwnPages, flow.End):
 class CaseView(OwnPages, flow.View):
     assign_view_class = task_pages.AssignTask
     unassign_view_class = task_pages.UnassignTask
+
+    @property
+    def view_path(self):
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/execute/",
+            step_view(self, self.view),
+            name="execute",
+        )
 
     def _case(self, task):
         return task.process.artifact

@@ -10,6 +10,8 @@ from sspf_flow.models.process import processes_of
 
 from .flows import CaseFlow
 
+OPEN = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+
 
 def open_task(case, node_name):
     """The case's open task at ``node_name`` (e.g. "assess"), or None."""
@@ -31,6 +33,8 @@ def complete(case, node_name, user, perform):
     if task is None:
         raise LookupError(f"{case} has no open {node_name} task")
     with transaction.atomic(), task.activation() as activation:
+        if activation.task.status not in OPEN:  # done or cancelled while we waited for the lock
+            raise services.changed_meanwhile(case)
         if activation.task.owner_id is None:
             activation.assign(user)
         activation.start(request=None)

@@ -41,7 +41,17 @@ class CaseTaskView(PerformOrExplain, generic.FormView):
         self.case = self.activation.process.artifact
         if not access.can_coordinate(request.user, self.case):
             raise PermissionDenied
+        if getattr(request, "step_ended", False):
+            return self.changed_meanwhile()
         return super().dispatch(request, *args, **kwargs)
+
+    def changed_meanwhile(self):
+        """The step ended while this form was being sent (``nodes.step_view``): the form again,
+        as typed, saying how the case changed; nothing is written."""
+        form = self.get_form()
+        form.is_valid()
+        explain(form, services.changed_meanwhile(self.case))
+        return self.form_invalid(form)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "case": self.case}
