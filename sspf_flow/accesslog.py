@@ -3,6 +3,7 @@ downloaded, with whether the access rules allowed it at that moment (they always
 the review page flags any row where they did not)."""
 
 from django.conf import settings
+from django.db.models import Exists
 from django.utils import timezone, translation
 
 from . import access
@@ -15,38 +16,44 @@ def in_log_language(text):
         return str(text)[:100]
 
 
-def _entry(request, what, action, had_basis, case=None):
-    """One row for the request's user: who, from where, what they did."""
+def _entries(request, what, action, cases_and_bases):
+    """The rows for the request's user, who they are and where from asked once: one per
+    (case, had_basis); a case of None is an access about no case (an export)."""
     user = request.user
-    return AccessLog(
-        at=timezone.now(),
-        user=user,
-        agency=access.agency_of(user),
-        roles=",".join(sorted(access.roles_of(user))),
-        case=case,
-        youth_id=case.youth_id if case else None,
-        what=in_log_language(what),
-        action=action,
-        ip=request.META.get("REMOTE_ADDR") or None,
-        had_basis=had_basis,
-    )
+    who = {
+        "at": timezone.now(),
+        "user": user,
+        "agency": access.agency_of(user),
+        "roles": ",".join(sorted(access.roles_of(user))),
+        "what": in_log_language(what),
+        "action": action,
+        "ip": request.META.get("REMOTE_ADDR") or None,
+    }
+    return [
+        AccessLog(**who, case=case, youth_id=case.youth_id if case else None, had_basis=basis)
+        for case, basis in cases_and_bases
+    ]
 
 
 def record(request, cases, what, action=AccessAction.VIEW, basis=None):
-    """Log ``cases`` (Case objects) for the request's user. ``basis`` overrides the check for
-    accesses the rules allow without reading rights, such as registering one's own referral."""
+    """Log ``cases`` (Case objects) for the request's user, in one statement however many: each
+    row's lawful basis is asked of the database as the row is written (an EXISTS on
+    ``access.cases_visible_to``). ``basis`` overrides the check for accesses the rules allow
+    without reading rights, such as registering one's own referral."""
     cases = list(cases)
     if not cases:
         return
-    if basis is None:
-        allowed = set(
-            access.cases_visible_to(request.user)
-            .filter(pk__in=[case.pk for case in cases])
-            .values_list("pk", flat=True)
-        )
+    visible = access.cases_visible_to(request.user) if basis is None else None
     AccessLog.objects.bulk_create(
-        _entry(request, what, action, basis if basis is not None else case.pk in allowed, case)
-        for case in cases
+        _entries(
+            request,
+            what,
+            action,
+            [
+                (case, basis if basis is not None else Exists(visible.filter(pk=case.pk)))
+                for case in cases
+            ],
+        )
     )
 
 
@@ -58,4 +65,5 @@ def record_refused(request, case, what):
 
 def record_export(request, what):
     """An export that is not about one case (e.g. the access log itself)."""
-    _entry(request, what, AccessAction.EXPORT, had_basis=True).save()
+    (entry,) = _entries(request, what, AccessAction.EXPORT, [(None, True)])
+    entry.save()

@@ -195,3 +195,36 @@ def test_the_log_filters_by_period(client, manager, consented_case, users):
     assert not client.get("/log/", {"until": str(today - timezone.timedelta(days=1))}).context[
         "object_list"
     ]
+
+
+def test_logging_a_page_of_cases_is_one_statement_with_each_rows_basis(
+    rf, coordinator, refer, foreign_coordinator
+):
+    """However many cases a page shows, the log is one INSERT, and each row's lawful basis is
+    the rules' answer for that case (here the other municipality's case has none)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sspf_flow import access, accesslog, requestcache
+    from sspf_flow.models import Agency, AgencyKind, Case
+
+    ours = [refer() for _ in range(12)]
+    elsewhere = Agency.objects.create(
+        municipality=foreign_coordinator.membership.agency.municipality,
+        name="Grannskolan",
+        kind=AgencyKind.SCHOOL,
+    )
+    theirs = Case.objects.get(pk=ours[-1].pk)
+    theirs.municipality = elsewhere.municipality
+    theirs.save()
+    request = rf.get("/sspf/list/")
+    request.user = coordinator
+    before = AccessLog.objects.count()
+    with requestcache.scope():  # as in a request: who the user is, the page has asked already
+        access.cases_visible_to(coordinator)
+        with CaptureQueriesContext(connection) as captured:
+            accesslog.record(request, ours, "ärendelista")
+    inserts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1 and len(captured.captured_queries) == 1
+    rows = dict(AccessLog.objects.filter(pk__gt=before).values_list("case_id", "had_basis"))
+    assert rows == {case.pk: case.pk != theirs.pk for case in ours}
