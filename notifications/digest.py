@@ -45,6 +45,11 @@ def send_digests(now=None):
             if not items:
                 continue
             user = items[0].user
+            # Claimed under the items' lock: a sweep that overlapped this one may have queued
+            # today's summary since ``done`` was read; then these items (held since) wait for
+            # tomorrow's instead of being marked sent without a summary of their own.
+            if Outbox.objects.filter(key=outbox_key(key, user.email)).exists():
+                continue
             notice = Notice(
                 key=key,
                 template="digest",

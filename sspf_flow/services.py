@@ -32,10 +32,6 @@ from .models.case import OPEN_AFTER_CONSENT
 from .refusals import TransitionRefused, refuse_if
 
 
-def _now():
-    return timezone.now()
-
-
 def _conflict(status):
     return format_lazy(
         _(
@@ -72,12 +68,8 @@ def _changing(case, user, allowed=access.can_coordinate):
     except TransitionNotAllowed as exc:
         raise TransitionRefused([_not_now(case.status)]) from exc
     except ConcurrentTransition as exc:
-        raise TransitionRefused([_conflict(Case.objects.get(pk=case.pk).status)]) from exc
+        raise changed_meanwhile(case) from exc
     case.refresh_from_db()
-
-
-def _next_number(year):
-    return f"{settings.CASE_NUMBER_PREFIX}-{year}-{CaseNumberSequence.take(year):04d}"
 
 
 @transaction.atomic
@@ -91,9 +83,10 @@ def refer_case(user, youth, guardians, **case_fields):
     for guardian in guardians:
         guardian.youth = youth
         guardian.save()
-    now = _now()
+    now = timezone.now()
+    year = timezone.localtime(now).year
     case = Case.objects.create(
-        number=_next_number(timezone.localtime(now).year),
+        number=f"{settings.CASE_NUMBER_PREFIX}-{year}-{CaseNumberSequence.take(year):04d}",
         municipality=agency.municipality,
         youth=youth,
         referring_agency=agency,
@@ -108,7 +101,7 @@ def refer_case(user, youth, guardians, **case_fields):
 def accept_referral(case, user, risk_level=""):
     """The coordinator judges that SSPF fits; they become the case's coordinator."""
     with _changing(case, user) as locked:
-        locked.accept(at=_now())
+        locked.accept(at=timezone.now())
         locked.coordinator = locked.coordinator or user
         locked.risk_level = risk_level or locked.risk_level
         locked.save()
@@ -118,7 +111,7 @@ def accept_referral(case, user, risk_level=""):
 def decline_referral(case, user, reason, text=""):
     with _changing(case, user) as locked:
         refuse_if(guards.closure_reason_given(locked, reason, text))
-        locked.decline(at=_now(), reason=reason, text=text)
+        locked.decline(at=timezone.now(), reason=reason, text=text)
         locked.coordinator = locked.coordinator or user
         locked.save()
         record_event(locked, user, EventCode.CASE_DECLINED, reason=reason)
@@ -164,10 +157,10 @@ def register_consent(
             valid_to=valid_to,
             youth_view=youth_view,
             registered_by=user,
-            registered_at=_now(),
+            registered_at=timezone.now(),
         )
         if locked.status == Status.AWAITING_CONSENT:
-            locked.register_consent(at=_now())
+            locked.register_consent(at=timezone.now())
             locked.save()
         record_event(
             locked,
@@ -186,7 +179,7 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
     left covered the case goes back to awaiting consent and its planned meetings are cancelled."""
     with _changing(case, user) as locked:
         refuse_if(guards.belongs_to_case(locked, consent.case_id))
-        now = _now()
+        now = timezone.now()
         scope = consent.scope.filter(withdrawn_at__isnull=True)
         if agency is not None:
             scope = scope.filter(agency=agency)
@@ -263,7 +256,7 @@ def reschedule_meeting(case, user, meeting, *, starts_at, place):
         meeting_day = timezone.localtime(starts_at).date()
         refuse_if(
             guards.meeting_is_planned(locked, meeting),
-            guards.meeting_not_in_past(starts_at, _now()),
+            guards.meeting_not_in_past(starts_at, timezone.now()),
             not guards.meeting_is_planned(locked, meeting)
             and guards.consent_covers_invitees(
                 locked, list(meeting.invited_agencies.all()), meeting_day
@@ -305,7 +298,7 @@ def hold_meeting(
             guards.meeting_is_planned(locked, meeting),
             guards.every_action_complete(actions),
         )
-        now = _now()
+        now = timezone.now()
         meeting.record(
             attended_agencies,
             youth_attended=youth_attended,
@@ -367,7 +360,7 @@ def record_follow_up(
         locked.next_follow_up = next_follow_up
         if decision == FollowUpDecision.CLOSE:
             refuse_if(guards.closure_reason_given(locked, *closing))
-            locked.close(at=_now(), reason=closing[0], text=closing[1])
+            locked.close(at=timezone.now(), reason=closing[0], text=closing[1])
         locked.save()
         record_event(
             locked,
@@ -387,11 +380,11 @@ def close_case(case, user, reason, text=""):
     with _changing(case, user) as locked:
         refuse_if(guards.closure_reason_given(locked, reason, text))
         if locked.status == Status.REFERRED:
-            locked.decline(at=_now(), reason=reason, text=text)
+            locked.decline(at=timezone.now(), reason=reason, text=text)
             locked.coordinator = locked.coordinator or user
             action = EventCode.CASE_DECLINED
         else:
-            locked.close(at=_now(), reason=reason, text=text)
+            locked.close(at=timezone.now(), reason=reason, text=text)
             action = EventCode.CASE_CLOSED
         locked.save()
         record_event(locked, user, action, reason=reason)

@@ -10,12 +10,9 @@ instead of waiting its turn (issue 11: 38 of 50 closes answered 500 beside a mee
 planned)."""
 
 import datetime as dt
-import threading
-import time
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -24,77 +21,10 @@ from sspf_flow import services
 from sspf_flow.models import Case, CaseEvent, Meeting, MeetingStatus, Role, Status
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import case_in_progress, make_user, meeting_record, walk_to_meeting_planned
+from tests.threads import SOMEONE_ELSE, first_then_second
 from tests.urlmap import fire_due_timers, task_url
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-TIMEOUT = 30  # seconds; only reached if something hangs
-SOMEONE_ELSE = "Someone else changed this case"
-
-
-# --- two threads, the second seen waiting for the first --------------------------------------
-
-
-class Attempt(threading.Thread):
-    def __init__(self, call):
-        super().__init__(daemon=True)
-        self.call, self.result, self.error = call, None, None
-
-    def run(self):
-        try:
-            with translation.override("en"):
-                self.result = self.call()
-        except Exception as exc:  # the test inspects it
-            self.error = exc
-        finally:
-            connection.close()
-
-
-def backend_pid():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
-def seen_waiting(waiter, holder):
-    """Whether the server shows ``waiter`` waiting for a lock ``holder`` holds (asked until it
-    does or the deadline passes)."""
-    deadline = time.monotonic() + TIMEOUT
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT %s = ANY(pg_blocking_pids(%s))", [holder, waiter])
-            if cursor.fetchone()[0]:
-                return True
-    return False
-
-
-def first_then_second(first, second):
-    """``first`` runs and keeps its transaction open until ``second`` is seen waiting for its
-    locks; then it commits and ``second`` goes on."""
-    started, done = threading.Event(), threading.Event()
-    pids = {}
-
-    def run_first():
-        with transaction.atomic():
-            result = first()
-            done.set()
-            assert started.wait(TIMEOUT)
-            pids["waited"] = seen_waiting(pids["second"], backend_pid())
-            return result
-
-    def run_second():
-        assert done.wait(TIMEOUT)
-        pids["second"] = backend_pid()
-        started.set()
-        return second()
-
-    one, two = Attempt(run_first), Attempt(run_second)
-    for attempt in (one, two):
-        attempt.start()
-    for attempt in (one, two):
-        attempt.join(TIMEOUT)
-    assert not (one.is_alive() or two.is_alive()), "a step never finished"
-    return one, two, pids.get("waited", False)
 
 
 # --- the steps, as the pages take them ---------------------------------------------------------

@@ -5,41 +5,19 @@ meet at a barrier, or the second is seen by the server itself waiting for the ro
 
 import datetime as dt
 import threading
-import time
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, transaction
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 
 from sspf_flow import services
 from sspf_flow.models import Case, CaseEvent, Meeting, Role
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import make_user
+from tests.threads import SOMEONE_ELSE, TIMEOUT, Attempt, backend_pid, seen_waiting
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-TIMEOUT = 30  # seconds; only reached if something hangs
-SOMEONE_ELSE = "Someone else changed this case"
-
-
-class Attempt(threading.Thread):
-    """One service call in its own thread and database connection; keeps what came of it."""
-
-    def __init__(self, call):
-        super().__init__(daemon=True)
-        self.call = call
-        self.result = None
-        self.error = None
-
-    def run(self):
-        try:
-            with translation.override("en"):
-                self.result = self.call()
-        except Exception as exc:  # the test inspects it
-            self.error = exc
-        finally:
-            connection.close()
 
 
 def finish(*attempts):
@@ -66,24 +44,6 @@ def at_once(*calls):
     return attempts
 
 
-def backend_pid():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        return cursor.fetchone()[0]
-
-
-def blocked_by(waiter, holder):
-    """Whether the server reports backend ``waiter`` waiting for a lock ``holder`` holds; asks
-    again until it does or the deadline passes."""
-    deadline = time.monotonic() + TIMEOUT
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute("SELECT %s = ANY(pg_blocking_pids(%s))", [holder, waiter])
-            if cursor.fetchone()[0]:
-                return True
-    return False
-
-
 def overlapping(case, first, second):
     """``first`` runs while its thread holds the case's row lock, and only once ``second`` is
     seen waiting for that lock; so ``second`` is certainly in the middle of its own call when
@@ -96,7 +56,7 @@ def overlapping(case, first, second):
             Case.objects.select_for_update().get(pk=case.pk)
             locked.set()
             assert waiting.wait(TIMEOUT)
-            seen["blocked"] = blocked_by(seen["pid"], backend_pid())
+            seen["blocked"] = seen_waiting(seen["pid"], backend_pid())
             return first()
 
     def second_behind_the_lock():
