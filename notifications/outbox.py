@@ -1,33 +1,49 @@
 """Queueing and sending e-mails through the outbox.
 
 ``enqueue`` writes the row inside the caller's transaction and hands it to Celery only after
-commit; ``deliver`` claims the row with a conditional UPDATE, so two workers never send the same
-e-mail; a failure leaves the row queued with a later next attempt (backoff) until the attempts
-run out; ``sweep`` (beat) re-queues rows stuck in "sending" and dispatches due rows whose hand-off
-was lost (the broker was down at commit).
+commit, noting when (``handed_at``); ``deliver`` claims the row with a conditional UPDATE, so two
+workers never send the same e-mail at once; a failure leaves the row queued with a later next
+attempt (backoff) until the attempts run out; ``sweep`` (beat) re-queues rows stuck in "sending"
+(a worker died mid-send) and hands over due rows that were never handed over or whose hand-off is
+older than ``OUTBOX_HANDOFF_SECONDS`` (lost with the broker) — each row once, so a worker that was
+away does not come back to thousands of redundant tasks.
+
+Delivery is at least once: a worker killed after the relay accepted an e-mail but before the row
+was marked sent leaves it in "sending", and the sweep sends it again after
+``OUTBOX_STALE_SECONDS``. Every attempt carries the same Message-ID, derived from the row's key
+(``message_id``), so a repeat is recognisable as the same e-mail.
 
 ``deliver`` and ``deliver_many`` are Celery tasks declared here, beside what they do; they keep
 the names they were queued under before (``notifications.tasks.…``), so work queued before an
 upgrade is still understood."""
 
+import hashlib
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Outbox, OutboxStatus
 
 
 def _dispatch(pk):
+    Outbox.objects.filter(pk=pk).update(handed_at=timezone.now())
     try:
         deliver.delay(pk)
     except Exception:  # noqa: BLE001 - broker down: the row stays queued for the sweep
+        Outbox.objects.filter(pk=pk).update(handed_at=None)
         return False
     return True
+
+
+def message_id(key):
+    """The Message-ID of every attempt to send the row with ``key``: the same each time."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >") or "sspf.invalid"
+    return f"<{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
 
 
 def enqueue(key, kind, to, subject, body_text, body_html="", recipient=None, calendar=""):
@@ -70,9 +86,12 @@ def _dispatch_keys(keys, chunk=200):
         Outbox.objects.filter(key__in=keys, status=OutboxStatus.QUEUED).values_list("pk", flat=True)
     )
     for start in range(0, len(pks), chunk):
+        batch = pks[start : start + chunk]
+        Outbox.objects.filter(pk__in=batch).update(handed_at=timezone.now())
         try:
-            deliver_many.delay(pks[start : start + chunk])
+            deliver_many.delay(batch)
         except Exception:  # noqa: BLE001 - broker down: the rows stay queued for the sweep
+            Outbox.objects.filter(pk__in=pks[start:]).update(handed_at=None)
             return
 
 
@@ -92,7 +111,11 @@ def deliver(pk):
         return False
     row = Outbox.objects.get(pk=pk)
     message = EmailMultiAlternatives(
-        row.subject, row.body_text, settings.DEFAULT_FROM_EMAIL, [row.to]
+        row.subject,
+        row.body_text,
+        settings.DEFAULT_FROM_EMAIL,
+        [row.to],
+        headers={"Message-ID": message_id(row.key)},
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
@@ -107,6 +130,7 @@ def deliver(pk):
             status=OutboxStatus.FAILED if failed else OutboxStatus.QUEUED,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             next_attempt_at=timezone.now() + backoff(row.attempts),
+            handed_at=None,  # the sweep hands it over again when it is due
         )
         return False
     Outbox.objects.filter(pk=pk, status=OutboxStatus.SENDING).update(
@@ -122,15 +146,18 @@ def deliver_many(pks):
 
 
 def sweep():
-    """Re-queue rows stuck in "sending" and hand due queued rows to the workers. Its cost grows
+    """Re-queue rows stuck in "sending" and hand due queued rows to the workers, each row once
+    (again only when its hand-off is older than ``OUTBOX_HANDOFF_SECONDS``). Its cost grows
     with what is due (one indexed query), not with the outbox."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
     requeued = Outbox.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=stale).update(
-        status=OutboxStatus.QUEUED, next_attempt_at=now
+        status=OutboxStatus.QUEUED, next_attempt_at=now, handed_at=None
     )
+    lost = now - timedelta(seconds=settings.OUTBOX_HANDOFF_SECONDS)
     due = list(
         Outbox.objects.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
+        .filter(Q(handed_at__isnull=True) | Q(handed_at__lt=lost))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[: settings.OUTBOX_SWEEP_BATCH]
     )

@@ -228,7 +228,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "sspf@example.invalid")
 # The outbox: attempts before an e-mail is marked failed, seconds before a row stuck in
 # "sending" is re-queued, and how many due rows one sweep hands to the workers.
 OUTBOX_MAX_ATTEMPTS = env_int("SSPF_OUTBOX_MAX_ATTEMPTS", 8)
-OUTBOX_STALE_SECONDS = env_int("SSPF_OUTBOX_STALE_SECONDS", 600)
+OUTBOX_STALE_SECONDS = env_int("SSPF_OUTBOX_STALE_SECONDS", 120)
+OUTBOX_HANDOFF_SECONDS = env_int("SSPF_OUTBOX_HANDOFF_SECONDS", 120)
 OUTBOX_SWEEP_BATCH = env_int("SSPF_OUTBOX_SWEEP_BATCH", 500)
 # Reminders and escalations are sent from this hour (local time) on their day; the daily
 # summary from DIGEST_HOUR. The days of the ladder are set per municipality in the admin.

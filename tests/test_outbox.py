@@ -130,6 +130,55 @@ def test_a_row_stuck_in_sending_is_queued_again(db, eager, settings):
     assert Outbox.objects.get(pk=row.pk).status == OutboxStatus.SENT
 
 
+@pytest.mark.django_db(transaction=True)
+def test_each_row_is_handed_to_the_workers_once_while_they_are_away(monkeypatch, settings):
+    """A worker away while beat ticks: the sweep does not hand the same rows over again on
+    every tick (they would pile up in the broker), only once their hand-off is older than
+    OUTBOX_HANDOFF_SECONDS (a broker that lost it)."""
+    handed = []
+    monkeypatch.setattr(outbox.deliver, "delay", handed.append)  # the worker is away
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        with transaction.atomic():
+            rows = [queue(key=f"case.1.invite.{n}") for n in range(3)]
+        assert sorted(handed) == sorted(row.pk for row in rows)  # after commit, once each
+        for _tick in range(5):
+            assert outbox.sweep() == (0, 0)
+    later = start + dt.timedelta(seconds=settings.OUTBOX_HANDOFF_SECONDS + 1)
+    with time_machine.travel(later, tick=False):
+        assert outbox.sweep() == (0, 3)  # lost with the broker, perhaps: handed over again
+        assert outbox.sweep() == (0, 0)
+    assert len(handed) == 6 and not mail.outbox
+
+
+def test_every_attempt_carries_the_same_message_id(db, eager, settings):
+    """A repeat (SMTP failed, or a worker died after the relay took it) is the same e-mail to
+    the recipient's mail system: one Message-ID, derived from the row's key."""
+    row = queue()
+    settings.EMAIL_BACKEND = "tests.test_outbox.DownBackend"
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert outbox.deliver(row.pk) is False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with time_machine.travel(start + dt.timedelta(minutes=2), tick=False):
+        assert outbox.sweep() == (0, 1)  # due again, and no longer counted as handed over
+    Outbox.objects.filter(pk=row.pk).update(  # as if the worker died after the relay took it
+        status=OutboxStatus.SENDING, claimed_at=start
+    )
+    with time_machine.travel(start + dt.timedelta(seconds=settings.OUTBOX_STALE_SECONDS + 200)):
+        assert outbox.sweep() == (1, 1)
+    ids = {message.message()["Message-ID"] for message in mail.outbox}
+    assert len(mail.outbox) == 2 and ids == {outbox.message_id(row.key)}
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].strip(" >")
+    assert outbox.message_id(row.key).endswith(f"@{domain}>")
+
+
+def test_a_worker_killed_mid_send_is_reclaimed_within_two_minutes_by_default(settings):
+    from project import settings as defaults
+
+    assert defaults.OUTBOX_STALE_SECONDS <= 120 and defaults.OUTBOX_HANDOFF_SECONDS <= 120
+
+
 def test_every_kind_of_e_mail_has_a_label():
     """The admin's outbox names each e-mail's kind in Swedish, never by its template folder."""
     from pathlib import Path
