@@ -204,8 +204,14 @@ if CELERY_BROKER_URL == "filesystem://":
         "control_folder": str(CELERY_BROKER_DIR / "control"),
         "store_processed": False,
     }
+else:
+    # one quick try to reach the broker, no retries while a request waits (see below)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 0}
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_ACKS_LATE = True
+# A hand-off the broker cannot take now is not retried while the user's request waits: the row
+# stays queued and beat's sweep hands it over when the broker is back (notifications.outbox).
+CELERY_TASK_PUBLISH_RETRY = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
