@@ -61,6 +61,10 @@ class AccessLog(AppendOnly):
             models.Index(fields=["case", "at"]),
             models.Index(fields=["user", "at"]),
             models.Index(fields=["youth", "at"]),
+            # the review's flag: the few rows without a lawful basis, counted on every view
+            models.Index(
+                fields=["case"], condition=models.Q(had_basis=False), name="accesslog_no_basis"
+            ),
         ]
 
     def __str__(self):

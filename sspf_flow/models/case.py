@@ -183,7 +183,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
             ("refer_case", _("Can refer a young person to SSPF")),
             ("coordinate_case", _("Can coordinate SSPF cases")),
         ]
-        indexes = [models.Index(fields=["municipality", "status"])]
+        indexes = [
+            models.Index(fields=["municipality", "status"]),
+            # the case list: a municipality's cases, the latest referred first
+            models.Index(fields=["municipality", "-referred_at"], name="case_list_order"),
+        ]
 
     def __str__(self):
         return self.number
