@@ -3,6 +3,7 @@ reviewed (filters, the no-basis flag, CSV, per young person) by those who may.""
 
 import csv
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -228,3 +229,30 @@ def test_logging_a_page_of_cases_is_one_statement_with_each_rows_basis(
     assert len(inserts) == 1 and len(captured.captured_queries) == 1
     rows = dict(AccessLog.objects.filter(pk__gt=before).values_list("case_id", "had_basis"))
     assert rows == {case.pk: case.pk != theirs.pk for case in ours}
+
+
+def test_the_log_is_filtered_by_a_typed_user_name_not_a_list_of_every_user(
+    client, manager, consented_case, users
+):
+    for who in ("polis", "skola"):
+        unlawful_read(users[who], consented_case)
+    client.force_login(manager)
+    page = client.get("/log/?user=PER").content.decode()  # any case
+    assert '<select name="user"' not in page and 'name="user"' in page
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page.split("<tbody", 1)[1], re.S)
+    assert rows and all(">per<" in row for row in rows)
+
+
+def test_a_log_of_more_rows_than_are_counted_says_more_than(client, manager, users, consented_case):
+    from casework.pages import paging
+
+    for _n in range(3):
+        unlawful_read(users["polis"], consented_case)
+    client.force_login(manager)
+    assert "1–3 av 3" in client.get("/log/").content.decode()
+    original, paging.CAP = paging.CAP, 2
+    try:
+        page = client.get("/log/").content.decode()
+    finally:
+        paging.CAP = original
+    assert "av fler än 2" in page

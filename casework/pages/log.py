@@ -6,7 +6,6 @@ import csv
 
 import django_filters
 from django import forms
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
@@ -21,6 +20,8 @@ from viewflow.views import ListModelView
 
 from sspf_flow import access, accesslog
 from sspf_flow.models import AccessAction, AccessLog, Case, Role
+
+from . import paging
 
 
 def role_names(entry):
@@ -47,16 +48,11 @@ def shown_basis(entry):
     return format_html("<strong>{}</strong>", text)
 
 
-def reviewers_users(request):
-    return (
-        get_user_model()
-        .objects.filter(pk__in=access.log_visible_to(request.user).values("user"))
-        .order_by("username")
-    )
-
-
 class AccessLogFilter(django_filters.FilterSet):
-    user = django_filters.ModelChoiceFilter(label=_("User"), queryset=reviewers_users)
+    # a user name typed, not a drop-down of every user (thousands in a region)
+    user = django_filters.CharFilter(
+        label=_("User name"), field_name="user__username", lookup_expr="iexact"
+    )
     case = django_filters.CharFilter(
         label=_("Case number"), field_name="case__number", lookup_expr="iexact"
     )
@@ -76,6 +72,7 @@ class AccessLogView(ListModelView):
     columns = ("time", "user", "agency", "roles", "case_number", "what", "action", "ip", "basis")
     filterset_class = AccessLogFilter
     paginate_by = 50
+    paginator_class = paging.CappedPaginator
 
     def has_view_permission(self, user, obj=None):
         return access.can_review_log(user)
