@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -101,8 +101,10 @@ def backoff(attempts):
 
 
 @shared_task(name="notifications.tasks.deliver", ignore_result=True)
-def deliver(pk):
-    """Send one queued e-mail if it is still queued and due. Safe to call twice."""
+def deliver(pk, connection=None):
+    """Send one queued e-mail if it is still queued and due. Safe to call twice. ``connection``
+    is an open SMTP connection to reuse (``deliver_many``); without one, the e-mail opens its
+    own."""
     now = timezone.now()
     claimed = Outbox.objects.filter(
         pk=pk, status=OutboxStatus.QUEUED, next_attempt_at__lte=now
@@ -116,6 +118,7 @@ def deliver(pk):
         settings.DEFAULT_FROM_EMAIL,
         [row.to],
         headers={"Message-ID": message_id(row.key)},
+        connection=connection,
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
@@ -141,8 +144,18 @@ def deliver(pk):
 
 @shared_task(name="notifications.tasks.deliver_many", ignore_result=True)
 def deliver_many(pks):
-    """Send a batch of queued e-mails, each as ``deliver``; returns how many went."""
-    return sum(1 for pk in pks if deliver(pk))
+    """Send a batch of queued e-mails, each as ``deliver``, through one SMTP connection (a
+    failed e-mail is left for its retry; the next still goes); returns how many went."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:  # noqa: BLE001 - SMTP down: each e-mail fails on its own, and waits
+        connection = None
+    try:
+        return sum(1 for pk in pks if deliver(pk, connection=connection))
+    finally:
+        if connection is not None:
+            connection.close()
 
 
 def sweep():

@@ -213,3 +213,37 @@ def test_a_broker_that_is_down_does_not_keep_the_request_waiting(monkeypatch):
     finally:
         monkeypatch.undo()
         importlib.reload(project_settings)
+
+
+class CountingBackend(BaseEmailBackend):
+    """Counts the connections opened and the e-mails sent through each."""
+
+    opened = []
+
+    def open(self):
+        CountingBackend.opened.append(0)
+        return True
+
+    def send_messages(self, messages):
+        if not CountingBackend.opened:  # an e-mail sent on its own opens its own connection
+            self.open()
+        CountingBackend.opened[-1] += len(messages)
+        return len(messages)
+
+
+def test_a_batch_goes_through_one_smtp_connection(db, settings):
+    settings.EMAIL_BACKEND = "tests.test_outbox.CountingBackend"
+    CountingBackend.opened = []
+    rows = [queue(key=f"case.1.invite.{n}") for n in range(5)]
+    assert outbox.deliver_many([row.pk for row in rows]) == 5
+    assert CountingBackend.opened == [5]  # one connection, five e-mails
+    assert set(Outbox.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_a_batch_while_smtp_is_down_leaves_each_row_for_its_retry(db, settings):
+    settings.EMAIL_BACKEND = "tests.test_outbox.DownBackend"
+    rows = [queue(key=f"case.1.invite.{n}") for n in range(3)]
+    assert outbox.deliver_many([row.pk for row in rows]) == 0
+    for row in Outbox.objects.all():
+        assert (row.status, row.attempts) == (OutboxStatus.QUEUED, 1)
+        assert "SMTPConnectError" in row.last_error
