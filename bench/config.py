@@ -8,11 +8,12 @@ ROOT = Path(__file__).resolve().parent.parent
 # Raise it whenever the seeded data change shape, so that an older bench database is seeded
 # again. 2: the flow moved to casework (viewflow's flow and task references changed), and the
 # columns are derived from the models.
-SEED_VERSION = 3  # 3: the open steps' due dates (TaskDeadline)
+SEED_VERSION = 4  # 3: the open steps' due dates (TaskDeadline); 4: 5 M access-log rows
 
 N_CASES = 100_000
 N_TASKS = 1_000_000
 N_DUE = 10_000
+N_LOG_ROWS = 5_000_000  # the access log of a few years' work
 COORDINATOR_OPEN_CASES = 300
 N_COORDINATORS = 40  # the bench coordinator and 39 others who own the rest
 N_SCHOOLS = 200  # ~58 000 consented open cases / 200 schools: ~300 covered cases per school

@@ -170,6 +170,27 @@ def task_deadlines():
     return [(TaskDeadline, {"task": "t.id", "due": due}, source)]
 
 
+def access_log():
+    """N_LOG_ROWS access-log rows over the last three years: reads of the cases by the bench
+    users (the coordinators and agency staff, in turn), all lawful, newest last."""
+    from bench.config import N_CASES, N_LOG_ROWS
+    from sspf_flow.models import AccessLog
+
+    users = len(users_spec())
+    values = {
+        "at": f"now() - interval '3 years' * (1 - g.i::float / {N_LOG_ROWS})",
+        "user": f"2 + g.i % {users - 1}",
+        "agency": "1",
+        "roles": "'samordnare'",
+        "case": f"1 + (g.i::bigint * 7919) % {N_CASES}",
+        "youth": f"1 + (g.i::bigint * 7919) % {N_CASES}",
+        "what": "'ärendesida'",
+        "action": "'view'",
+        "had_basis": "true",
+    }
+    return [(AccessLog, values, f"FROM generate_series(1, {N_LOG_ROWS}) AS g(i)")]
+
+
 def preferences():
     """A few staff (no coordinator) chose the daily summary for reminders, or no e-mail before
     meetings."""

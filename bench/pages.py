@@ -132,5 +132,13 @@ def pages(runs, results, notes, plans):
             "/sspf/dashboard/",
         ),
         ("reference: `/case/inbox/`, coordinator", coordinator, "/case/inbox/"),
+        ("`/case/queue/`, coordinator", coordinator, "/case/queue/"),
+        ("`/sspf/list/`, coordinator", coordinator, "/sspf/list/"),
+        (
+            "case page, coordinator",
+            coordinator,
+            cases.exclude(status=Status.CLOSED).order_by("pk").first().get_absolute_url(),
+        ),
+        ("`/log/` (5 M rows), the manager", User.objects.get(username="chef"), "/log/"),
     ]:
         page(label, user, path, runs, results, notes, plans)

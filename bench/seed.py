@@ -71,6 +71,7 @@ def tables(pending_days):
         ("viewflow tasks", flowrows.workflow()[1:]),
         ("the open steps' due dates", flowrows.task_deadlines()),
         ("notification preferences", flowrows.preferences()),
+        ("the access log", flowrows.access_log()),
     ]
 
 
