@@ -30,14 +30,20 @@ from django.utils import timezone
 from .models import Outbox, OutboxStatus
 
 
-def _dispatch(pk):
-    Outbox.objects.filter(pk=pk).update(handed_at=timezone.now())
+def _hand_over(pks, send):
+    """Note the rows as handed to the workers, then ``send()`` them to the broker; with the
+    broker down they stay queued, not handed, for the sweep. Returns whether it took them."""
+    Outbox.objects.filter(pk__in=pks).update(handed_at=timezone.now())
     try:
-        deliver.delay(pk)
-    except Exception:  # noqa: BLE001 - broker down: the row stays queued for the sweep
-        Outbox.objects.filter(pk=pk).update(handed_at=None)
+        send()
+    except Exception:  # noqa: BLE001 - broker down: the rows stay queued for the sweep
+        Outbox.objects.filter(pk__in=pks).update(handed_at=None)
         return False
     return True
+
+
+def _dispatch(pk):
+    return _hand_over([pk], lambda: deliver.delay(pk))
 
 
 def message_id(key):
@@ -87,12 +93,8 @@ def _dispatch_keys(keys, chunk=200):
     )
     for start in range(0, len(pks), chunk):
         batch = pks[start : start + chunk]
-        Outbox.objects.filter(pk__in=batch).update(handed_at=timezone.now())
-        try:
-            deliver_many.delay(batch)
-        except Exception:  # noqa: BLE001 - broker down: the rows stay queued for the sweep
-            Outbox.objects.filter(pk__in=pks[start:]).update(handed_at=None)
-            return
+        if not _hand_over(batch, lambda batch=batch: deliver_many.delay(batch)):
+            return  # the rest were never handed over: the sweep sends them
 
 
 def backoff(attempts):

@@ -313,9 +313,19 @@ def chooses_notifications(user):
     return works_with_cases(user) or can_review_log(user)
 
 
+def administers(user):
+    """The administrator: users, agencies, the municipality's settings, the outbox (no case)."""
+    return Role.ADMIN in roles_of(user)
+
+
+def follows_statistics(user):
+    """The steering group: de-identified figures only, never a case."""
+    return Role.STEERING_GROUP in roles_of(user)
+
+
 def can_edit_forms(user):
     """The process owner's work: the administrator edits the form templates."""
-    return Role.ADMIN in roles_of(user)
+    return administers(user)
 
 
 def form_templates_visible_to(user, templates):

@@ -224,46 +224,10 @@ def test_the_second_of_two_steps_at_once_waits_and_is_refused_in_words_or_done_a
 # --- the same over HTTP: the pages answer, never 500 ------------------------------------------
 
 
-def test_closing_while_a_meeting_is_planned_over_http_answers_in_swedish(
-    consented, coordinator, scope
-):
-    task = steps.open_task(consented, "plan_meeting")
-    planner, closer = Client(), Client()
-    planner.force_login(coordinator)
-    closer.force_login(coordinator)
-    planner.post(task_url(task, "assign"))
-    starts = (timezone.localtime() + dt.timedelta(days=7)).strftime("%Y-%m-%d %H:%M")
-    plan_post = {
-        "kind": "network",
-        "starts_at": starts,
-        "place": "Centralskolan",
-        "agencies": [agency.pk for agency in scope],
-    }
-    close_post = {"closure_reason": "moved", "closure_text": ""}
-
-    def close_page():
-        with translation.override("sv"):
-            return closer.post(f"/sspf/{consented.number}/close/", close_post)
-
-    def plan_page():
-        with translation.override("sv"):
-            return planner.post(task_url(task, "execute"), plan_post)
-
-    one, two, waited = first_then_second(close_page, plan_page)
-    assert waited and one.error is None and two.error is None, (one.error, two.error)
-    assert one.result.status_code == 302  # closed
-    page = two.result.content.decode()
-    assert two.result.status_code == 200, two.result.status_code
-    assert "Någon annan har ändrat ärendet under tiden" in page and "Avslutat" in page
-    assert "Centralskolan" in page  # what the planner typed is still there
-    assert "no transition" not in page and "CANCELED" not in page
-    assert Case.objects.get(pk=consented.pk).status == Status.CLOSED
-    assert not Meeting.objects.filter(case=consented).exists()
-
-
-def test_planning_while_the_case_is_closed_over_http_answers_in_swedish(
-    consented, coordinator, scope
-):
+@pytest.fixture
+def pages(consented, coordinator, scope):
+    """Two coordinators' browsers on one case: one sends the plan-meeting form (its task taken),
+    the other the case page's close form; each returns the page it gets, in Swedish."""
     task = steps.open_task(consented, "plan_meeting")
     planner, closer = Client(), Client()
     planner.force_login(coordinator)
@@ -284,10 +248,28 @@ def test_planning_while_the_case_is_closed_over_http_answers_in_swedish(
     def close_page():
         with translation.override("sv"):
             return closer.post(
-                f"/sspf/{consented.number}/close/",
-                {"closure_reason": "moved", "closure_text": ""},
+                f"/sspf/{consented.number}/close/", {"closure_reason": "moved", "closure_text": ""}
             )
 
+    return plan_page, close_page
+
+
+def test_closing_while_a_meeting_is_planned_over_http_answers_in_swedish(consented, pages):
+    plan_page, close_page = pages
+    one, two, waited = first_then_second(close_page, plan_page)
+    assert waited and one.error is None and two.error is None, (one.error, two.error)
+    assert one.result.status_code == 302  # closed
+    page = two.result.content.decode()
+    assert two.result.status_code == 200, two.result.status_code
+    assert "Någon annan har ändrat ärendet under tiden" in page and "Avslutat" in page
+    assert "Centralskolan" in page  # what the planner typed is still there
+    assert "no transition" not in page and "CANCELED" not in page
+    assert Case.objects.get(pk=consented.pk).status == Status.CLOSED
+    assert not Meeting.objects.filter(case=consented).exists()
+
+
+def test_planning_while_the_case_is_closed_over_http_answers_in_swedish(consented, pages):
+    plan_page, close_page = pages
     one, two, waited = first_then_second(plan_page, close_page)
     assert waited and one.error is None and two.error is None, (one.error, two.error)
     assert one.result.status_code == 302  # planned

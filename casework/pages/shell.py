@@ -57,24 +57,19 @@ def _case_work(user):
     ]
     overdue = overview.overdue_count(user) if coordinator else 0
     return [
-        Link(
-            label,
-            url,
-            icon,
-            badge=overdue if icon == "dashboard" else 0,
-            badge_title=_("Overdue follow-ups and actions") if icon == "dashboard" else "",
-        )
+        Link(label, url, icon)
+        if url != reverse("sspf:dashboard")
+        else Link(label, url, icon, overdue, _("Overdue follow-ups and actions"))
         for label, url, icon, shown in links
         if shown
     ]
 
 
 def _sections(user):
-    roles = access.roles_of(user)
     sections = []
     if access.works_with_cases(user):
         sections.append(Section(_("Case work"), _case_work(user)))
-    if Role.STEERING_GROUP in roles:
+    if access.follows_statistics(user):
         sections.append(
             Section(
                 _("Steering group"),
@@ -92,7 +87,7 @@ def _sections(user):
                 ],
             )
         )
-    if Role.ADMIN in roles:
+    if access.administers(user):
         admin_links = [Link(_("Administration"), reverse("administration"), "settings")]
         if access.can_edit_forms(user):
             admin_links.append(Link(_("Form templates"), reverse("forms:index"), "dynamic_form"))
