@@ -1,7 +1,21 @@
 """The fictional people, places and texts of the bench municipality. All generated; no real
 names, no personal identity numbers."""
 
-from bench.config import FIRST_LEISURE, FIRST_SCHOOL, N_COORDINATORS, N_LEISURE, N_SCHOOLS
+from bench.config import (
+    FIRST_LEISURE,
+    FIRST_SCHOOL,
+    LEISURE_STAFF,
+    N_COORDINATORS,
+    N_LEISURE,
+    N_POLICE,
+    N_SAFETY,
+    N_SCHOOLS,
+    N_SOCIAL,
+    N_USERS,
+    SCHOOL_STAFF,
+)
+
+STAFF_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 
 FIRST_NAMES = [
     "Alva", "Elsa", "Maja", "Ella", "Wilma", "Saga", "Ebba", "Alice", "Olivia", "Astrid",
@@ -57,16 +71,17 @@ def users_spec():
 
     for n in range(N_COORDINATORS):
         add(f"samordnare{n + 1:02d}", FIRST_NAMES[n % len(FIRST_NAMES)], "samordnare", 1, "SSPF", 1)
-    for n in range(12):
+    for n in range(N_SOCIAL):
         add(f"socsek{n + 1:02d}", "Sven", "socialtjanst", 1)
-    for n in range(8):
+    for n in range(N_POLICE):
         add(f"polis{n + 1:02d}", "Per", "polis", 2)
-    for n in range(3):
+    for n in range(N_SAFETY):
         add(f"trygghet{n + 1:02d}", "Tove", "trygghet", 3)
     for a in range(N_LEISURE):
-        for s in "ab":
+        for s in STAFF_LETTERS[:LEISURE_STAFF]:
             add(f"fritid{a + 1:02d}{s}", "Frida", "fritid", FIRST_LEISURE + a)
     for a in range(N_SCHOOLS):
-        for s in "ab":
+        for s in STAFF_LETTERS[:SCHOOL_STAFF]:
             add(f"skola{a + 1:03d}{s}", "Sara", "skola", FIRST_SCHOOL + a)
+    assert len(rows) == N_USERS, len(rows)
     return rows

@@ -34,6 +34,7 @@ SECRET = "bench-only-not-secret"
 def sessions(per_kind=10, cases_each=20):
     """Sessions of coordinators, school staff and the manager (the reviewer), with cases each
     may open."""
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
     from django.contrib.sessions.backends.db import SessionStore
@@ -43,7 +44,7 @@ def sessions(per_kind=10, cases_each=20):
     def made(user):
         store = SessionStore()
         store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
         numbers = access.cases_visible_to(user).order_by("-referred_at")

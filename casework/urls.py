@@ -8,7 +8,7 @@ from viewflow.urls import Application
 
 from sspf_flow import access
 
-from .pages import cases, consultations, dashboard, documents, grants, log
+from .pages import casefile, cases, consultations, dashboard, documents, grants, log
 from .workflow.flows import CaseFlow
 from .workflow.inbox import CaseFlowViewset
 
@@ -40,7 +40,8 @@ case_app = Application(
             consultations.ConsultationCreateView.as_view(),
             name="consultation_new",
         ),
-        path("<str:number>/", cases.CaseDetailView.as_view(), name="case_detail"),
+        path("<str:number>/", casefile.CaseDetailView.as_view(), name="case_detail"),
+        path("<str:number>/history/", casefile.CaseHistoryView.as_view(), name="case_history"),
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
         path("<str:number>/journal/new/", cases.JournalNoteView.as_view(), name="journal_new"),

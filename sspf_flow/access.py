@@ -3,7 +3,8 @@
 Coordinators see their municipality's cases. An agency member sees an open case only while an
 active, unexpired consent covers their agency, and of it only the information categories that
 consent covers (``sight``). The steering group and administrators see no case at all. Lookups
-are cached for the length of a request (``requestcache``).
+are cached for the length of a request (``requestcache``); who the user is (roles, agency, whether
+they review the log) is one query (``identity``).
 """
 
 from dataclasses import dataclass
@@ -16,12 +17,13 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import categories, requestcache
+from . import categories
+from .identity import identity_of
 from .models.accesslog import AccessLog
 from .models.case import Case, Status
 from .models.consent import ConsentAgency, InformationCategory
 from .models.consultation import Consultation
-from .models.org import Membership, Role
+from .models.org import Role
 from .models.rolechange import RoleChange
 from .refusals import about
 
@@ -34,18 +36,13 @@ CASE_ROLES = AGENCY_ROLES | {Role.COORDINATOR}
 def roles_of(user):
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return requestcache.cached(
-        ("roles", user.pk), lambda: frozenset(user.groups.values_list("name", flat=True))
-    )
+    return identity_of(user).roles
 
 
 def membership_of(user):
     if not user.is_authenticated:
         return None
-    return requestcache.cached(
-        ("membership", user.pk),
-        lambda: Membership.objects.select_related("agency__municipality").filter(user=user).first(),
-    )
+    return identity_of(user).membership
 
 
 def agency_of(user):
@@ -215,12 +212,7 @@ def can_review_log(user):
         return True
     if not user.is_authenticated:
         return False
-    return requestcache.cached(
-        ("reviewer", user.pk),
-        lambda: Membership.objects.filter(
-            manager=user, user__groups__name=Role.COORDINATOR
-        ).exists(),
-    )
+    return identity_of(user).reviews_coordinators
 
 
 ALL_MUNICIPALITIES = object()

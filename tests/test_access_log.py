@@ -244,7 +244,7 @@ def test_the_log_is_filtered_by_a_typed_user_name_not_a_list_of_every_user(
 
 
 def test_a_log_of_more_rows_than_are_counted_says_more_than(client, manager, users, consented_case):
-    from casework.pages import paging
+    from casework import paging
 
     for _n in range(3):
         unlawful_read(users["polis"], consented_case)

@@ -213,7 +213,11 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     choose(coordinator, "closure_reason", "goals_met")
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Avslutat"
-    # the four filled-in templates on the case page, newest first
+    # the four filled-in templates on the case's second page, newest first
+    coordinator.get_by_role("link", name="Historik och dokument").click()
+    expect(coordinator.locator("nav.sspf-tabs [aria-current=page]")).to_have_text(
+        "Historik och dokument"
+    )
     forms = coordinator.locator("[data-testid=submissions] .sspf-submission h3")
     expect(forms).to_have_count(4)
     assert [title.split(" (")[0] for title in forms.all_inner_texts()] == [

@@ -99,10 +99,14 @@ def narrow(case, categories):
 
 
 def page(client, user, case):
+    """What ``user`` reads of the case: its two pages (the case now; history and documents)."""
     client.force_login(user)
-    response = client.get(f"/sspf/{case.number}/")
-    assert response.status_code == 200
-    return response.content.decode()
+    texts = []
+    for path in (f"/sspf/{case.number}/", f"/sspf/{case.number}/history/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        texts.append(response.content.decode())
+    return "\n".join(texts)
 
 
 def test_a_consent_covering_every_category_shows_the_whole_case(client, held, users):

@@ -20,7 +20,13 @@ from casework.workflow import steps
 from sspf_flow import services
 from sspf_flow.models import Case, CaseEvent, Meeting, MeetingStatus, Role, Status
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import case_in_progress, make_user, meeting_record, walk_to_meeting_planned
+from tests.builders import (
+    case_in_progress,
+    hold_meeting_post,
+    make_user,
+    meeting_record,
+    walk_to_meeting_planned,
+)
 from tests.threads import SOMEONE_ELSE, first_then_second
 from tests.urlmap import fire_due_timers, task_url
 
@@ -277,3 +283,37 @@ def test_planning_while_the_case_is_closed_over_http_answers_in_swedish(consente
     assert two.result.status_code == 200, two.result.status_code
     assert "Någon annan har ändrat ärendet under tiden" in page
     assert Case.objects.get(pk=consented.pk).status == Status.MEETING_PLANNED
+
+
+def test_holding_a_meeting_the_other_closed_meanwhile_answers_in_swedish(planned, coordinator):
+    """The hold-meeting page of a meeting that the close cancelled while the form was on its
+    way: the form again as typed, with the conflict in words (it crashed when the page looked
+    for the planned meeting to show the form again: 16 of 50 rounds in bench/collisions.py)."""
+    task = steps.open_task(planned, "hold_meeting")
+    holder, closer = Client(), Client()
+    holder.force_login(coordinator)
+    closer.force_login(coordinator)
+    if task.owner_id is None:
+        holder.post(task_url(task, "assign"))
+    invited = list(planned.meetings.get().invited_agencies.all())
+    post = hold_meeting_post([a.pk for a in invited], invited[0], protocol="Vi talade om Lou.")
+
+    def hold_page():
+        with translation.override("sv"):
+            return holder.post(task_url(task, "execute"), post)
+
+    def close_page():
+        with translation.override("sv"):
+            return closer.post(
+                f"/sspf/{planned.number}/close/", {"closure_reason": "moved", "closure_text": ""}
+            )
+
+    one, two, waited = first_then_second(close_page, hold_page)
+    assert waited and one.error is None and two.error is None, (one.error, two.error)
+    assert one.result.status_code == 302  # closed
+    page = two.result.content.decode()
+    assert two.result.status_code == 200, two.result.status_code
+    assert "Någon annan har ändrat ärendet under tiden" in page and "Avslutat" in page
+    assert "Vi talade om Lou." in page  # what the holder typed is still there
+    assert Case.objects.get(pk=planned.pk).status == Status.CLOSED
+    assert not planned.plans.exists()

@@ -102,7 +102,7 @@ def test_the_history_shows_a_consultation_turned_into_a_referral_by_its_label(
         "consultation.referred",
     }
 
-    page = client.get(f"/sspf/{case.number}/").content.decode()
+    page = client.get(f"/sspf/{case.number}/history/").content.decode()
 
     history = page[page.index('data-testid="history"') :].split("</section>")[0]
     assert "Aktualisering gjord från en konsultation" in history

@@ -431,7 +431,7 @@ def test_an_earlier_submission_renders_as_made_after_a_new_version(step_for, coo
     first = Submission.objects.get()
     client = Client()
     client.force_login(coordinator)
-    before = submission_html(client.get(f"/sspf/{case.number}/").content.decode(), first)
+    before = submission_html(client.get(f"/sspf/{case.number}/history/").content.decode(), first)
     assert "Vet ungdomen om att hen aktualiseras?" in before
 
     version = published(case.municipality, "referral")
@@ -441,7 +441,7 @@ def test_an_earlier_submission_renders_as_made_after_a_new_version(step_for, coo
     form_services.save_draft(draft, fields)
     form_services.publish(draft)
 
-    page = client.get(f"/sspf/{case.number}/").content.decode()
+    page = client.get(f"/sspf/{case.number}/history/").content.decode()
     assert submission_html(page, first) == before
     assert "Har ungdomen fått veta?" not in page
 
@@ -451,7 +451,7 @@ def test_an_earlier_submission_renders_as_made_after_a_new_version(step_for, coo
     newest = Submission.objects.latest("pk")
     assert newest.version.number == 2 and "tolk" not in newest.answers
     Submission.objects.filter(pk=newest.pk).update(case=case)  # both on one page
-    page = client.get(f"/sspf/{case.number}/").content.decode()
+    page = client.get(f"/sspf/{case.number}/history/").content.decode()
     assert page.index(f"submission-{newest.pk}") < page.index(f"submission-{first.pk}")
     assert "Har ungdomen fått veta?" in submission_html(page, Submission.objects.get(pk=newest.pk))
     assert submission_html(page, first) == before
@@ -480,12 +480,12 @@ def test_only_the_full_picture_shows_the_submissions(step_for, users, agencies, 
         case.refresh_from_db()
     question = "Vet ungdomen om att hen aktualiseras?"
 
-    def page_of(user):
+    def page_of(user):  # the case's two pages
         client = Client()
         client.force_login(user)
-        response = client.get(f"/sspf/{case.number}/")
-        assert response.status_code == 200
-        return response.content.decode()
+        pages = [client.get(f"/sspf/{case.number}/{tab}") for tab in ("", "history/")]
+        assert [page.status_code for page in pages] == [200, 200]
+        return "".join(page.content.decode() for page in pages)
 
     limited = page_of(users["skola"])  # covered for school information only
     assert 'data-testid="limited"' in limited
@@ -579,7 +579,8 @@ def test_the_coordinator_ticks_off_the_checklist_and_prints_the_information(
     assert client.post(f"/sspf/{case.number}/checklist/", answers).status_code == 302
     (saved,) = Submission.objects.filter(case=case, about="checklist")
     assert all(value is True for value in saved.answers.values())
-    assert "Checklista för koordinator" in client.get(f"/sspf/{case.number}/").content.decode()
+    history = client.get(f"/sspf/{case.number}/history/").content.decode()
+    assert "Checklista för koordinator" in history
 
     pdf = client.get(f"/sspf/{case.number}/information.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -597,7 +598,7 @@ def test_a_filled_in_form_prints_with_its_answers(client, refer, coordinator, us
     answers = {f["key"]: True for f in version.fields}
     submission = form_services.submit(version, answers, coordinator, case=case, about="checklist")
     client.force_login(coordinator)
-    page = client.get(f"/sspf/{case.number}/").content.decode()
+    page = client.get(f"/sspf/{case.number}/history/").content.decode()
     assert f"/sspf/{case.number}/form/{submission.pk}.pdf" in page
     response = client.get(f"/sspf/{case.number}/form/{submission.pk}.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)

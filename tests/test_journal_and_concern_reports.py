@@ -22,7 +22,7 @@ def test_notes_are_signed_dated_and_shown_in_order(client, refer, coordinator):
     with time_machine.travel(start + dt.timedelta(hours=2), tick=False):
         records.write_journal_note(case, coordinator, "Skolan ringde om frånvaron.")
     client.force_login(coordinator)
-    page = client.get(f"/sspf/{case.number}/").content.decode()
+    page = client.get(f"/sspf/{case.number}/history/").content.decode()
     assert page.index("Samtal med Lou") < page.index("Skolan ringde")
     note = JournalNote.objects.first()
     assert note.author == coordinator and note.written_at == start
@@ -80,7 +80,7 @@ def test_only_the_coordinator_writes_and_reads_the_journal(
     with pytest.raises(PermissionDenied):
         records.write_journal_note(case, users["polis"], "Polisens anteckning.")
     client.force_login(users["polis"])
-    page = client.get(f"/sspf/{case.number}/").content.decode()
+    page = client.get(f"/sspf/{case.number}/history/").content.decode()
     assert "Uppgift om familjen." not in page
     assert client.get(f"/sspf/{case.number}/journal/new/").status_code == 403
 

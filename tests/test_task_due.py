@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.utils import timezone
 from viewflow.workflow import timers
 from viewflow.workflow.models import Task
@@ -21,6 +23,7 @@ from casework.workflow.nodes import CaseView
 from notifications.models import Deadline, DeadlineKind
 from sspf_flow import services, taskdue
 from sspf_flow.models import CaseTask, TaskDeadline
+from sspf_flow.models.process import processes_of
 from tests.builders import case_in_progress, follow_up_calling_a_meeting, walk_to_meeting_planned
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -205,3 +208,47 @@ def test_the_migration_dates_the_tasks_open_before_it(
     assert due(planned, "hold_meeting") == day(2 + 6)
     assert due(followed, "follow_up") == day(3 + 5)
     assert TaskDeadline.objects.count() == 4  # the closed case's cancelled task has none
+
+
+def waiting(case, step):
+    tasks = CaseTask.objects.filter(process__in=processes_of(case))
+    return tasks.get(flow_task=getattr(CaseFlow, step)).deadline.waiting
+
+
+def test_a_step_waits_in_the_queue_until_someone_takes_it_and_again_when_given_back(
+    clock, refer, coordinator
+):
+    """The queue reads its steps through ``TaskDeadline.waiting``: it follows the task's status
+    at every save, so a step is in the queue exactly while nobody has it."""
+    client = Client()
+    client.force_login(coordinator)
+    taken, closed, done = refer(), refer(), refer()
+    assert all(waiting(case, "assess") for case in (taken, closed, done))
+    queue = client.get("/case/queue/").content.decode()
+    assert all(case.number in queue for case in (taken, closed, done))
+
+    for case in (taken, done):
+        task = steps.open_task(case, "assess")
+        assert client.post(task.flow_task.reverse("assign", args=[task.process_id, task.pk]))
+    assert not waiting(taken, "assess")
+    task = steps.open_task(taken, "assess")
+    client.post(task.flow_task.reverse("unassign", args=[task.process_id, task.pk]))
+    assert waiting(taken, "assess")  # given back: in the queue again
+
+    accept(done, coordinator)
+    steps.close(closed, coordinator, "moved")
+    assert not waiting(done, "assess") and not waiting(closed, "assess")
+    assert waiting(done, "obtain_consent") is False  # the case's coordinator has it at once
+    queue = client.get("/case/queue/").content.decode()
+    assert taken.number in queue
+    assert closed.number not in queue and done.number not in queue
+
+
+def test_the_migration_puts_the_untaken_steps_in_the_queue(clock, refer, coordinator):
+    untaken, taken = refer(), refer()
+    accept(taken, coordinator)
+    TaskDeadline.objects.update(waiting=False)  # as before the migration
+    queue_order = importlib.import_module("sspf_flow.migrations.0013_queue_order")
+    queue_order.mark_waiting(django_apps, None)
+    assert waiting(untaken, "assess")
+    assert not waiting(taken, "assess") and not waiting(taken, "obtain_consent")

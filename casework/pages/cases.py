@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -15,19 +14,21 @@ from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
-from forms.render import render_html
 from sspf_flow import access, accesslog, records, services
-from sspf_flow.models import AccessAction, Case, MeetingStatus, Programme, Status
+from sspf_flow.models import (
+    AccessAction,
+    Case,
+    MeetingStatus,
+    Programme,
+)
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
-from sspf_flow.models.process import processes_of
 from sspf_flow.refusals import TransitionRefused
 
 from ..perform import PerformOrExplain
-from ..templateforms import WithTemplate, language
-from ..workflow import steps, summary
+from ..templateforms import WithTemplate
+from ..workflow import steps
 from . import columns
 from .filters import CaseFilter
-from .history import describe
 from .page_forms import (
     CloseCaseForm,
     ConcernReportForm,
@@ -79,127 +80,12 @@ class CaseListView(ListModelView):
     youth_name.short_description = _("Young person")
 
 
-@method_decorator(login_required, name="dispatch")
-class CaseDetailView(generic.TemplateView):
-    template_name = "casework/case_detail.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        case = access.get_case_for(user, kwargs["number"])
-        accesslog.record(self.request, [case], _("case page"))
-        consents = list(case.consents.prefetch_related("scope__agency", "signers__guardian"))
-        sight = access.sight(user, case)
-        plan = case.current_plan("goals", "actions__agency", "actions__guardian")
-        coordinator = sight.coordinates
-        return super().get_context_data(
-            case=case,
-            youth=case.youth,
-            guardians=list(case.youth.guardians.all()),
-            consents=consents,
-            covered_now=covered_now(consents),
-            meetings=case.meetings.prefetch_related("invited_agencies", "attended_agencies"),
-            plan=plan,
-            plan_actions=[a for a in (plan.actions.all() if plan else []) if sight.action(a)],
-            concerns=summary.concerns_seen(user, case),
-            full_picture=sight.full_picture,
-            submissions=submissions_of(case, printable=coordinator) if sight.full_picture else [],
-            sees_social_services=sight.social_services,
-            sees_accessibility=sight.accessibility,
-            follow_ups=case.follow_ups.select_related("created_by"),
-            concern_reports=case.concern_reports.select_related("agency"),
-            journal=(
-                case.journal.select_related("author", "author_agency", "corrects")
-                if coordinator
-                else []
-            ),
-            history=[
-                (event, describe(event)) for event in case.events.select_related("actor", "agency")
-            ],
-            may_coordinate=coordinator,
-            may_close=coordinator and case.is_open,
-            may_add_consent=case.status in OPEN_AFTER_CONSENT,
-            may_reopen=coordinator and not case.is_open,
-            steps=step_list(case),
-            **open_tasks(case, user),
-            **kwargs,
-        )
-
-
-def open_tasks(case, user):
-    """The case's open human tasks (with their page, and whether the user may act on them) and
-    when the follow-up task opens, from the case's current process."""
-    process = processes_of(case).order_by("-created").first()
-    tasks = []
-    if process is not None:
-        tasks = list(process.task_set.filter(finished__isnull=True).select_related("owner"))
-    waiting = [task.scheduled for task in tasks if task.flow_task_type == "TIMER"]
-    return {
-        "open_tasks": [
-            (
-                task,
-                task.flow_task.reverse("index", args=[task.process_id, task.pk]),
-                task.flow_task.can_execute(user, task) or task.flow_task.can_assign(user, task),
-            )
-            for task in tasks
-            if task.flow_task_type == "HUMAN"
-        ],
-        "follow_up_opens": waiting[0] if waiting else None,
-    }
-
-
-def submissions_of(case, printable=False):
-    """The case's filled-in form templates, newest first, each as made (forms.render); with a
-    link to print each for the coordinator."""
-    submissions = case.form_submissions.select_related("version__template", "author")
-    return [
-        render_html(
-            submission,
-            language(),
-            pdf_url=reverse("sspf:submission_pdf", args=[case.number, submission.pk])
-            if printable
-            else None,
-        )
-        for submission in submissions.order_by("-created_at", "-pk")
-    ]
-
-
-def covered_now(consents):
-    """Which agencies a consent covers today, and until when (the latest end date)."""
-    today = timezone.localdate()
-    until = {}
-    for consent in consents:
-        consent.active = (
-            not consent.withdrawn_at and consent.valid_from <= today <= consent.valid_to
-        )
-        if consent.active:
-            for item in consent.scope.all():
-                if not item.withdrawn_at:
-                    until[item.agency] = max(until.get(item.agency, today), consent.valid_to)
-    return sorted(until.items(), key=lambda pair: pair[0].name)
-
-
-def step_list(case):
-    """The main steps and where the case stands, for the progress bar on the case page."""
-    order = [
-        Status.REFERRED,
-        Status.AWAITING_CONSENT,
-        Status.CONSENTED,
-        Status.MEETING_PLANNED,
-        Status.IN_PROGRESS,
-        Status.CLOSED,
-    ]
-    current = order.index(case.status)
-    return [
-        (Status(status).label, index < current, index == current)
-        for index, status in enumerate(order)
-    ]
-
-
 class CaseActionView(PerformOrExplain, generic.FormView):
     """A coordinator's action on the case page, outside the flow's current task."""
 
     template_name = "casework/case_action.html"
     title = ""
+    returns_to = "sspf:case_detail"  # the case's page that shows what the action changed
 
     @method_decorator(login_required)
     def dispatch(self, request, *args, **kwargs):
@@ -212,7 +98,7 @@ class CaseActionView(PerformOrExplain, generic.FormView):
 
     def done(self):
         accesslog.record(self.request, [self.case], self.title, AccessAction.CHANGE)
-        return redirect(self.case)
+        return redirect(self.returns_to, self.case.number)
 
 
 class CloseCaseView(CaseActionView):
@@ -280,6 +166,7 @@ class ChecklistView(WithTemplate, CaseActionView):
     form_class = django_forms.Form
     title = _("Coordinator's checklist")
     template_kind = "checklist"
+    returns_to = "sspf:case_history"
 
     def perform(self, form):
         if not self.template_section:
@@ -320,6 +207,7 @@ class WithdrawConsentView(CaseActionView):
 class JournalNoteView(CaseActionView):
     form_class = JournalNoteForm
     title = _("Write a journal note")
+    returns_to = "sspf:case_history"
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "case": self.case}
@@ -369,7 +257,7 @@ class ConcernReportView(PerformOrExplain, generic.FormView):
 
     def done(self):
         if access.can_view_case(self.request.user, self.case):
-            return redirect(self.case)
+            return redirect("sspf:case_history", self.case.number)
         return redirect("sspf:my_referrals")
 
 

@@ -21,7 +21,7 @@ from viewflow.views import ListModelView
 from sspf_flow import access, accesslog
 from sspf_flow.models import AccessAction, AccessLog, Case, Role
 
-from . import paging
+from .. import paging
 
 
 def role_names(entry):

@@ -2,7 +2,8 @@
 
 The rule is ``sspf_flow.taskdue`` (the migration that dated the tasks open before it uses it
 too); this module finds what the rule needs for a task of ``CaseFlow`` and keeps its
-``TaskDeadline``: a new task gets one when it is created, and moving the planned meeting moves
+``TaskDeadline``: a new task gets one when it is created, whether it waits in the queue follows
+its status, and moving the planned meeting moves
 the day the open "hold meeting" task is due. Lists read it as ``deadline__due``.
 """
 
@@ -42,9 +43,16 @@ def due_date(task):
 
 
 def on_task_saved(sender, instance, created, raw=False, **kwargs):
-    """A new person's task of a case is given the day it is due."""
-    if created and not raw and step_of(instance):
-        TaskDeadline.objects.create(task=instance, due=due_date(instance))
+    """A new person's task of a case is given the day it is due; whether it waits in the queue
+    (nobody has taken it) follows its status at every save (assigned, unassigned, done,
+    cancelled)."""
+    if raw or not step_of(instance):
+        return
+    waiting = instance.status == STATUS.NEW
+    if created:
+        TaskDeadline.objects.create(task=instance, due=due_date(instance), waiting=waiting)
+    else:
+        TaskDeadline.objects.filter(task=instance).exclude(waiting=waiting).update(waiting=waiting)
 
 
 def on_case_event(sender, event, **kwargs):

@@ -3,7 +3,6 @@ to the cases the user may read. Undo, cancel and revive have no page (``nodes``)
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -13,9 +12,16 @@ from viewflow.workflow.flow import views as vf
 from sspf_flow import access, accesslog
 from sspf_flow.models import CaseProcess
 
+from ..paging import CappedPaginator
 from . import task_pages, worklist
 
 PER_PAGE = 25
+
+
+class TaskPaginator(CappedPaginator):
+    """A region's queue holds thousands of untaken steps: count at most a thousand."""
+
+    cap = 1_000
 
 
 class TaskList(LoginRequiredMixin, generic.TemplateView):
@@ -43,7 +49,7 @@ class TaskList(LoginRequiredMixin, generic.TemplateView):
         due = self.request.GET.get("due", "")
         due = due if due in dict(worklist.Due.CHOICES) else ""
         tasks = worklist.tasks_of(self.request.user, self.kind, step=step, due=due)
-        page = Paginator(tasks, PER_PAGE).get_page(self.request.GET.get("page"))
+        page = TaskPaginator(tasks, PER_PAGE).get_page(self.request.GET.get("page"))
         rows = worklist.rows(page.object_list, self.kind)
         accesslog.record(self.request, {row.case.pk: row.case for row in rows}.values(), self.title)
         return super().get_context_data(

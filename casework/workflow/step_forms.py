@@ -177,7 +177,8 @@ class HoldMeetingForm(ClosureFields):
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attended_agencies"].queryset = meeting.invited_agencies.order_by("name")
+        invited = meeting.invited_agencies if meeting else Agency.objects.none()
+        self.fields["attended_agencies"].queryset = invited.order_by("name")
         self.fields["next_follow_up"].initial = default_follow_up()
 
     def clean(self):

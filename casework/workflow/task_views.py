@@ -238,11 +238,12 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_meeting(self):
+        """The planned meeting; when someone else held or cancelled it meanwhile (the step
+        ended), the case's latest meeting, so that the form can be shown again as typed."""
         if self.meeting is None:
+            meetings = Meeting.objects.filter(case=self.case).order_by("-starts_at")
             self.meeting = (
-                Meeting.objects.filter(case=self.case, status=MeetingStatus.PLANNED)
-                .order_by("-starts_at")
-                .first()
+                meetings.filter(status=MeetingStatus.PLANNED).first() or meetings.first()
             )
         return self.meeting
 

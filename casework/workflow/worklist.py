@@ -48,7 +48,9 @@ def _tasks(kind, user):
     if kind == INBOX:
         tasks = tasks.filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     elif kind == QUEUE:
-        tasks = tasks.user_queue(user).filter(status=STATUS.NEW)
+        # read in due order through the partial index of waiting deadlines (every step of a
+        # person is dated: sspf_flow.taskdue), not by sorting every untaken step
+        tasks = tasks.user_queue(user).filter(status=STATUS.NEW, deadline__waiting=True)
     else:
         tasks = tasks.filter(owner=user, finished__isnull=False)
     return access.tasks_visible_to(user, tasks).select_related("deadline", "process")

@@ -67,10 +67,17 @@ class TaskDeadline(models.Model):
         verbose_name=_("task"),
     )
     due = models.DateField(_("due date"), db_index=True)
+    # Nobody has taken the task yet (its status is NEW): the coordinators' queue, read in due
+    # order through the partial index below (issue 11). Kept by ``casework.workflow.due`` on
+    # every save of the task.
+    waiting = models.BooleanField(_("waiting to be taken"), default=False, db_default=False)
 
     class Meta:
         verbose_name = _("task deadline")
         verbose_name_plural = _("task deadlines")
+        indexes = [
+            models.Index(fields=["due"], condition=models.Q(waiting=True), name="queue_order"),
+        ]
 
     def __str__(self):
         return f"{self.task_id}: {self.due}"

@@ -1,0 +1,182 @@
+"""A case's two pages: the case as it stands (``CaseDetailView``) and what has been done and
+written (``CaseHistoryView``). Each reads the case through the access module, logs the read, and
+runs a fixed number of queries however much the case holds (tests/test_query_counts.py)."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from forms.render import render_html
+from sspf_flow import access, accesslog
+from sspf_flow.models import Action, CaseTask, ConsentAgency, Status
+from sspf_flow.models.case import OPEN_AFTER_CONSENT
+from sspf_flow.models.process import processes_of
+
+from ..templateforms import language
+from ..workflow import summary
+from .history import describe
+
+
+class CasePage(generic.TemplateView):
+    """One of a case's two pages; each reads the case through the access module and logs it."""
+
+    what = None  # the access log's description of the page
+    tab = None
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        case = access.get_case_for(user, kwargs["number"])
+        accesslog.record(self.request, [case], self.what)
+        sight = access.sight(user, case)
+        return super().get_context_data(
+            case=case,
+            youth=case.youth,
+            sight=sight,
+            tab=self.tab,
+            concerns=summary.concerns_seen(user, case),
+            full_picture=sight.full_picture,
+            may_coordinate=sight.coordinates,
+            **self.sections(user, case, sight),
+            **kwargs,
+        )
+
+
+@method_decorator(login_required, name="dispatch")
+class CaseDetailView(CasePage):
+    """The case as it stands: the next steps, the referral, consents, meetings and the plan."""
+
+    template_name = "casework/case_detail.html"
+    what = _("case page")
+    tab = "case"
+
+    def sections(self, user, case, sight):
+        consents = list(
+            case.consents.prefetch_related(
+                Prefetch("scope", ConsentAgency.objects.select_related("agency"))
+            )
+        )
+        plan = case.current_plan(
+            "goals", Prefetch("actions", Action.objects.select_related("agency", "guardian"))
+        )
+        coordinator = sight.coordinates
+        return dict(
+            guardians=list(case.youth.guardians.all()),
+            consents=consents,
+            covered_now=covered_now(consents),
+            meetings=case.meetings.prefetch_related("invited_agencies"),
+            plan=plan,
+            plan_actions=[a for a in (plan.actions.all() if plan else []) if sight.action(a)],
+            sees_accessibility=sight.accessibility,
+            may_close=coordinator and case.is_open,
+            may_add_consent=case.status in OPEN_AFTER_CONSENT,
+            may_reopen=coordinator and not case.is_open,
+            steps=step_list(case),
+            **open_tasks(case, user),
+        )
+
+
+@method_decorator(login_required, name="dispatch")
+class CaseHistoryView(CasePage):
+    """What has been done and written: follow-ups, filled-in forms, reports of concern, the
+    coordinator's journal and the case's history."""
+
+    template_name = "casework/case_history.html"
+    what = _("case history")
+    tab = "history"
+
+    def sections(self, user, case, sight):
+        coordinator = sight.coordinates
+        return {
+            "follow_ups": case.follow_ups.select_related("created_by"),
+            "submissions": submissions_of(case, printable=coordinator)
+            if sight.full_picture
+            else [],
+            "sees_social_services": sight.social_services,
+            "concern_reports": case.concern_reports.select_related("agency"),
+            "journal": (
+                case.journal.select_related("author", "author_agency", "corrects")
+                if coordinator
+                else []
+            ),
+            "history": [
+                (event, describe(event)) for event in case.events.select_related("actor", "agency")
+            ],
+        }
+
+
+def open_tasks(case, user):
+    """The case's open human tasks (with their page, and whether the user may act on them) and
+    when the follow-up task opens, from the case's current process."""
+    current = processes_of(case).order_by("-created").values("pk")[:1]
+    tasks = list(
+        CaseTask.objects.filter(process__in=current, finished__isnull=True).select_related(
+            "owner", "process"
+        )
+    )
+    for task in tasks:
+        task.process.artifact = case  # the rules below ask the task's case: no query for it
+    waiting = [task.scheduled for task in tasks if task.flow_task_type == "TIMER"]
+    return {
+        "open_tasks": [
+            (
+                task,
+                task.flow_task.reverse("index", args=[task.process_id, task.pk]),
+                task.flow_task.can_execute(user, task) or task.flow_task.can_assign(user, task),
+            )
+            for task in tasks
+            if task.flow_task_type == "HUMAN"
+        ],
+        "follow_up_opens": waiting[0] if waiting else None,
+    }
+
+
+def submissions_of(case, printable=False):
+    """The case's filled-in form templates, newest first, each as made (forms.render); with a
+    link to print each for the coordinator."""
+    submissions = case.form_submissions.select_related("version__template", "author")
+    return [
+        render_html(
+            submission,
+            language(),
+            pdf_url=reverse("sspf:submission_pdf", args=[case.number, submission.pk])
+            if printable
+            else None,
+        )
+        for submission in submissions.order_by("-created_at", "-pk")
+    ]
+
+
+def covered_now(consents):
+    """Which agencies a consent covers today, and until when (the latest end date)."""
+    today = timezone.localdate()
+    until = {}
+    for consent in consents:
+        consent.active = (
+            not consent.withdrawn_at and consent.valid_from <= today <= consent.valid_to
+        )
+        if consent.active:
+            for item in consent.scope.all():
+                if not item.withdrawn_at:
+                    until[item.agency] = max(until.get(item.agency, today), consent.valid_to)
+    return sorted(until.items(), key=lambda pair: pair[0].name)
+
+
+def step_list(case):
+    """The main steps and where the case stands, for the progress bar on the case page."""
+    order = [
+        Status.REFERRED,
+        Status.AWAITING_CONSENT,
+        Status.CONSENTED,
+        Status.MEETING_PLANNED,
+        Status.IN_PROGRESS,
+        Status.CLOSED,
+    ]
+    current = order.index(case.status)
+    return [
+        (Status(status).label, index < current, index == current)
+        for index, status in enumerate(order)
+    ]

@@ -1,0 +1,103 @@
+"""Who the signed-in user is, in one query per request: the user row with their roles, their
+agency membership (agency and municipality) and whether they review the access log.
+
+Django's session middleware loads the request's user through the authentication backend; the
+project's backend (``Backend``, in ``AUTHENTICATION_BACKENDS``) loads that row with the rest
+annotated, and ``access`` reads the answers from it. A user object loaded any other way (a task's
+owner, a recipient, a user in a test) is asked with the same query, once per request. The
+backend also reads a user's permissions (asked by viewflow for its task lists) in one query
+instead of Django's two."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Case, Exists, IntegerField, OuterRef, Subquery, Sum, Value, When
+
+from . import requestcache
+from .models.org import Membership, Role
+
+ROLE_BITS = {role: 1 << n for n, role in enumerate(Role)}
+
+
+class Identity:
+    """The answers about one user that every page asks."""
+
+    def __init__(self, user):
+        bits = user._sspf_roles or 0
+        self.roles = frozenset(role for role, bit in ROLE_BITS.items() if bits & bit)
+        self.reviews_coordinators = user._sspf_reviews
+        try:
+            self.membership = user.membership
+        except ObjectDoesNotExist:
+            self.membership = None
+
+
+def users_with_identity():
+    """Users with their roles (one bit each, summed in one subquery: a user is in a group at
+    most once), membership and reviewer flag, read in the same query."""
+    bit = Case(
+        *[When(name=role.value, then=Value(b)) for role, b in ROLE_BITS.items()],
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    roles = (
+        Group.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(bits=Sum(bit))
+        .values("bits")
+    )
+    reviews = Exists(
+        Membership.objects.filter(manager=OuterRef("pk"), user__groups__name=Role.COORDINATOR)
+    )
+    return (
+        get_user_model()
+        ._default_manager.select_related("membership__agency__municipality")
+        .annotate(_sspf_roles=Subquery(roles[:1]), _sspf_reviews=reviews)
+    )
+
+
+def identity_of(user):
+    """The user's ``Identity``: from the row the backend loaded, else one query (per request)."""
+
+    def load():
+        source = user if hasattr(user, "_sspf_reviews") else users_with_identity().get(pk=user.pk)
+        return Identity(source)
+
+    return requestcache.cached(("identity", user.pk), load)
+
+
+NAME = ("content_type__app_label", "codename")
+
+
+class Backend(ModelBackend):
+    """Django's model backend, reading the session's user with its identity, and permissions in
+    one query."""
+
+    def get_user(self, user_id):
+        try:
+            user = users_with_identity().get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            if user_obj.is_superuser:
+                perms = Permission.objects.values_list(*NAME)
+            else:
+                perms = (
+                    Permission.objects.filter(user=user_obj)
+                    .order_by()
+                    .values_list(*NAME)
+                    .union(
+                        Permission.objects.filter(group__user=user_obj)
+                        .order_by()
+                        .values_list(*NAME)
+                    )
+                )
+            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in perms}
+        return user_obj._perm_cache
