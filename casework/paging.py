@@ -15,6 +15,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        counted = self.object_list[: self.cap + 1].count()  # COUNT(*) over at most cap + 1 rows
+        # COUNT(*) over at most cap + 1 rows, in no order (an order would sort them all first)
+        counted = self.object_list.order_by()[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)

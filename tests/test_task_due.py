@@ -16,6 +16,7 @@ from django.test import Client
 from django.utils import timezone
 from viewflow.workflow import timers
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from casework.workflow import steps
 from casework.workflow.flows import CaseFlow
@@ -166,6 +167,10 @@ def test_every_step_a_person_does_has_a_due_date_and_no_other_task_has_one(
     assert dated == human_steps
     gateways = {"check_accepted", "check_consented", "check_in_progress", "after_follow_up"}
     assert undated == {"start_from_code", "wait_for_follow_up", *gateways}
+    # the queue reads the untaken steps from their deadlines: the same as the tasks' status
+    dated = Task.objects.filter(deadline__isnull=False).select_related("deadline")
+    assert [t.deadline.waiting for t in dated] == [t.status == STATUS.NEW for t in dated]
+    assert len(dated) >= len(human_steps)
 
 
 def test_lists_sort_and_filter_tasks_by_their_due_date(clock, refer, coordinator, municipality):

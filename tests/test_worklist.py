@@ -153,3 +153,19 @@ def test_agency_staff_land_on_their_agencys_open_actions(
     assert action.due_date.isoformat() in actions
     assert 'data-testid="new-referral"' in page and "/sspf/new/" in page
     assert AccessLog.objects.filter(pk__gt=before, case=case).count() == 1
+
+
+def test_a_queue_longer_than_is_counted_says_more_than(client, refer, coordinator, monkeypatch):
+    """A region's queue holds thousands of untaken steps; it counts at most ``cap`` of them
+    (its pages reach that far; the filters narrow the rest), the most urgent first, and says
+    "more than" beyond that."""
+    from casework.workflow.inbox import TaskPaginator
+
+    cases = [refer() for _ in range(3)]
+    queue = page_of(client, coordinator, QUEUE)
+    assert "1–3 av 3" in queue and all(case.number in queue for case in cases)
+    monkeypatch.setattr(TaskPaginator, "cap", 2)
+    queue = page_of(client, coordinator, QUEUE)
+    assert "av fler än 2" in queue
+    shown = rows(queue)
+    assert len(shown) == 2 and cases[0].number in shown[0] and cases[1].number in shown[1]

@@ -19,9 +19,11 @@ PER_PAGE = 25
 
 
 class TaskPaginator(CappedPaginator):
-    """A region's queue holds thousands of untaken steps: count at most a thousand."""
+    """A region's queue holds thousands of untaken steps: count at most 200 (eight pages; the
+    filters by step and due date narrow the rest). Counting a thousand took 30 ms, the page
+    itself half a millisecond (issue 11)."""
 
-    cap = 1_000
+    cap = 200
 
 
 class TaskList(LoginRequiredMixin, generic.TemplateView):

@@ -48,9 +48,12 @@ def _tasks(kind, user):
     if kind == INBOX:
         tasks = tasks.filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
     elif kind == QUEUE:
-        # read in due order through the partial index of waiting deadlines (every step of a
-        # person is dated: sspf_flow.taskdue), not by sorting every untaken step
-        tasks = tasks.user_queue(user).filter(status=STATUS.NEW, deadline__waiting=True)
+        # the untaken steps (status NEW) as their deadlines mark them (every step of a person
+        # is dated: sspf_flow.taskdue), read in due order through the partial index of waiting
+        # deadlines, not by sorting every untaken step of the municipality. Asked on the task's
+        # status instead, PostgreSQL cannot know the two go together, expects a handful of rows
+        # and sorts them all (issue 11: 7 040 untaken steps, 53 ms).
+        tasks = tasks.user_queue(user).filter(deadline__waiting=True)
     else:
         tasks = tasks.filter(owner=user, finished__isnull=False)
     return access.tasks_visible_to(user, tasks).select_related("deadline", "process")
@@ -69,6 +72,8 @@ def tasks_of(user, kind, step="", due="", today=None):
         tasks = tasks.filter(deadline__due__lte=today + timedelta(days=SOON_DAYS))
     if kind == ARCHIVE:
         return tasks.order_by("-finished", "-pk")
+    if kind == QUEUE:
+        return tasks.order_by("deadline__due", "pk")  # the order of the index queue_order
     return tasks.order_by(F("deadline__due").asc(nulls_last=True), "created", "pk")
 
 

@@ -25,6 +25,6 @@ class Migration(migrations.Migration):
         migrations.RunPython(mark_waiting, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='taskdeadline',
-            index=models.Index(condition=models.Q(('waiting', True)), fields=['due'], name='queue_order'),
+            index=models.Index(condition=models.Q(('waiting', True)), fields=['due', 'task'], name='queue_order'),
         ),
     ]

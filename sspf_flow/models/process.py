@@ -76,7 +76,9 @@ class TaskDeadline(models.Model):
         verbose_name = _("task deadline")
         verbose_name_plural = _("task deadlines")
         indexes = [
-            models.Index(fields=["due"], condition=models.Q(waiting=True), name="queue_order"),
+            models.Index(
+                fields=["due", "task"], condition=models.Q(waiting=True), name="queue_order"
+            ),
         ]
 
     def __str__(self):
