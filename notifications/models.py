@@ -120,7 +120,8 @@ class Deadline(models.Model):
                 name="deadline_pending",
                 condition=models.Q(fire_at__isnull=False),
             ),
-            models.Index(fields=["case", "kind"], name="deadline_case"),
+            # a case's deadlines of a kind, and which are overdue (the overview, the badge)
+            models.Index(fields=["case", "kind", "due"], name="deadline_case_due"),
         ]
 
     def __str__(self):

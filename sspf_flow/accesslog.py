@@ -3,11 +3,12 @@ downloaded, with whether the access rules allowed it at that moment (they always
 the review page flags any row where they did not)."""
 
 from django.conf import settings
-from django.db.models import Exists
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils import timezone, translation
 
 from . import access
-from .models import AccessAction, AccessLog
+from .models import AccessAction, AccessLog, Case
 
 
 def in_log_language(text):
@@ -36,25 +37,47 @@ def _entries(request, what, action, cases_and_bases):
 
 
 def record(request, cases, what, action=AccessAction.VIEW, basis=None):
-    """Log ``cases`` (Case objects) for the request's user, in one statement however many: each
-    row's lawful basis is asked of the database as the row is written (an EXISTS on
-    ``access.cases_visible_to``). ``basis`` overrides the check for accesses the rules allow
-    without reading rights, such as registering one's own referral."""
-    cases = list(cases)
-    if not cases:
+    """Log ``cases`` (Case objects) for the request's user, in one statement however many
+    (``_insert_select``): each row's lawful basis is asked of the database as the row is written
+    (whether the case is in ``access.cases_visible_to``). ``basis`` overrides the check for
+    accesses the rules allow without reading rights, such as registering one's own referral."""
+    ids = {case.pk for case in cases}
+    if not ids:
         return
-    visible = access.cases_visible_to(request.user) if basis is None else None
-    AccessLog.objects.bulk_create(
-        _entries(
-            request,
-            what,
-            action,
-            [
-                (case, basis if basis is not None else Exists(visible.filter(pk=case.pk)))
-                for case in cases
-            ],
-        )
+    if basis is None:
+        visible = access.cases_visible_to(request.user).filter(pk=OuterRef("pk"))
+        basis = Exists(visible)
+    else:
+        basis = Value(basis, output_field=BooleanField())
+    (who,) = _entries(request, what, action, [(None, None)])
+    constants = {
+        field.column: Value(getattr(who, field.attname), output_field=field)
+        for field in AccessLog._meta.concrete_fields
+        if field.name in WHO
+    }
+    rows = (
+        Case.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(*constants.values(), "pk", "youth_id", basis)
     )
+    _insert_select(rows, [*constants, *(_column(name) for name in ("case", "youth", "had_basis"))])
+
+
+WHO = ("at", "user", "agency", "roles", "what", "action", "ip")
+
+
+def _column(name):
+    return AccessLog._meta.get_field(name).column
+
+
+def _insert_select(rows, columns):
+    """INSERT INTO the log ``columns`` SELECT ``rows`` (a values_list in the same order): one
+    statement for any number of rows, each computing its own lawful basis."""
+    select, params = rows.query.sql_with_params()
+    quote = connection.ops.quote_name
+    table = quote(AccessLog._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({', '.join(map(quote, columns))}) {select}", params)
 
 
 def record_refused(request, case, what):

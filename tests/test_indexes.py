@@ -10,8 +10,11 @@ import re
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
+from casework.pages import overview
 from casework.workflow import worklist
+from notifications.models import Deadline, DeadlineKind
 from sspf_flow import access
 from sspf_flow.models import AccessAction, AccessLog
 from tests.builders import unlawful_read
@@ -47,6 +50,19 @@ def test_the_case_list_reads_a_municipalitys_cases_latest_first_by_index(data, c
 def test_the_task_lists_read_by_index(data, coordinator, kind):
     text = plan(worklist.tasks_of(coordinator, kind)[:25])
     assert not sequential_scans(text), text
+
+
+def test_the_menus_badge_reads_a_coordinators_open_cases_and_their_deadlines_by_index(
+    data, coordinator
+):
+    overdue = Deadline.objects.filter(
+        case__in=overview._own_cases(coordinator).values("pk"),
+        kind__in=[DeadlineKind.FOLLOW_UP, DeadlineKind.ACTION],
+        due__lt=timezone.localdate(),
+    )
+    text = plan(overdue.values("pk"))
+    assert not sequential_scans(text), text
+    assert "case_open_by_coordinator" in text and "deadline_case_due" in text, text
 
 
 def test_the_access_log_and_its_flag_read_by_index(data, manager):

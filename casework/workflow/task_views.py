@@ -242,9 +242,7 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
         ended), the case's latest meeting, so that the form can be shown again as typed."""
         if self.meeting is None:
             meetings = Meeting.objects.filter(case=self.case).order_by("-starts_at")
-            self.meeting = (
-                meetings.filter(status=MeetingStatus.PLANNED).first() or meetings.first()
-            )
+            self.meeting = meetings.filter(status=MeetingStatus.PLANNED).first() or meetings.first()
         return self.meeting
 
     def get_form_kwargs(self):

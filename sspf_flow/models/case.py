@@ -187,6 +187,12 @@ class Case(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["municipality", "status"]),
             # the case list: a municipality's cases, the latest referred first
             models.Index(fields=["municipality", "-referred_at"], name="case_list_order"),
+            # a coordinator's open cases (the overview, the menu's badge), read from the index
+            models.Index(
+                fields=["coordinator", "municipality", "id"],
+                condition=~models.Q(status="closed"),
+                name="case_open_by_coordinator",
+            ),
         ]
 
     def __str__(self):
