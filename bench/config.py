@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # again. 2: the flow moved to casework (viewflow's flow and task references changed), and the
 # columns are derived from the models.
 SEED_VERSION = 5  # 3: the open steps' due dates (TaskDeadline); 4: 5 M access-log rows;
-# 5: 2 000 users, the queue's waiting flag
+# 5: 2 000 users, the queue's and the inbox's marks
 
 N_CASES = 100_000
 N_TASKS = 1_000_000

@@ -139,9 +139,9 @@ def task_deadlines():
     """The day each open step is due (``TaskDeadline``), by the rule of ``sspf_flow.taskdue``
     and the municipality's days: a step counted from a moment of the case (the referral, the
     acceptance, the consent) is due that many days after it; the meeting on its planned day; the
-    follow-up on its booked date. A step nobody has taken waits in the queue. (A step that came
-    round again counts from the case's first moment here, not from when it opened: the
-    benchmark's cases pass each step once.)"""
+    follow-up on its booked date. A step nobody has taken waits in the queue; one that someone
+    has is in their inbox. (A step that came round again counts from the case's first moment
+    here, not from when it opened: the benchmark's cases pass each step once.)"""
     from viewflow.workflow.fields import get_task_ref
 
     from casework.workflow.flows import CaseFlow
@@ -168,7 +168,9 @@ def task_deadlines():
     JOIN sspf_flow_case c ON c.id = pr.artifact_object_id
     JOIN sspf_flow_municipality m ON m.id = c.municipality_id
     WHERE t.flow_task_type = 'HUMAN' AND t.status IN ('NEW', 'ASSIGNED', 'STARTED')"""
-    return [(TaskDeadline, {"task": "t.id", "due": due, "waiting": "t.status = 'NEW'"}, source)]
+    held = "CASE WHEN t.status IN ('ASSIGNED', 'STARTED') THEN t.owner_id END"
+    columns = {"task": "t.id", "due": due, "waiting": "t.status = 'NEW'", "holder": held}
+    return [(TaskDeadline, columns, source)]
 
 
 def access_log():

@@ -167,9 +167,14 @@ def test_every_step_a_person_does_has_a_due_date_and_no_other_task_has_one(
     assert dated == human_steps
     gateways = {"check_accepted", "check_consented", "check_in_progress", "after_follow_up"}
     assert undated == {"start_from_code", "wait_for_follow_up", *gateways}
-    # the queue reads the untaken steps from their deadlines: the same as the tasks' status
+    # the queue and the inbox read the tasks' status and owner from their deadlines
     dated = Task.objects.filter(deadline__isnull=False).select_related("deadline")
     assert [t.deadline.waiting for t in dated] == [t.status == STATUS.NEW for t in dated]
+    held = [STATUS.ASSIGNED, STATUS.STARTED]
+    assert [t.deadline.holder_id for t in dated] == [
+        t.owner_id if t.status in held else None for t in dated
+    ]
+    assert {t.deadline.holder_id for t in dated} == {coordinator.pk, None}
     assert len(dated) >= len(human_steps)
 
 
@@ -236,9 +241,13 @@ def test_a_step_waits_in_the_queue_until_someone_takes_it_and_again_when_given_b
         task = steps.open_task(case, "assess")
         assert client.post(task.flow_task.reverse("assign", args=[task.process_id, task.pk]))
     assert not waiting(taken, "assess")
+    assert steps.open_task(taken, "assess").deadline.holder == coordinator
+    assert taken.number in client.get("/case/inbox/").content.decode()
     task = steps.open_task(taken, "assess")
     client.post(task.flow_task.reverse("unassign", args=[task.process_id, task.pk]))
-    assert waiting(taken, "assess")  # given back: in the queue again
+    assert waiting(taken, "assess")  # given back: in the queue again, in nobody's inbox
+    assert steps.open_task(taken, "assess").deadline.holder is None
+    assert taken.number not in client.get("/case/inbox/").content.decode()
 
     accept(done, coordinator)
     steps.close(closed, coordinator, "moved")
@@ -249,11 +258,19 @@ def test_a_step_waits_in_the_queue_until_someone_takes_it_and_again_when_given_b
     assert closed.number not in queue and done.number not in queue
 
 
-def test_the_migration_puts_the_untaken_steps_in_the_queue(clock, refer, coordinator):
+def test_the_migrations_put_the_untaken_steps_in_the_queue_and_the_taken_in_inboxes(
+    clock, refer, coordinator
+):
     untaken, taken = refer(), refer()
     accept(taken, coordinator)
-    TaskDeadline.objects.update(waiting=False)  # as before the migration
+    TaskDeadline.objects.update(waiting=False, holder=None)  # as before the migrations
     queue_order = importlib.import_module("sspf_flow.migrations.0013_queue_order")
     queue_order.mark_waiting(django_apps, None)
+    inbox_order = importlib.import_module("sspf_flow.migrations.0015_inbox_order")
+    inbox_order.mark_holders(django_apps, None)
     assert waiting(untaken, "assess")
     assert not waiting(taken, "assess") and not waiting(taken, "obtain_consent")
+    assert steps.open_task(taken, "obtain_consent").deadline.holder == coordinator
+    assert steps.open_task(untaken, "assess").deadline.holder is None
+    done = CaseTask.objects.get(process__in=processes_of(taken), flow_task=CaseFlow.assess)
+    assert done.deadline.holder is None

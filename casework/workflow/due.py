@@ -2,8 +2,8 @@
 
 The rule is ``sspf_flow.taskdue`` (the migration that dated the tasks open before it uses it
 too); this module finds what the rule needs for a task of ``CaseFlow`` and keeps its
-``TaskDeadline``: a new task gets one when it is created, whether it waits in the queue follows
-its status, and moving the planned meeting moves
+``TaskDeadline``: a new task gets one when it is created, whether it waits in the queue and who
+has it follow its status, and moving the planned meeting moves
 the day the open "hold meeting" task is due. Lists read it as ``deadline__due``.
 """
 
@@ -17,6 +17,7 @@ from sspf_flow.models.process import processes_of
 from .flows import CaseFlow
 
 OPEN = [STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED]
+HELD = [STATUS.ASSIGNED, STATUS.STARTED]  # someone has the task: it is in their inbox
 
 
 def step_of(task):
@@ -44,15 +45,18 @@ def due_date(task):
 
 def on_task_saved(sender, instance, created, raw=False, **kwargs):
     """A new person's task of a case is given the day it is due; whether it waits in the queue
-    (nobody has taken it) follows its status at every save (assigned, unassigned, done,
-    cancelled)."""
+    (nobody has taken it) and who has it follow its status at every save (assigned, unassigned,
+    done, cancelled)."""
     if raw or not step_of(instance):
         return
-    waiting = instance.status == STATUS.NEW
+    now = {
+        "waiting": instance.status == STATUS.NEW,
+        "holder_id": instance.owner_id if instance.status in HELD else None,
+    }
     if created:
-        TaskDeadline.objects.create(task=instance, due=due_date(instance), waiting=waiting)
+        TaskDeadline.objects.create(task=instance, due=due_date(instance), **now)
     else:
-        TaskDeadline.objects.filter(task=instance).exclude(waiting=waiting).update(waiting=waiting)
+        TaskDeadline.objects.filter(task=instance).exclude(**now).update(**now)
 
 
 def on_case_event(sender, event, **kwargs):

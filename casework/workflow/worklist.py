@@ -8,10 +8,8 @@ list starts from ``access.tasks_visible_to``."""
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from viewflow.workflow.status import STATUS
 
 from sspf_flow import access
 from sspf_flow.models import CaseTask
@@ -46,7 +44,9 @@ def human_steps():
 def _tasks(kind, user):
     tasks = CaseTask.objects.filter(process__flow_class=CaseFlow, flow_task_type="HUMAN")
     if kind == INBOX:
-        tasks = tasks.filter(owner=user, status__in=[STATUS.ASSIGNED, STATUS.STARTED])
+        # the steps the user has, as their deadlines say (who has each follows its status),
+        # read in due order through the partial index inbox_order, like the queue below
+        tasks = tasks.filter(deadline__holder=user)
     elif kind == QUEUE:
         # the untaken steps (status NEW) as their deadlines mark them (every step of a person
         # is dated: sspf_flow.taskdue), read in due order through the partial index of waiting
@@ -61,7 +61,8 @@ def _tasks(kind, user):
 
 def tasks_of(user, kind, step="", due="", today=None):
     """The ``kind`` list of ``user``'s tasks, filtered by step and due, in the order a
-    caseworker works them: overdue first, then by due date; finished ones latest first."""
+    caseworker works them: overdue first, then by due date (then as they came); finished ones
+    latest first."""
     today = today or timezone.localdate()
     tasks = _tasks(kind, user)
     if step:
@@ -72,9 +73,7 @@ def tasks_of(user, kind, step="", due="", today=None):
         tasks = tasks.filter(deadline__due__lte=today + timedelta(days=SOON_DAYS))
     if kind == ARCHIVE:
         return tasks.order_by("-finished", "-pk")
-    if kind == QUEUE:
-        return tasks.order_by("deadline__due", "pk")  # the order of the index queue_order
-    return tasks.order_by(F("deadline__due").asc(nulls_last=True), "created", "pk")
+    return tasks.order_by("deadline__due", "pk")  # the order of inbox_order and queue_order
 
 
 @dataclass(frozen=True)

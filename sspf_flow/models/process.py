@@ -11,6 +11,7 @@ when the task is created (``sspf_flow.taskdue``, ``casework.workflow.due``), so 
 and filter on ``deadline__due``.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +72,16 @@ class TaskDeadline(models.Model):
     # order through the partial index below (issue 11). Kept by ``casework.workflow.due`` on
     # every save of the task.
     waiting = models.BooleanField(_("waiting to be taken"), default=False, db_default=False)
+    # Who has the task now (its owner while it is assigned or started): the inbox, read in due
+    # order through the partial index below (issue 11). Kept the same way as ``waiting``.
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who has it"),
+    )
 
     class Meta:
         verbose_name = _("task deadline")
@@ -78,6 +89,11 @@ class TaskDeadline(models.Model):
         indexes = [
             models.Index(
                 fields=["due", "task"], condition=models.Q(waiting=True), name="queue_order"
+            ),
+            models.Index(
+                fields=["holder", "due", "task"],
+                condition=models.Q(holder__isnull=False),
+                name="inbox_order",
             ),
         ]
 
