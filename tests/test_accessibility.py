@@ -46,12 +46,13 @@ PAGES = {
         "/case/archive/",
         "/sspf/list/",
         "/sspf/{lou}/",
+        "/sspf/{lou}/history/",
         "/case/start/",
         "/sspf/consultations/",
         "/sspf/consultations/new/",
         "/sspf/notifications/",
     ],
-    "sara": ["/", "/sspf/{lou}/", "/sspf/referrals/"],  # the school
+    "sara": ["/", "/sspf/{lou}/", "/sspf/{lou}/history/", "/sspf/referrals/"],  # the school
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
     "maria": ["/log/", "/log/youth/", "/log/roles/"],  # Anja's manager
