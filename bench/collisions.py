@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import database  # noqa: E402
-from bench.load import SECRET, free_port  # noqa: E402
+from bench.load import SECRET, free_port, session_for  # noqa: E402
 from bench.measure import patch_dispatch  # noqa: E402
 
 DEFAULT_DATABASE = "sspf_bench_collisions"
@@ -751,20 +751,6 @@ def serve(django_url, port, args, log):
             time.sleep(0.2)
     server.kill()
     sys.exit("gunicorn did not start")
-
-
-def session_for(user):
-    """A logged-in session written straight into the database (no password needed)."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    store = SessionStore()
-    store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    store.create()
-    return store.session_key
 
 
 # --- the report ---------------------------------------------------------------------------------

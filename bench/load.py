@@ -31,25 +31,31 @@ from bench import database  # noqa: E402
 SECRET = "bench-only-not-secret"
 
 
+def session_for(user):
+    """A logged-in session written straight into the database (no password needed)."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
 def sessions(per_kind=10, cases_each=20):
     """Sessions of coordinators, school staff and the manager (the reviewer), with cases each
     may open."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.models import User
-    from django.contrib.sessions.backends.db import SessionStore
 
     from sspf_flow import access
 
     def made(user):
-        store = SessionStore()
-        store[SESSION_KEY] = str(user.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        store.create()
         numbers = access.cases_visible_to(user).order_by("-referred_at")
         return {
-            "session": store.session_key,
+            "session": session_for(user),
             "cases": list(numbers.values_list("number", flat=True)[:cases_each]),
         }
 

@@ -230,15 +230,32 @@ def test_the_second_of_two_steps_at_once_waits_and_is_refused_in_words_or_done_a
 # --- the same over HTTP: the pages answer, never 500 ------------------------------------------
 
 
+def step_and_close_pages(case, coordinator, step, post):
+    """Two browsers of the coordinator's on one case: one sends the ``step``'s form (its task
+    taken), the other the case page's close form; each returns the page it gets, in Swedish."""
+    task = steps.open_task(case, step)
+    stepper, closer = Client(), Client()
+    stepper.force_login(coordinator)
+    closer.force_login(coordinator)
+    if task.owner_id is None:
+        stepper.post(task_url(task, "assign"))
+
+    def step_page():
+        with translation.override("sv"):
+            return stepper.post(task_url(task, "execute"), post)
+
+    def close_page():
+        with translation.override("sv"):
+            return closer.post(
+                f"/sspf/{case.number}/close/", {"closure_reason": "moved", "closure_text": ""}
+            )
+
+    return step_page, close_page
+
+
 @pytest.fixture
 def pages(consented, coordinator, scope):
-    """Two coordinators' browsers on one case: one sends the plan-meeting form (its task taken),
-    the other the case page's close form; each returns the page it gets, in Swedish."""
-    task = steps.open_task(consented, "plan_meeting")
-    planner, closer = Client(), Client()
-    planner.force_login(coordinator)
-    closer.force_login(coordinator)
-    planner.post(task_url(task, "assign"))
+    """The plan-meeting page and the close page (``step_and_close_pages``)."""
     starts = (timezone.localtime() + dt.timedelta(days=7)).strftime("%Y-%m-%d %H:%M")
     plan_post = {
         "kind": "network",
@@ -246,18 +263,7 @@ def pages(consented, coordinator, scope):
         "place": "Centralskolan",
         "agencies": [agency.pk for agency in scope],
     }
-
-    def plan_page():
-        with translation.override("sv"):
-            return planner.post(task_url(task, "execute"), plan_post)
-
-    def close_page():
-        with translation.override("sv"):
-            return closer.post(
-                f"/sspf/{consented.number}/close/", {"closure_reason": "moved", "closure_text": ""}
-            )
-
-    return plan_page, close_page
+    return step_and_close_pages(consented, coordinator, "plan_meeting", plan_post)
 
 
 def test_closing_while_a_meeting_is_planned_over_http_answers_in_swedish(consented, pages):
@@ -289,25 +295,9 @@ def test_holding_a_meeting_the_other_closed_meanwhile_answers_in_swedish(planned
     """The hold-meeting page of a meeting that the close cancelled while the form was on its
     way: the form again as typed, with the conflict in words (it crashed when the page looked
     for the planned meeting to show the form again: 16 of 50 rounds in bench/collisions.py)."""
-    task = steps.open_task(planned, "hold_meeting")
-    holder, closer = Client(), Client()
-    holder.force_login(coordinator)
-    closer.force_login(coordinator)
-    if task.owner_id is None:
-        holder.post(task_url(task, "assign"))
     invited = list(planned.meetings.get().invited_agencies.all())
     post = hold_meeting_post([a.pk for a in invited], invited[0], protocol="Vi talade om Lou.")
-
-    def hold_page():
-        with translation.override("sv"):
-            return holder.post(task_url(task, "execute"), post)
-
-    def close_page():
-        with translation.override("sv"):
-            return closer.post(
-                f"/sspf/{planned.number}/close/", {"closure_reason": "moved", "closure_text": ""}
-            )
-
+    hold_page, close_page = step_and_close_pages(planned, coordinator, "hold_meeting", post)
     one, two, waited = first_then_second(close_page, hold_page)
     assert waited and one.error is None and two.error is None, (one.error, two.error)
     assert one.result.status_code == 302  # closed
