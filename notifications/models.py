@@ -71,9 +71,11 @@ class Outbox(models.Model):
     created_at = models.DateTimeField(_("created"))
     next_attempt_at = models.DateTimeField(_("next attempt"))
     claimed_at = models.DateTimeField(_("claimed"), null=True, blank=True)
-    # when the row was last handed to the workers: the sweep hands it over again only when that
-    # hand-off is older than SSPF_OUTBOX_HANDOFF_SECONDS (lost with a broker that went down)
+    # when the row was last handed to the workers, and how many times in a row it was handed
+    # without being sent: the sweep hands it over again only when that hand-off is older than
+    # SSPF_OUTBOX_HANDOFF_SECONDS, doubled for each hand-off before (outbox.sweep)
     handed_at = models.DateTimeField(_("handed to the workers"), null=True, blank=True)
+    handoffs = models.PositiveSmallIntegerField(_("hand-offs"), default=0, db_default=0)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
 
     class Meta:

@@ -1,49 +1,99 @@
 """Queueing and sending e-mails through the outbox.
 
 ``enqueue`` writes the row inside the caller's transaction and hands it to Celery only after
-commit, noting when (``handed_at``); ``deliver`` claims the row with a conditional UPDATE, so two
-workers never send the same e-mail at once; a failure leaves the row queued with a later next
-attempt (backoff) until the attempts run out; ``sweep`` (beat) re-queues rows stuck in "sending"
-(a worker died mid-send) and hands over due rows that were never handed over or whose hand-off is
-older than ``OUTBOX_HANDOFF_SECONDS`` (lost with the broker) — each row once, so a worker that was
-away does not come back to thousands of redundant tasks.
+commit, noting when (``handed_at``); ``enqueue_many`` writes many rows in one INSERT and hands
+them over in batches. A worker claims rows with one conditional ``UPDATE … RETURNING`` (``deliver``
+one row, ``deliver_many`` up to ``CLAIM`` rows a statement), so two workers never send the same
+e-mail at once; it sends each through the SMTP connection its thread keeps open (``_Mailer``) and
+marks the row sent right after the server took it. A failure leaves the row queued with a later
+next attempt (backoff) until the attempts run out; when the server cannot be reached at all, the
+rest of the claimed rows wait the same way without trying. ``sweep`` (beat) re-queues rows stuck
+in "sending" (a worker died mid-send) and hands over due rows that were never handed over, and
+again those whose hand-off is older than ``OUTBOX_HANDOFF_SECONDS`` doubled for each hand-off
+before (lost with the broker, or waiting for a worker that is away): a worker away for a day
+comes back to about ten tasks per e-mail, not one per tick of beat.
 
 Delivery is at least once: a worker killed after the relay accepted an e-mail but before the row
 was marked sent leaves it in "sending", and the sweep sends it again after
-``OUTBOX_STALE_SECONDS``. Every attempt carries the same Message-ID, derived from the row's key
-(``message_id``), so a repeat is recognisable as the same e-mail.
+``OUTBOX_STALE_SECONDS`` (the rows it had claimed but not yet sent wait as long, unsent). An
+e-mail is also sent twice when a kept connection breaks after the relay took it but before its
+answer came: when a connection that had already sent fails (the server may have closed it
+meanwhile), the e-mail is tried once more on a new one. Every attempt carries the same
+Message-ID, derived from the row's key (``message_id``), so a repeat is recognisable as the same
+e-mail.
 
 ``deliver`` and ``deliver_many`` are Celery tasks declared here, beside what they do; they keep
 the names they were queued under before (``notifications.tasks.…``), so work queued before an
 upgrade is still understood."""
 
+import contextlib
 import hashlib
+import threading
+import time
 from datetime import timedelta
 
 from celery import shared_task
+from celery.signals import worker_process_shutdown, worker_shutdown
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from .models import Outbox, OutboxStatus
 
+CLAIM = 50  # rows deliver_many claims in one statement: all wait in "sending" if it is killed
+IDLE_SECONDS = 30  # a kept SMTP connection unused this long is closed and opened again
+# the settings a kept connection was opened with: another value (tests) opens a new one
+EMAIL_SETTINGS = (
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_HOST_USER",
+    "EMAIL_HOST_PASSWORD",
+    "EMAIL_USE_TLS",
+    "EMAIL_USE_SSL",
+    "EMAIL_SSL_CERTFILE",
+    "EMAIL_SSL_KEYFILE",
+    "EMAIL_TIMEOUT",
+)
+
+
+NOT_HANDED = {"handed_at": None, "handoffs": 0}  # the sweep hands such a row over at once
+
+
+def _handed(pks):
+    Outbox.objects.filter(pk__in=pks).update(handed_at=timezone.now(), handoffs=F("handoffs") + 1)
+
 
 def _hand_over(pks, send):
     """Note the rows as handed to the workers, then ``send()`` them to the broker; with the
     broker down they stay queued, not handed, for the sweep. Returns whether it took them."""
-    Outbox.objects.filter(pk__in=pks).update(handed_at=timezone.now())
+    _handed(pks)
     try:
         send()
     except Exception:  # noqa: BLE001 - broker down: the rows stay queued for the sweep
-        Outbox.objects.filter(pk__in=pks).update(handed_at=None)
+        Outbox.objects.filter(pk__in=pks).update(**NOT_HANDED)
         return False
     return True
 
 
+def _hand_over_each(pks):
+    """Hand each row to ``deliver`` as a task of its own, noted as handed in one UPDATE; if the
+    broker fails, the rows not yet sent to it are noted as not handed. Returns how many went."""
+    _handed(pks)
+    for done, pk in enumerate(pks):
+        try:
+            deliver.delay(pk)
+        except Exception:  # noqa: BLE001 - broker down: the rest stay queued for the sweep
+            Outbox.objects.filter(pk__in=pks[done:]).update(**NOT_HANDED)
+            return done
+    return len(pks)
+
+
 def _dispatch(pk):
-    return _hand_over([pk], lambda: deliver.delay(pk))
+    return _hand_over_each([pk]) == 1
 
 
 def message_id(key):
@@ -102,79 +152,207 @@ def backoff(attempts):
     return timedelta(minutes=min(2 ** (attempts - 1), 24 * 60))
 
 
-@shared_task(name="notifications.tasks.deliver", ignore_result=True)
-def deliver(pk, connection=None):
-    """Send one queued e-mail if it is still queued and due. Safe to call twice. ``connection``
-    is an open SMTP connection to reuse (``deliver_many``); without one, the e-mail opens its
-    own."""
-    now = timezone.now()
-    claimed = Outbox.objects.filter(
-        pk=pk, status=OutboxStatus.QUEUED, next_attempt_at__lte=now
-    ).update(status=OutboxStatus.SENDING, attempts=F("attempts") + 1, claimed_at=now)
-    if not claimed:
-        return False
-    row = Outbox.objects.get(pk=pk)
+class Unreachable(Exception):
+    """Opening a connection to the mail server failed; ``__cause__`` says why."""
+
+
+class _Mailer(threading.local):
+    """The SMTP connection a worker thread keeps open from one e-mail (and task) to the next:
+    opened when first needed; closed after any error, when unused for ``IDLE_SECONDS``, when the
+    e-mail settings changed, and at the worker's shutdown."""
+
+    connection = None
+    opened_with = None  # the EMAIL_SETTINGS values it was opened with
+    used_at = 0.0
+    fresh = False  # opened for the e-mail at hand: nothing went through it yet
+
+    def open(self):
+        wanted = tuple(getattr(settings, name, None) for name in EMAIL_SETTINGS)
+        idle = time.monotonic() - self.used_at > IDLE_SECONDS
+        if self.connection is not None and (idle or wanted != self.opened_with):
+            self.close()
+        if self.connection is None:
+            connection = get_connection()
+            try:
+                connection.open()
+            except Exception as exc:
+                raise Unreachable from exc
+            self.connection, self.opened_with, self.fresh = connection, wanted, True
+            self.used_at = time.monotonic()
+        return self.connection
+
+    def send(self, message):
+        """Send ``message``; when a connection that had already sent fails, once more on a new
+        one (the server may have closed it, or taken its last e-mail on it)."""
+        message.connection = self.open()
+        try:
+            message.send()
+        except Exception:
+            reused = not self.fresh
+            self.close()
+            if not reused:
+                raise
+            message.connection = self.open()
+            try:
+                message.send()
+            except Exception:
+                self.close()
+                raise
+        self.fresh, self.used_at = False, time.monotonic()
+
+    def close(self):
+        connection, self.connection = self.connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):  # broken already: nothing to say goodbye to
+                connection.close()
+
+
+_mailer = _Mailer()
+
+
+@worker_shutdown.connect  # the solo and threads pools
+@worker_process_shutdown.connect  # each process of the prefork pool
+def _close_at_shutdown(**kwargs):
+    _mailer.close()
+
+
+_SENT_FIELDS = ("key", "to", "subject", "body_text", "body_html", "calendar", "attempts")
+
+
+def _claim(pks):
+    """Claim the rows of ``pks`` that are still queued and due, in one statement (UPDATE …
+    RETURNING): "sending", one attempt more, claimed now. Returns them (the fields an e-mail
+    needs, and the attempts) in pk order."""
+    if not pks:
+        return []
+    now = db.ops.adapt_datetimefield_value(timezone.now())
+    meta, quote = Outbox._meta, db.ops.quote_name
+    col = {field.name: quote(field.column) for field in meta.concrete_fields}
+    returned = ", ".join(col[name] for name in ("id", *_SENT_FIELDS))
+    # "(status = …) IS TRUE" keeps PostgreSQL from the (status, next attempt) index, which it
+    # prefers while its statistics still count few queued rows (right after a large enqueue):
+    # that would read every due row for each claim; the primary key reads only the batch's
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {col['status']} = %s, "  # noqa: S608 - names, no values
+        f"{col['attempts']} = {col['attempts']} + 1, {col['claimed_at']} = %s "
+        f"WHERE {col['id']} IN ({', '.join(['%s'] * len(pks))}) "
+        f"AND ({col['status']} = %s) IS TRUE AND {col['next_attempt_at']} <= %s "
+        f"RETURNING {returned}"
+    )
+    with db.cursor() as cursor:
+        cursor.execute(sql, [OutboxStatus.SENDING, now, *pks, OutboxStatus.QUEUED, now])
+        claimed = cursor.fetchall()
+    rows = [Outbox(pk=pk, **dict(zip(_SENT_FIELDS, rest, strict=True))) for pk, *rest in claimed]
+    return sorted(rows, key=lambda row: row.pk)
+
+
+def _message(row):
     message = EmailMultiAlternatives(
         row.subject,
         row.body_text,
         settings.DEFAULT_FROM_EMAIL,
         [row.to],
         headers={"Message-ID": message_id(row.key)},
-        connection=connection,
     )
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
     if row.calendar:
         method = "CANCEL" if "METHOD:CANCEL" in row.calendar else "REQUEST"
         message.attach("invite.ics", row.calendar, f"text/calendar; method={method}")
-    try:
-        message.send()
-    except Exception as exc:  # noqa: BLE001 - any SMTP or network failure
-        failed = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
-        Outbox.objects.filter(pk=pk, status=OutboxStatus.SENDING).update(
-            status=OutboxStatus.FAILED if failed else OutboxStatus.QUEUED,
-            last_error=f"{type(exc).__name__}: {exc}"[:2000],
-            next_attempt_at=timezone.now() + backoff(row.attempts),
-            handed_at=None,  # the sweep hands it over again when it is due
-        )
-        return False
-    Outbox.objects.filter(pk=pk, status=OutboxStatus.SENDING).update(
-        status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
+    return message
+
+
+def _failed(row, exc):
+    """Back to the queue with backoff (failed after the last attempt), to be handed over again
+    by the sweep when it is due."""
+    failed = row.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+        status=OutboxStatus.FAILED if failed else OutboxStatus.QUEUED,
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+        next_attempt_at=timezone.now() + backoff(row.attempts),
+        **NOT_HANDED,
     )
-    return True
+
+
+def _send_claimed(rows):
+    """Send claimed rows in turn, marking each sent as soon as the server took it. Rows still
+    unsent when the claim is half as old as ``OUTBOX_STALE_SECONDS`` (a slow server) are put
+    back, so the sweep never re-queues a row this worker is about to send. Returns (how many
+    went, the pks put back)."""
+    claimed, sent, down = time.monotonic(), 0, None
+    for n, row in enumerate(rows):
+        if down is not None:
+            _failed(row, down)
+            continue
+        if n and time.monotonic() - claimed > settings.OUTBOX_STALE_SECONDS / 2:
+            rest = [row.pk for row in rows[n:]]
+            Outbox.objects.filter(pk__in=rest, status=OutboxStatus.SENDING).update(
+                status=OutboxStatus.QUEUED, attempts=F("attempts") - 1
+            )
+            return sent, rest
+        try:
+            _mailer.send(_message(row))
+        except Unreachable as exc:
+            down = exc.__cause__  # the rest of the rows fail with it, untried
+            _failed(row, down)
+            continue
+        except Exception as exc:  # noqa: BLE001 - any SMTP or network failure
+            _failed(row, exc)
+            continue
+        Outbox.objects.filter(pk=row.pk, status=OutboxStatus.SENDING).update(
+            status=OutboxStatus.SENT, sent_at=timezone.now(), last_error=""
+        )
+        sent += 1
+    return sent, []
+
+
+@shared_task(name="notifications.tasks.deliver", ignore_result=True)
+def deliver(pk):
+    """Send one queued e-mail if it is still queued and due. Safe to call twice."""
+    sent, _put_back = _send_claimed(_claim([pk]))
+    return sent == 1
 
 
 @shared_task(name="notifications.tasks.deliver_many", ignore_result=True)
 def deliver_many(pks):
-    """Send a batch of queued e-mails, each as ``deliver``, through one SMTP connection (a
-    failed e-mail is left for its retry; the next still goes); returns how many went."""
-    connection = get_connection()
-    try:
-        connection.open()
-    except Exception:  # noqa: BLE001 - SMTP down: each e-mail fails on its own, and waits
-        connection = None
-    try:
-        return sum(1 for pk in pks if deliver(pk, connection=connection))
-    finally:
-        if connection is not None:
-            connection.close()
+    """Send a batch of queued e-mails, claimed ``CLAIM`` at a time, through the worker's kept
+    SMTP connection (a failed e-mail is left for its retry; the next still goes); returns how
+    many went."""
+    pending, sent = list(pks), 0
+    while pending:
+        went, put_back = _send_claimed(_claim(pending[:CLAIM]))
+        pending = put_back + pending[CLAIM:]
+        sent += went
+    return sent
+
+
+DOUBLINGS = 10  # the n-th hand-off again waits OUTBOX_HANDOFF_SECONDS × 2^(n-1), at most 2^10
+
+
+def _handed_long_ago(now):
+    """Rows whose last hand-off is older than ``OUTBOX_HANDOFF_SECONDS`` doubled for each
+    hand-off before it: a row waiting in the broker for a worker that is away is handed again
+    after 2, 4, 8 … minutes (about ten times a day), not at every tick of beat."""
+    wait = timedelta(seconds=settings.OUTBOX_HANDOFF_SECONDS)
+    again = Q(handoffs__gt=DOUBLINGS, handed_at__lt=now - wait * 2**DOUBLINGS)
+    for n in range(1, DOUBLINGS + 1):
+        again |= Q(handoffs=n, handed_at__lt=now - wait * 2 ** (n - 1))
+    return again
 
 
 def sweep():
-    """Re-queue rows stuck in "sending" and hand due queued rows to the workers, each row once
-    (again only when its hand-off is older than ``OUTBOX_HANDOFF_SECONDS``). Its cost grows
-    with what is due (one indexed query), not with the outbox."""
+    """Re-queue rows stuck in "sending" and hand due queued rows to the workers: those never
+    handed over at once, those handed over long ago (``_handed_long_ago``) again. Its cost
+    grows with what is due (one indexed query), not with the outbox."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
     requeued = Outbox.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=stale).update(
-        status=OutboxStatus.QUEUED, next_attempt_at=now, handed_at=None
+        status=OutboxStatus.QUEUED, next_attempt_at=now, **NOT_HANDED
     )
-    lost = now - timedelta(seconds=settings.OUTBOX_HANDOFF_SECONDS)
     due = list(
         Outbox.objects.filter(status=OutboxStatus.QUEUED, next_attempt_at__lte=now)
-        .filter(Q(handed_at__isnull=True) | Q(handed_at__lt=lost))
+        .filter(Q(handed_at__isnull=True) | _handed_long_ago(now))
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[: settings.OUTBOX_SWEEP_BATCH]
     )
-    dispatched = sum(1 for pk in due if _dispatch(pk))
-    return requeued, dispatched
+    return requeued, _hand_over_each(due)

@@ -1,15 +1,27 @@
 """The Celery application: Redis when ``REDIS_URL``/``CELERY_BROKER_URL`` is set, otherwise the
-embedded filesystem broker configured in settings."""
+embedded filesystem broker configured in settings. Its tasks keep the worker's database
+connection as requests do (``_close_old_connections``)."""
 
 import os
 
-from celery import Celery
+from celery import Celery, signals
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "project.settings")
 
 app = Celery("sspf")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@signals.task_prerun.connect
+@signals.task_postrun.connect
+def _close_old_connections(**kwargs):
+    """Around each task, as Django does around each request: a connection past
+    DATABASE_CONN_MAX_AGE, or broken, is closed and the next query opens a new one (the worker
+    keeps its connection otherwise: CELERY_DB_REUSE_MAX in settings)."""
+    from django.db import close_old_connections
+
+    close_old_connections()
 
 
 @app.on_after_configure.connect

@@ -224,14 +224,25 @@ def _forget_result_backend(app):
 def celery_app_on_redis(settings):
     """The project's Celery app with results on Redis and tasks sent to a real broker; restored
     afterwards. Tests start their worker with ``start_worker`` on it."""
+    from celery.signals import task_postrun
+    from django.db import connection
+
     from project.celery import app
+
+    def close_connection(**kwargs):
+        # a worker in the test's own process keeps its thread's database connection between
+        # tasks (CELERY_DB_REUSE_MAX), which would outlive the test and keep the test
+        # database from being dropped: here each task closes it
+        connection.close()
 
     saved = {key: app.conf[key] for key in ("result_backend", "task_always_eager")}
     app.conf.update(result_backend=settings.CELERY_BROKER_URL, task_always_eager=False)
     _forget_result_backend(app)
+    task_postrun.connect(close_connection, weak=False)
     try:
         yield app
     finally:
+        task_postrun.disconnect(close_connection)
         app.conf.update(saved)
         _forget_result_backend(app)
 

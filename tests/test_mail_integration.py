@@ -7,11 +7,8 @@ Nothing here sleeps to wait: the tests wait on task results, on the worker's ``t
 signal and on the SMTP handler, each with a timeout."""
 
 import datetime as dt
-import email
-import socket
 import threading
 from collections import Counter
-from email import policy
 
 import pytest
 import time_machine
@@ -26,46 +23,11 @@ from notifications import ics, outbox, tasks
 from notifications.models import Outbox, OutboxStatus
 from sspf_flow.models import Guardian, Youth
 from tests.builders import walk_to_meeting_planned
+from tests.smtp import WAIT, Inbox, free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
-WAIT = 30  # seconds: an upper bound for the worker or the SMTP server, never a delay
 FIRST_NAME, LAST_NAME, PERSONAL_NUMBER = "Liselott", "Zetterqvist", "20121212-1212"
-
-
-def free_port():
-    """A port on 127.0.0.1 that nothing listens on (bound to 0 by the OS, then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """aiosmtpd handler: keeps every message received, parsed with the ``email`` module."""
-
-    def __init__(self):
-        self.messages = []  # (envelope recipients, parsed message)
-        self._changed = threading.Condition()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=policy.default)
-        with self._changed:
-            self.messages.append((list(envelope.rcpt_tos), message))
-            self._changed.notify_all()
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, count, timeout=WAIT):
-        """True once ``count`` messages have arrived, False if they did not within ``timeout``."""
-        with self._changed:
-            return self._changed.wait_for(lambda: len(self.messages) >= count, timeout)
-
-    def count(self):
-        with self._changed:
-            return len(self.messages)
-
-    def recipients(self):
-        with self._changed:
-            return Counter(address for rcpt, _m in self.messages for address in rcpt)
 
 
 class TaskWatcher:

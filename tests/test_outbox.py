@@ -247,3 +247,225 @@ def test_a_batch_while_smtp_is_down_leaves_each_row_for_its_retry(db, settings):
     for row in Outbox.objects.all():
         assert (row.status, row.attempts) == (OutboxStatus.QUEUED, 1)
         assert "SMTPConnectError" in row.last_error
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_connection():
+    """Each test starts without the SMTP connection a worker thread keeps between e-mails."""
+    outbox._mailer.close()
+    yield
+    outbox._mailer.close()
+
+
+def statements(queries, start):
+    return [query["sql"] for query in queries if query["sql"].lstrip().upper().startswith(start)]
+
+
+def test_a_batch_is_claimed_in_one_statement_and_each_row_marked_as_it_goes(db, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    rows = [queue(key=f"case.1.invite.{n}") for n in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox.deliver_many([row.pk for row in rows]) == 5
+    claims = [sql for sql in statements(queries, "UPDATE") if "RETURNING" in sql.upper()]
+    assert len(claims) == 1  # claimed, with every field the e-mails need, in one statement
+    assert len(queries) == 1 + 5 and not statements(queries, "SELECT")  # then one UPDATE each
+    assert len(mail.outbox) == 5
+    for row in Outbox.objects.all():
+        assert (row.status, row.attempts, row.last_error) == (OutboxStatus.SENT, 1, "")
+        assert row.claimed_at is not None and row.sent_at >= row.claimed_at
+
+
+def test_a_large_batch_is_claimed_a_part_at_a_time(db, settings, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(outbox, "CLAIM", 2)
+    rows = [queue(key=f"case.1.invite.{n}") for n in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox.deliver_many([row.pk for row in rows]) == 5
+    assert len([sql for sql in statements(queries, "UPDATE") if "RETURNING" in sql.upper()]) == 3
+
+
+class RefusesOne(BaseEmailBackend):
+    """A server that refuses one recipient and takes every other e-mail."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to == ["vem@exempel.invalid"]:
+                raise smtplib.SMTPRecipientsRefused({"vem@exempel.invalid": (550, b"no such")})
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_a_failure_in_the_middle_of_a_batch_leaves_that_row_for_its_retry(db, settings):
+    settings.EMAIL_BACKEND = "tests.test_outbox.RefusesOne"
+    rows = [queue(key=f"case.1.invite.{n}") for n in range(2)]
+    rows.insert(1, queue(key="case.1.invite.x", to="vem@exempel.invalid"))
+    rows.append(queue(key="case.1.invite.3"))
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert outbox.deliver_many([row.pk for row in rows]) == 3
+    refused = Outbox.objects.get(key="case.1.invite.x")
+    assert (refused.status, refused.attempts) == (OutboxStatus.QUEUED, 1)
+    assert refused.next_attempt_at == start + dt.timedelta(minutes=1) and not refused.handed_at
+    assert "SMTPRecipientsRefused" in refused.last_error
+    others = Outbox.objects.exclude(pk=refused.pk)
+    assert {row.status for row in others} == {OutboxStatus.SENT} and len(mail.outbox) == 3
+
+
+class Relay(BaseEmailBackend):
+    """A connection to a relay that can drop it: counts the connections opened; after
+    ``Relay.drop()`` every connection opened before fails as a server's closed socket does."""
+
+    opened = 0
+    closed = 0
+    generation = 0
+
+    def open(self):
+        Relay.opened += 1
+        self.generation = Relay.generation
+        return True
+
+    def close(self):
+        Relay.closed += 1
+
+    def send_messages(self, messages):
+        if self.generation != Relay.generation:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        mail.outbox.extend(messages)
+        return len(messages)
+
+    @classmethod
+    def drop(cls):
+        cls.generation += 1
+
+
+@pytest.fixture
+def relay(settings):
+    settings.EMAIL_BACKEND = "tests.test_outbox.Relay"
+    Relay.opened = Relay.closed = Relay.generation = 0
+    return Relay
+
+
+def test_one_task_per_e_mail_reuses_the_kept_connection(db, relay):
+    rows = [queue(key=f"case.1.invite.{n}") for n in range(3)]
+    assert all(outbox.deliver(row.pk) for row in rows)
+    outbox.deliver_many([queue(key="case.1.invite.3").pk])
+    assert relay.opened == 1 and len(mail.outbox) == 4
+
+
+def test_a_kept_connection_the_server_dropped_is_opened_again(db, relay):
+    first, second, third = (queue(key=f"case.1.invite.{n}") for n in range(3))
+    assert outbox.deliver(first.pk) is True
+    relay.drop()  # the relay closed the idle connection
+    assert outbox.deliver(second.pk) is True  # on a new connection, at the first attempt
+    assert outbox.deliver(third.pk) is True  # and that one is kept
+    assert (relay.opened, relay.closed, len(mail.outbox)) == (2, 1, 3)
+    second.refresh_from_db()
+    assert (second.status, second.attempts, second.last_error) == (OutboxStatus.SENT, 1, "")
+
+
+def test_the_kept_connection_is_closed_at_the_worker_s_shutdown(db, relay):
+    from celery.signals import worker_process_shutdown
+
+    assert outbox.deliver(queue().pk) is True
+    worker_process_shutdown.send(sender=None, pid=0, exitcode=0)
+    assert relay.closed == 1 and outbox._mailer.connection is None
+
+
+def test_an_idle_kept_connection_is_opened_again(db, relay, monkeypatch):
+    assert outbox.deliver(queue(key="case.1.invite.1").pk) is True
+    monkeypatch.setattr(outbox._mailer, "used_at", -outbox.IDLE_SECONDS)  # long unused
+    assert outbox.deliver(queue(key="case.1.invite.2").pk) is True
+    assert (relay.opened, relay.closed) == (2, 1)
+
+
+class RefusesConnections(BaseEmailBackend):
+    """A relay that refuses connections (counted)."""
+
+    tries = 0
+
+    def open(self):
+        RefusesConnections.tries += 1
+        raise ConnectionRefusedError(111, "Connection refused")
+
+    def send_messages(self, messages):
+        raise AssertionError("never opened")
+
+
+def test_a_batch_while_the_server_cannot_be_reached_tries_it_once(db, settings):
+    settings.EMAIL_BACKEND = "tests.test_outbox.RefusesConnections"
+    RefusesConnections.tries = 0
+    rows = [queue(key=f"case.1.invite.{n}") for n in range(3)]
+    assert outbox.deliver_many([row.pk for row in rows]) == 0
+    assert RefusesConnections.tries == 1  # not one connection timeout after another
+    for row in Outbox.objects.all():
+        assert (row.status, row.attempts) == (OutboxStatus.QUEUED, 1)
+        assert row.last_error.startswith("ConnectionRefusedError")
+
+
+class SlowRelay(BaseEmailBackend):
+    """Each e-mail takes ``step`` seconds on the clock ``SlowRelay.clock``."""
+
+    clock = [0.0]
+    step = 3.0
+
+    def send_messages(self, messages):
+        SlowRelay.clock[0] += SlowRelay.step * len(messages)
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+def test_a_slow_server_puts_back_the_rows_before_the_sweep_would_take_them(
+    db, settings, monkeypatch
+):
+    """A row claimed with its batch but not yet sent must not look stuck to the sweep (which
+    would hand it to another worker): the rest of a claim are put back, unsent, when it is half
+    as old as OUTBOX_STALE_SECONDS, and claimed again at once."""
+    from types import SimpleNamespace
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.EMAIL_BACKEND = "tests.test_outbox.SlowRelay"
+    settings.OUTBOX_STALE_SECONDS = 10  # put back after 5 s: every second e-mail here
+    SlowRelay.clock = [0.0]
+    monkeypatch.setattr(outbox, "time", SimpleNamespace(monotonic=lambda: SlowRelay.clock[0]))
+    rows = [queue(key=f"case.1.invite.{n}") for n in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox.deliver_many([row.pk for row in rows]) == 5
+    assert len([sql for sql in statements(queries, "UPDATE") if "RETURNING" in sql.upper()]) == 3
+    assert len(mail.outbox) == 5
+    for row in Outbox.objects.all():
+        assert (row.status, row.attempts) == (OutboxStatus.SENT, 1)  # put back: no attempt
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_notes_its_hand_over_at_once_and_undoes_what_the_broker_did_not_take(
+    monkeypatch,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    handed = []
+
+    def broker_takes_one(pk):
+        if handed:
+            raise ConnectionError("redis went down")
+        handed.append(pk)
+
+    def broker_down(pk):
+        raise ConnectionError("redis is down")
+
+    monkeypatch.setattr(outbox.deliver, "delay", broker_down)
+    with transaction.atomic():
+        rows = [queue(key=f"case.1.invite.{n}") for n in range(3)]
+    monkeypatch.setattr(outbox.deliver, "delay", broker_takes_one)
+    with CaptureQueriesContext(connection) as queries:
+        assert outbox.sweep() == (0, 1)
+    # re-queue the stuck, find the due, note all as handed, un-note the two the broker missed
+    assert len(statements(queries, "UPDATE")) == 3 and len(statements(queries, "SELECT")) == 1
+    assert handed == [rows[0].pk]
+    assert [bool(row.handed_at) for row in Outbox.objects.order_by("pk")] == [True, False, False]
