@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from . import categories
-from .identity import identity_of
+from . import categories, identity
 from .models.accesslog import AccessLog
 from .models.case import Case, Status
 from .models.consent import ConsentAgency, InformationCategory
@@ -36,13 +35,13 @@ CASE_ROLES = AGENCY_ROLES | {Role.COORDINATOR}
 def roles_of(user):
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return identity_of(user).roles
+    return identity.roles_of(user)
 
 
 def membership_of(user):
     if not user.is_authenticated:
         return None
-    return identity_of(user).membership
+    return identity.membership_of(user)
 
 
 def agency_of(user):
@@ -212,7 +211,7 @@ def can_review_log(user):
         return True
     if not user.is_authenticated:
         return False
-    return identity_of(user).reviews_coordinators
+    return identity.reviews_coordinators(user)
 
 
 ALL_MUNICIPALITIES = object()

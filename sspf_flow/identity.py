@@ -1,12 +1,13 @@
-"""Who the signed-in user is, in one query per request: the user row with their roles, their
-agency membership (agency and municipality) and whether they review the access log.
+"""Who the signed-in user is, in no query beyond the session's user row: that row comes with
+their roles, their agency membership (agency and municipality) and whether they review the
+access log.
 
 Django's session middleware loads the request's user through the authentication backend; the
 project's backend (``Backend``, in ``AUTHENTICATION_BACKENDS``) loads that row with the rest
 annotated, and ``access`` reads the answers from it. A user object loaded any other way (a task's
-owner, a recipient, a user in a test) is asked with the same query, once per request. The
-backend also reads a user's permissions (asked by viewflow for its task lists) in one query
-instead of Django's two."""
+owner, a recipient; any user outside a request) is asked only what is asked of them, in small
+queries, each once per request. The backend also reads a user's permissions (asked by viewflow
+for its task lists) in one query instead of Django's two."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
@@ -58,14 +59,49 @@ def users_with_identity():
     )
 
 
-def identity_of(user):
-    """The user's ``Identity``: from the row the backend loaded, else one query (per request)."""
+def _loaded(user):
+    """The identity the backend read with the user row, or None for a user loaded otherwise."""
+    if not hasattr(user, "_sspf_reviews"):
+        return None
+    if not hasattr(user, "_sspf_identity"):
+        user._sspf_identity = Identity(user)
+    return user._sspf_identity
 
-    def load():
-        source = user if hasattr(user, "_sspf_reviews") else users_with_identity().get(pk=user.pk)
-        return Identity(source)
 
-    return requestcache.cached(("identity", user.pk), load)
+# A user loaded any other way (a task's owner, a recipient; every user outside a request) is
+# asked only what is asked of them, each answer once per request.
+
+
+def roles_of(user):
+    known = _loaded(user)
+    if known is not None:
+        return known.roles
+    return requestcache.cached(
+        ("roles", user.pk), lambda: frozenset(user.groups.values_list("name", flat=True))
+    )
+
+
+def membership_of(user):
+    known = _loaded(user)
+    if known is not None:
+        return known.membership
+    return requestcache.cached(
+        ("membership", user.pk),
+        lambda: Membership.objects.select_related("agency__municipality").filter(user=user).first(),
+    )
+
+
+def reviews_coordinators(user):
+    """Whether the user manages a coordinator (and so reviews the access log)."""
+    known = _loaded(user)
+    if known is not None:
+        return known.reviews_coordinators
+    return requestcache.cached(
+        ("reviewer", user.pk),
+        lambda: Membership.objects.filter(
+            manager=user, user__groups__name=Role.COORDINATOR
+        ).exists(),
+    )
 
 
 NAME = ("content_type__app_label", "codename")

@@ -1,7 +1,7 @@
-"""Who the signed-in user is costs one query per request (``sspf_flow.identity``): the session's
-user row comes with the roles, the agency and whether they review the access log, and the
-permissions viewflow asks for come in one query. Still as fresh as before: a role taken away
-counts at the next request."""
+"""Who the signed-in user is costs nothing beyond the session's user row
+(``sspf_flow.identity``): it comes with the roles, the agency and whether they review the access
+log, and the permissions viewflow asks for come in one query. Still as fresh as before: a role
+taken away counts at the next request."""
 
 import pytest
 from django.contrib.auth.backends import ModelBackend
@@ -35,11 +35,18 @@ def test_the_session_user_brings_roles_agency_and_review_in_the_same_query(
         assert access.can_review_log(admin)
 
 
-def test_a_user_loaded_otherwise_is_asked_once_per_request(users, django_assert_num_queries):
+def test_a_user_loaded_otherwise_is_asked_only_what_is_asked_once_per_request(
+    users, django_assert_num_queries
+):
+    """A task's owner, a recipient, any user outside a request: small queries, each once."""
     school = User.objects.get(pk=users["skola"].pk)
-    with requestcache.scope(), django_assert_num_queries(1):
-        assert access.works_with_cases(school)
-        assert not access.can_review_log(school)
+    with requestcache.scope():
+        with django_assert_num_queries(2):  # the roles, the agency
+            assert access.works_with_cases(school)
+        with django_assert_num_queries(1):  # whether they manage a coordinator
+            assert not access.can_review_log(school)
+        with django_assert_num_queries(0):
+            assert access.works_with_cases(school) and not access.can_review_log(school)
 
 
 def test_a_role_taken_away_counts_at_the_next_request(users):

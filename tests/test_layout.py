@@ -129,7 +129,7 @@ def test_a_role_given_outside_a_request_is_seen_at_once(users):
 def test_within_a_request_the_roles_are_read_once(users, django_assert_num_queries):
     school = users["skola"]
     with requestcache.scope():
-        with django_assert_num_queries(1):  # the roles and the agency, in one query
+        with django_assert_num_queries(2):  # the roles and the agency
             assert access.works_with_cases(school)
         with django_assert_num_queries(0):
             assert access.can_refer(school) and access.is_coordinator(school) is False
