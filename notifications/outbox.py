@@ -132,9 +132,34 @@ def enqueue_many(rows):
     now = timezone.now()
     for row in rows:
         row.created_at = row.next_attempt_at = now
-    Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    if db.vendor == "postgresql":
+        _copy_in(rows)
+    else:
+        Outbox.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
     keys = [row.key for row in rows]
     transaction.on_commit(lambda: _dispatch_keys(keys))
+
+
+@transaction.atomic
+def _copy_in(rows):
+    """On PostgreSQL: the rows into a temporary table by COPY, then into the outbox in one
+    ``INSERT … SELECT … ON CONFLICT (key) DO NOTHING``. The deadline sweep queues some 17 rows
+    per step; Django's batched INSERT of 170 000 spent 30 s building its statements."""
+    fields = [f for f in Outbox._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(db.ops.quote_name(f.column) for f in fields)
+    table = db.ops.quote_name(Outbox._meta.db_table)
+    # the model's own table and column names, quoted: nothing from outside goes into the SQL
+    shape = f"SELECT {columns} FROM {table} WITH NO DATA"  # noqa: S608
+    with db.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS outbox_incoming ON COMMIT DELETE ROWS AS {shape}"
+        )
+        with cursor.cursor.copy(f"COPY outbox_incoming ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([f.get_db_prep_save(getattr(row, f.attname), db) for f in fields])
+        moved = f"INSERT INTO {table} ({columns}) SELECT {columns} FROM outbox_incoming"  # noqa: S608
+        cursor.execute(f"{moved} ON CONFLICT (key) DO NOTHING")
+        cursor.execute("DELETE FROM outbox_incoming")  # an outer transaction may queue more
 
 
 def _dispatch_keys(keys, chunk=200):

@@ -469,3 +469,31 @@ def test_the_sweep_notes_its_hand_over_at_once_and_undoes_what_the_broker_did_no
     assert len(statements(queries, "UPDATE")) == 3 and len(statements(queries, "SELECT")) == 1
     assert handed == [rows[0].pk]
     assert [bool(row.handed_at) for row in Outbox.objects.order_by("pk")] == [True, False, False]
+
+
+def unsaved(key, to="sara@exempel.invalid"):
+    return Outbox(key=key, kind="test", to=to, subject="Ärende SSPF-2030-0001", body_text="Hej")
+
+
+@pytest.mark.django_db
+def test_many_e_mails_are_queued_at_once_each_key_once_and_all_their_fields_kept(
+    django_capture_on_commit_callbacks,
+):
+    """On PostgreSQL the rows go in by COPY and one INSERT … ON CONFLICT (the sweep queues
+    170 000 at a time); on SQLite by Django's batched INSERT. Either way: a key already queued
+    is skipped, a second call in the same transaction lands too, and nothing is lost."""
+    outbox.enqueue("many:1", "test", "sara@exempel.invalid", "Först", "Redan köad")
+    with django_capture_on_commit_callbacks(), transaction.atomic():
+        outbox.enqueue_many([unsaved("many:1"), unsaved("many:2", to="per@exempel.invalid")])
+        outbox.enqueue_many([unsaved("many:3"), unsaved("many:2")])
+    rows = {row.key: row for row in Outbox.objects.filter(key__startswith="many:")}
+    assert sorted(rows) == ["many:1", "many:2", "many:3"]
+    assert rows["many:1"].subject == "Först"  # the row queued before is kept as it was
+    second = rows["many:2"]
+    assert (second.to, second.subject, second.body_text) == (
+        "per@exempel.invalid",
+        "Ärende SSPF-2030-0001",
+        "Hej",
+    )
+    assert second.status == OutboxStatus.QUEUED and second.attempts == 0
+    assert second.created_at is not None and second.next_attempt_at <= timezone.now()
