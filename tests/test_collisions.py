@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from casework.workflow import steps
 from sspf_flow import services
-from sspf_flow.models import Case, CaseEvent, Meeting, MeetingStatus, Role, Status
+from sspf_flow.models import Case, CaseEvent, CaseTask, Meeting, MeetingStatus, Role, Status
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
     case_in_progress,
@@ -307,3 +307,25 @@ def test_holding_a_meeting_the_other_closed_meanwhile_answers_in_swedish(planned
     assert "Vi talade om Lou." in page  # what the holder typed is still there
     assert Case.objects.get(pk=planned.pk).status == Status.CLOSED
     assert not planned.plans.exists()
+
+
+def test_taking_a_step_the_other_took_meanwhile_answers_in_swedish(
+    consented, coordinator, second_coordinator
+):
+    """Two coordinators take one queued step: the second, whose page still offered it, is
+    sent back to the queue told so in Swedish (it was a bare 403 page: bench/collisions.py,
+    27 of 50 rounds)."""
+    task = steps.open_task(consented, "plan_meeting")
+    CaseTask.objects.filter(pk=task.pk).update(owner=None, status="NEW")
+    first, second = Client(), Client()
+    first.force_login(coordinator)
+    second.force_login(second_coordinator)
+    url = task_url(steps.open_task(consented, "plan_meeting"), "assign")
+    assert second.get(url).status_code == 200  # the offer, still on its page
+    assert first.post(url).status_code == 302
+    with translation.override("sv"):
+        answer = second.post(url, follow=True)
+    page = answer.content.decode()
+    assert answer.status_code == 200 and answer.redirect_chain[-1][0].endswith("/case/queue/")
+    assert "Någon annan tog steget under tiden" in page
+    assert steps.open_task(consented, "plan_meeting").owner == coordinator

@@ -6,13 +6,16 @@ cancel or revive page: those would let the flow and the case's legal state drift
 asks the access module: a coordinator of another municipality cannot take, do or look at it,
 even by typing its URL; its assign and unassign confirmations are the product's."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 from viewflow.fsm import TransitionNotAllowed
 from viewflow.workflow import flow
+from viewflow.workflow.flow import utils
 from viewflow.workflow.status import STATUS
 
 from sspf_flow import access
@@ -54,6 +57,35 @@ def step_view(node, origin_view):
     return view
 
 
+def taken_meanwhile(node, origin_view):
+    """viewflow refuses to give a step that is no longer in the queue with a bare 403; a
+    coordinator of the case who finds it taken (or ended) meanwhile is sent back to the queue,
+    told so in words (two coordinators taking one step at once: bench/collisions.py)."""
+
+    def view(request, *args, **kwargs):
+        try:
+            return origin_view(request, *args, **kwargs)
+        except PermissionDenied:
+            task = (
+                node.flow_class.task_class.objects.filter(pk=kwargs["task_pk"])
+                .select_related("process")
+                .first()
+            )
+            if (
+                task is None
+                or task.status == STATUS.NEW
+                or not access.can_coordinate(request.user, task.process.artifact)
+            ):
+                raise
+            messages.warning(request, TAKEN_MEANWHILE)
+            return redirect(node.flow_class.instance.reverse("queue"))
+
+    return view
+
+
+TAKEN_MEANWHILE = _("Someone else took this step meanwhile: it is no longer in the queue.")
+
+
 class OwnPages:
     detail_view_class = task_pages.TaskToCase
     undo_view_class = None
@@ -88,6 +120,16 @@ class End(OwnPages, flow.End):
 class CaseView(OwnPages, flow.View):
     assign_view_class = task_pages.AssignTask
     unassign_view_class = task_pages.UnassignTask
+
+    @property
+    def assign_path(self):
+        return path(
+            f"<int:process_pk>/{self.name}/<int:task_pk>/assign/",
+            taken_meanwhile(
+                self, utils.wrap_task_view(self, self.assign_view, permission=self.can_assign)
+            ),
+            name="assign",
+        )
 
     @property
     def view_path(self):
