@@ -44,62 +44,63 @@ def close(case, coordinator):
     return lambda: steps.close(Case.objects.get(pk=case.pk), user(coordinator.pk), "moved")
 
 
-def plan(case, coordinator, scope):
+def through_step(case, coordinator, name, perform):
+    """The flow's ``name`` step as its page does it: ``perform(case, user)`` inside the step,
+    on the case as read when the call starts."""
+
     def call():
-        seen = Case.objects.get(pk=case.pk)
-        return steps.complete(
-            seen,
-            "plan_meeting",
-            user(coordinator.pk),
-            lambda: services.plan_meeting(
-                seen,
-                user(coordinator.pk),
-                kind="network",
-                starts_at=timezone.now() + dt.timedelta(days=7),
-                place="Centralskolan, rum 12",
-                agencies=scope,
-            ),
-        )
+        seen, acting = Case.objects.get(pk=case.pk), user(coordinator.pk)
+        return steps.complete(seen, name, acting, lambda: perform(seen, acting))
 
     return call
+
+
+def plan(case, coordinator, scope):
+    return through_step(
+        case,
+        coordinator,
+        "plan_meeting",
+        lambda seen, acting: services.plan_meeting(
+            seen,
+            acting,
+            kind="network",
+            starts_at=timezone.now() + dt.timedelta(days=7),
+            place="Centralskolan, rum 12",
+            agencies=scope,
+        ),
+    )
 
 
 def hold(case, coordinator, scope):
-    def call():
-        seen = Case.objects.get(pk=case.pk)
-        meeting = seen.meetings.get(status=MeetingStatus.PLANNED)
-        return steps.complete(
+    return through_step(
+        case,
+        coordinator,
+        "hold_meeting",
+        lambda seen, acting: services.hold_meeting(
             seen,
-            "hold_meeting",
-            user(coordinator.pk),
-            lambda: services.hold_meeting(
-                seen, user(coordinator.pk), meeting, **meeting_record(scope)
-            ),
-        )
-
-    return call
+            acting,
+            seen.meetings.get(status=MeetingStatus.PLANNED),
+            **meeting_record(scope),
+        ),
+    )
 
 
 def follow_up(case, coordinator):
-    def call():
-        seen = Case.objects.get(pk=case.pk)
-        return steps.complete(
+    return through_step(
+        case,
+        coordinator,
+        "follow_up",
+        lambda seen, acting: services.record_follow_up(
             seen,
-            "follow_up",
-            user(coordinator.pk),
-            lambda: services.record_follow_up(
-                seen,
-                user(coordinator.pk),
-                day=timezone.localdate(),
-                notes="",
-                items=[],
-                goal_assessments={},
-                decision="continue",
-                next_follow_up=timezone.localdate() + dt.timedelta(days=30),
-            ),
-        )
-
-    return call
+            acting,
+            day=timezone.localdate(),
+            notes="",
+            items=[],
+            goal_assessments={},
+            decision="continue",
+            next_follow_up=timezone.localdate() + dt.timedelta(days=30),
+        ),
+    )
 
 
 def withdraw(case, coordinator):
