@@ -59,45 +59,34 @@ def users_with_identity():
     )
 
 
-def _loaded(user):
-    """The identity the backend read with the user row, or None for a user loaded otherwise."""
-    if not hasattr(user, "_sspf_reviews"):
-        return None
-    if not hasattr(user, "_sspf_identity"):
-        user._sspf_identity = Identity(user)
-    return user._sspf_identity
-
-
-# A user loaded any other way (a task's owner, a recipient; every user outside a request) is
-# asked only what is asked of them, each answer once per request.
+def _answer(user, name, ask):
+    """``name`` of the user's identity: read with the user row by the backend, or else
+    ``ask()``-ed (a small query), once per request. A user loaded any other way (a task's
+    owner, a recipient; every user outside a request) is asked only what is asked of them."""
+    if hasattr(user, "_sspf_reviews"):
+        if not hasattr(user, "_sspf_identity"):
+            user._sspf_identity = Identity(user)
+        return getattr(user._sspf_identity, name)
+    return requestcache.cached((name, user.pk), ask)
 
 
 def roles_of(user):
-    known = _loaded(user)
-    if known is not None:
-        return known.roles
-    return requestcache.cached(
-        ("roles", user.pk), lambda: frozenset(user.groups.values_list("name", flat=True))
-    )
+    return _answer(user, "roles", lambda: frozenset(user.groups.values_list("name", flat=True)))
 
 
 def membership_of(user):
-    known = _loaded(user)
-    if known is not None:
-        return known.membership
-    return requestcache.cached(
-        ("membership", user.pk),
+    return _answer(
+        user,
+        "membership",
         lambda: Membership.objects.select_related("agency__municipality").filter(user=user).first(),
     )
 
 
 def reviews_coordinators(user):
     """Whether the user manages a coordinator (and so reviews the access log)."""
-    known = _loaded(user)
-    if known is not None:
-        return known.reviews_coordinators
-    return requestcache.cached(
-        ("reviewer", user.pk),
+    return _answer(
+        user,
+        "reviews_coordinators",
         lambda: Membership.objects.filter(
             manager=user, user__groups__name=Role.COORDINATOR
         ).exists(),
