@@ -6,10 +6,10 @@ there are. Each list shows at most ``SHOWN`` rows, the most urgent first, and sa
 there are."""
 
 from collections import namedtuple
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.db.models import Count, Q
-from django.urls import reverse
 from django.utils import timezone
 
 from notifications.models import Deadline, DeadlineKind
@@ -17,12 +17,15 @@ from sspf_flow import access, requestcache
 from sspf_flow.models import (
     Action,
     ActionStatus,
+    Agency,
     Case,
     Meeting,
     MeetingStatus,
     Party,
     Status,
 )
+
+from ..workflow.worklist import CaseLink
 
 EXPIRY_WINDOW_DAYS = 14
 SHOWN = 25
@@ -32,28 +35,18 @@ SHOWN = 25
 Row = namedtuple("Row", "case days due")
 
 
-class CaseLink:
-    """A case as an overview names it: its id, and its number and young person once it is
-    shown (``_named``). Not a Case: a busy coordinator's overview reads some 2 000 deadline
-    rows, and a model instance for each took 175 ms (issue 11)."""
-
-    __slots__ = ("pk", "number", "youth_id")
-
-    def __init__(self, pk, number=None, youth_id=None):
-        self.pk, self.number, self.youth_id = pk, number, youth_id
-
-    def get_absolute_url(self):
-        return reverse("sspf:case_detail", args=[self.number])
-
-
 def _named(links):
     """Fill in the number of each shown case that has none yet: one query for all of them."""
-    missing = {link.pk: link for link in links if link.number is None}
+    missing = {}
+    for link in links:
+        if link.number is None:
+            missing.setdefault(link.pk, []).append(link)
     if not missing:
         return
     named = Case.objects.filter(pk__in=missing).values_list("pk", "number", "youth_id")
     for pk, number, youth_id in named:
-        missing[pk].number, missing[pk].youth_id = number, youth_id
+        for link in missing[pk]:
+            link.number, link.youth_id = number, youth_id
 
 
 class Listing(list):
@@ -135,30 +128,106 @@ Group = namedtuple("Group", "name count worst cases more_cases")
 CASES_PER_GROUP = 3
 
 
-def _group(name, rows):
-    """One responsible's overdue actions: how many, the most days overdue, and the first few
-    cases (each case once)."""
-    cases = list({row.case.pk: row.case for row in rows}.values())
-    return Group(
-        name,
-        len(rows),
-        rows[0].days,
-        cases[:CASES_PER_GROUP],
-        max(0, len(cases) - CASES_PER_GROUP),
-    )
-
-
 def _responsible(agency_name, party):
     """Who an action is grouped under: the agency, or the kind of party — never a person's
     name on the dashboard."""
     return agency_name or str(Party(party).label)
 
 
+def _day(value):
+    """A date as the database cursor gives it (SQLite gives text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _table(model):
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# The dashboard's deadlines in one statement over the coordinator's deadlines (read once, as
+# ``due``): the first SHOWN of each list with how many there are in all, and the overdue actions
+# grouped by who is responsible (the agency, else the kind of party) with how many actions,
+# how many cases, the earliest due date and the first CASES_PER_GROUP cases. What travels grows
+# with the agencies, not with the cases. Only model table names go into the text.
+DEADLINES_SQL = """
+WITH due AS ({due})
+SELECT kind, NULL, NULL, case_id, due, total, 0, place FROM (
+    SELECT kind, case_id, due, COUNT(*) OVER (PARTITION BY kind) AS total,
+        ROW_NUMBER() OVER (PARTITION BY kind ORDER BY due, case_id) AS place
+    FROM due WHERE kind <> %s
+) lists WHERE place <= {shown}
+UNION ALL
+SELECT %s, agency_name, party, case_id, worst, total, cases, place FROM (
+    SELECT agency_name, party, case_id,
+        SUM(n) OVER (PARTITION BY agency_name, party) AS total,
+        COUNT(*) OVER (PARTITION BY agency_name, party) AS cases,
+        MIN(first) OVER (PARTITION BY agency_name, party) AS worst,
+        ROW_NUMBER() OVER (PARTITION BY agency_name, party ORDER BY first, case_id) AS place
+    FROM (
+        SELECT agency.name AS agency_name,
+            CASE WHEN action.agency_id IS NULL THEN action.party END AS party,
+            due.case_id AS case_id, COUNT(*) AS n, MIN(due.due) AS first
+        FROM due JOIN {action} action ON action.id = due.object_id
+            LEFT JOIN {agency} agency ON agency.id = action.agency_id
+        WHERE due.kind = %s
+        GROUP BY agency.name, CASE WHEN action.agency_id IS NULL THEN action.party END,
+            due.case_id
+    ) per_case
+) groups WHERE place <= {per_group}
+ORDER BY place
+"""
+
+
+def _deadlines_of(own, today):
+    """The ``own`` cases' overdue follow-ups and consents running out within
+    EXPIRY_WINDOW_DAYS (Listings of their first SHOWN rows), and their overdue actions grouped
+    by who is responsible (``Group``s, the most overdue first); one statement
+    (``DEADLINES_SQL``). Returns (follow-ups, expiring, groups, how many overdue actions)."""
+    window = today + timedelta(days=EXPIRY_WINDOW_DAYS)
+    due, params = (
+        Deadline.objects.filter(case__in=own.values("pk"))
+        .filter(
+            Q(kind__in=[DeadlineKind.FOLLOW_UP, DeadlineKind.ACTION], due__lt=today)
+            | Q(kind=DeadlineKind.CONSENT_EXPIRY, due__gte=today, due__lte=window)
+        )
+        .order_by()
+        .values("kind", "object_id", "case_id", "due")
+        .query.sql_with_params()
+    )
+    sql = DEADLINES_SQL.format(
+        due=due,
+        shown=SHOWN,
+        per_group=CASES_PER_GROUP,
+        action=_table(Action),
+        agency=_table(Agency),
+    )
+    action = DeadlineKind.ACTION
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, action, action, action])
+        found = cursor.fetchall()
+    lists = {DeadlineKind.FOLLOW_UP: ([], 0), DeadlineKind.CONSENT_EXPIRY: ([], 0)}
+    groups, links = {}, {}  # one CaseLink per case, for _named to fill in
+    for kind, agency_name, party, case_id, day, total, cases, _place in found:
+        day, link = _day(day), links.setdefault(case_id, CaseLink(case_id))
+        if kind != action:
+            days = (day - today).days if kind == DeadlineKind.CONSENT_EXPIRY else (today - day).days
+            lists[kind] = (lists[kind][0] + [Row(link, days, day)], int(total))
+            continue
+        name = _responsible(agency_name, party)
+        if name not in groups:
+            more = max(0, cases - CASES_PER_GROUP)
+            groups[name] = Group(name, int(total), (today - day).days, [], more)
+        groups[name].cases.append(link)
+    follow_ups, expiring = (Listing(rows, total=total) for rows, total in lists.values())
+    groups = sorted(groups.values(), key=lambda group: (-group.worst, group.name))
+    return follow_ups, expiring, groups, sum(group.count for group in groups)
+
+
 def coordinator_overview(user, today=None):
-    """Six queries, each asking the coordinator's open cases as a subquery (through the index
+    """Five queries, each asking the coordinator's open cases as a subquery (through the index
     ``case_open_by_coordinator``), so that no list of her cases travels: her cases per state,
-    the longest waiting for consent, their due and overdue deadlines, who is responsible for the
-    overdue actions, this week's meetings, and the numbers of the cases shown."""
+    the longest waiting for consent, her deadlines (``_deadlines_of``: the first overdue
+    follow-ups and running-out consents, and who is responsible for the overdue actions),
+    this week's meetings, and the numbers of the cases shown."""
     today = today or timezone.localdate()
     own = _own_cases(user)
     per_state = dict(own.order_by().values_list("status").annotate(n=Count("pk")))
@@ -166,47 +235,15 @@ def coordinator_overview(user, today=None):
     awaiting = awaiting.order_by("accepted_at", "pk").values_list(
         "pk", "number", "youth_id", "accepted_at"
     )[:SHOWN]
-    window = today + timedelta(days=EXPIRY_WINDOW_DAYS)
-    rows = (  # the cases' numbers only for those shown (_named): no join of every case here
-        Deadline.objects.filter(case__in=own.values("pk"))
-        .filter(
-            Q(kind__in=[DeadlineKind.FOLLOW_UP, DeadlineKind.ACTION], due__lt=today)
-            | Q(kind=DeadlineKind.CONSENT_EXPIRY, due__gte=today, due__lte=window)
-        )
-        .order_by("due", "case_id")
-        .values_list("kind", "object_id", "case_id", "due")
-    )
-    by_kind = {kind: [] for kind in DeadlineKind.values}
-    links = {}
-    for kind, object_id, case_id, due in rows:
-        days = (due - today).days if kind == DeadlineKind.CONSENT_EXPIRY else (today - due).days
-        link = links.get(case_id) or links.setdefault(case_id, CaseLink(case_id))
-        by_kind[kind].append((object_id, Row(link, days, due)))
-
-    overdue = by_kind[DeadlineKind.ACTION]
-    responsible = {
-        pk: _responsible(agency_name, party)
-        for pk, agency_name, party in Action.objects.filter(
-            pk__in=[object_id for object_id, _row in overdue]
-        ).values_list("pk", "agency__name", "party")
-    }
-    grouped = {}
-    for object_id, row in overdue:  # earliest due first: a group's first row is its worst
-        if object_id in responsible:
-            grouped.setdefault(responsible[object_id], []).append(row)
+    follow_ups, expiring, groups, overdue_actions = _deadlines_of(own, today)
     start, end = week_of(today)
     requestcache.remember(  # the menu badge
-        ("overdue", user.pk), len(overdue) + len(by_kind[DeadlineKind.FOLLOW_UP])
+        ("overdue", user.pk), overdue_actions + len(follow_ups) + follow_ups.more
     )
     overview = {
-        "follow_ups": Listing(row for _o, row in by_kind[DeadlineKind.FOLLOW_UP]),
-        "actions_by_agency": Listing(
-            sorted(
-                (_group(name, rows) for name, rows in grouped.items()),
-                key=lambda group: (-group.worst, group.name),
-            )
-        ),
-        "expiring": Listing(row for _o, row in by_kind[DeadlineKind.CONSENT_EXPIRY]),
+        "follow_ups": follow_ups,
+        "actions_by_agency": Listing(groups),
+        "expiring": expiring,
         "awaiting": Listing(
             (
                 Row(_case(pk, number, youth_id), (today - timezone.localdate(accepted)).days, None)
@@ -220,7 +257,7 @@ def coordinator_overview(user, today=None):
         ],
         "week": (start, end - timedelta(days=1)),
     }
-    _named(cases_shown(overview))
+    _named(_links(overview))
     return overview
 
 
@@ -255,15 +292,17 @@ def agency_overview(user, today=None):
     }
 
 
-def cases_shown(overview):
-    """Every case a dashboard shows, for the access log."""
-    found = {}
+def _links(overview):
+    """Every CaseLink a dashboard shows (a case may be shown in several lists)."""
     groups = overview.get("actions_by_agency", [])
     listings = [value for value in overview.values() if isinstance(value, Listing)]
     listings = [rows for rows in listings if rows is not groups]
     listings += [group.cases for group in groups]
     for rows in listings:
         for row in rows:
-            case = row if isinstance(row, CaseLink) else row[0]
-            found[case.pk] = case
-    return list(found.values())
+            yield row if isinstance(row, CaseLink) else row[0]
+
+
+def cases_shown(overview):
+    """Every case a dashboard shows, once, for the access log."""
+    return list({case.pk: case for case in _links(overview)}.values())

@@ -121,3 +121,9 @@ class CaseFlowViewset(FlowAppViewset):
     queue_view_class = Queue
     archive_view_class = Archive
     chart_view_class = Chart
+
+    def get_context_data(self, request):
+        """Nothing: viewflow adds the user's inbox and queue here for its own menu's counters,
+        which the product's menu (``casework.pages.shell``) replaces; asking them cost every
+        page of the flow a query for the user's permissions (issue 11)."""
+        return {}
