@@ -1,5 +1,7 @@
 """The coordinator's case list and case page."""
 
+import pytest
+
 from casework.workflow import steps
 from sspf_flow import services
 from tests.builders import walk_to_meeting_planned
@@ -103,3 +105,18 @@ def test_my_referrals_keeps_the_coordinators_menu(client, coordinator):
     client.force_login(coordinator)
     page = client.get("/sspf/referrals/").content.decode()
     assert "/sspf/consultations/" in page  # the coordinator's menu link
+
+
+@pytest.mark.parametrize("prefix", ["/", "/kommun/"])
+def test_a_case_links_to_the_address_its_url_pattern_gives(prefix):
+    from django.urls import reverse, set_script_prefix
+
+    from sspf_flow.models.case import case_url
+
+    set_script_prefix(prefix)
+    try:
+        for number in ["SSPF-2026-0001", "SSPF-2026-12345", "X:Y@~"]:
+            assert case_url(number) == reverse("sspf:case_detail", args=[number])
+        assert case_url("SSPF-2026-0001") == f"{prefix}sspf/SSPF-2026-0001/"
+    finally:
+        set_script_prefix("/")

@@ -39,11 +39,12 @@ def _case_work(user):
     case's coordinator), so the inbox, queue and archive are in a coordinator's menu only."""
     coordinator = access.is_coordinator(user)
     flow = CaseFlow.instance
+    dashboard = reverse("sspf:dashboard")
     links = [
         (_("To do"), flow.reverse("inbox"), "inbox", coordinator),
         (_("Queue"), flow.reverse("queue"), "move_to_inbox", coordinator),
         (_("Done"), flow.reverse("archive"), "archive", coordinator),
-        (_("Overview"), reverse("sspf:dashboard"), "dashboard", True),
+        (_("Overview"), dashboard, "dashboard", True),
         (_("All cases"), reverse("sspf:case_list"), "folder_shared", True),
         (_("New referral"), flow.start.reverse("execute"), "person_add", True),
         (_("My referrals"), reverse("sspf:my_referrals"), "outbox", True),
@@ -58,7 +59,7 @@ def _case_work(user):
     overdue = overview.overdue_count(user) if coordinator else 0
     return [
         Link(label, url, icon)
-        if url != reverse("sspf:dashboard")
+        if url != dashboard
         else Link(label, url, icon, overdue, _("Overdue follow-ups and actions"))
         for label, url, icon, shown in links
         if shown

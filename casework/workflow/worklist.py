@@ -10,12 +10,12 @@ from datetime import date, timedelta
 
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Concat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sspf_flow import access
 from sspf_flow.models import Case, CaseTask
+from sspf_flow.models.case import case_url
 
 from .flows import CaseFlow
 
@@ -91,7 +91,7 @@ class CaseLink:
         self.pk, self.number, self.youth_id = pk, number, youth_id
 
     def get_absolute_url(self):
-        return reverse("sspf:case_detail", args=[self.number])
+        return case_url(self.number)
 
 
 @dataclass(frozen=True)
