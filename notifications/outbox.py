@@ -1,17 +1,20 @@
 """Queueing and sending e-mails through the outbox.
 
-``enqueue`` writes the row inside the caller's transaction and hands it to Celery only after
-commit, noting when (``handed_at``); ``enqueue_many`` writes many rows in one INSERT and hands
-them over in batches. A worker claims rows with one conditional ``UPDATE … RETURNING`` (``deliver``
-one row, ``deliver_many`` up to ``CLAIM`` rows a statement), so two workers never send the same
-e-mail at once; it sends each through the SMTP connection its thread keeps open (``_Mailer``) and
-marks the row sent right after the server took it. A failure leaves the row queued with a later
-next attempt (backoff) until the attempts run out; when the server cannot be reached at all, the
-rest of the claimed rows wait the same way without trying. ``sweep`` (beat) re-queues rows stuck
-in "sending" (a worker died mid-send) and hands over due rows that were never handed over, and
-again those whose hand-off is older than ``OUTBOX_HANDOFF_SECONDS`` doubled for each hand-off
-before (lost with the broker, or waiting for a worker that is away): a worker away for a day
-comes back to about ten tasks per e-mail, not one per tick of beat.
+``enqueue`` writes the row inside the caller's transaction, already noted as handed over
+(``handed_at``), and hands it to Celery only after commit; if the broker refuses it, the note is
+taken back, and if the process dies between the commit and the hand-off, the sweep hands the row
+over once its note is ``OUTBOX_HANDOFF_SECONDS`` old. ``enqueue_many`` writes many rows in one
+INSERT and hands them over in batches. A worker claims rows with one conditional ``UPDATE …
+RETURNING`` (``deliver`` one row, ``deliver_many`` up to ``CLAIM`` rows a statement), so two
+workers never send the same e-mail at once; it sends each through the SMTP connection its thread
+keeps open (``_Mailer``) and marks the row sent right after the server took it. A failure leaves
+the row queued with a later next attempt (backoff) until the attempts run out; when the server
+cannot be reached at all, the rest of the claimed rows wait the same way without trying.
+``sweep`` (beat) re-queues rows stuck in "sending" (a worker died mid-send) and hands over due
+rows that were never handed over, and again those whose hand-off is older than
+``OUTBOX_HANDOFF_SECONDS`` doubled for each hand-off before (lost with the broker, or waiting
+for a worker that is away): a worker away for a day comes back to about ten tasks per e-mail,
+not one per tick of beat.
 
 Delivery is at least once: a worker killed after the relay accepted an e-mail but before the row
 was marked sent leaves it in "sending", and the sweep sends it again after
@@ -93,7 +96,14 @@ def _hand_over_each(pks):
 
 
 def _dispatch(pk):
-    return _hand_over_each([pk]) == 1
+    """Hand to ``deliver`` a row noted as handed when it was written (``enqueue``); if the
+    broker fails, note it as not handed, for the sweep. Returns whether it went."""
+    try:
+        deliver.delay(pk)
+    except Exception:  # noqa: BLE001 - broker down: the row stays queued for the sweep
+        Outbox.objects.filter(pk=pk).update(**NOT_HANDED)
+        return False
+    return True
 
 
 def message_id(key):
@@ -117,6 +127,9 @@ def enqueue(key, kind, to, subject, body_text, body_html="", recipient=None, cal
             "calendar": calendar,
             "created_at": now,
             "next_attempt_at": now,
+            # handed as it is written: no UPDATE per e-mail after commit (_dispatch)
+            "handed_at": now,
+            "handoffs": 1,
         },
     )
     if created:

@@ -151,6 +151,36 @@ def test_each_row_is_handed_to_the_workers_once_while_they_are_away(monkeypatch,
     assert len(handed) == 6 and not mail.outbox
 
 
+@pytest.mark.django_db(transaction=True)
+def test_an_e_mail_is_handed_over_after_commit_without_writing_again(monkeypatch, settings):
+    """``enqueue`` notes the row as handed as it writes it: the hand-off after commit only
+    talks to the broker. If the process dies between the commit and the hand-off, the sweep
+    hands the row over once the note is OUTBOX_HANDOFF_SECONDS old, once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    handed = []
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        monkeypatch.setattr(outbox.deliver, "delay", handed.append)
+        with CaptureQueriesContext(connection) as queries:
+            with transaction.atomic():
+                row = queue()
+        assert handed == [row.pk] and not statements(queries, "UPDATE")
+        stored = Outbox.objects.get(pk=row.pk)
+        assert (stored.handed_at, stored.handoffs) == (start, 1)
+
+        monkeypatch.setattr(transaction, "on_commit", lambda func, **kwargs: None)  # dies
+        with transaction.atomic():
+            lost = queue(key="case.1.invite.8")
+        assert handed == [row.pk] and outbox.sweep() == (0, 0)
+    due = start + dt.timedelta(seconds=settings.OUTBOX_HANDOFF_SECONDS + 1)
+    with time_machine.travel(due, tick=False):
+        assert outbox.sweep() == (0, 2)  # the lost one, and the first in case the broker lost it
+        assert outbox.sweep() == (0, 0)
+    assert sorted(handed) == sorted([row.pk, row.pk, lost.pk])
+
+
 def test_every_attempt_carries_the_same_message_id(db, eager, settings):
     """A repeat (SMTP failed, or a worker died after the relay took it) is the same e-mail to
     the recipient's mail system: one Message-ID, derived from the row's key."""
