@@ -11,7 +11,7 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import outbox
+from notifications import outbox, smtp
 from notifications.models import Outbox, OutboxStatus
 
 
@@ -163,9 +163,8 @@ def test_an_e_mail_is_handed_over_after_commit_without_writing_again(monkeypatch
     start = timezone.now()
     with time_machine.travel(start, tick=False):
         monkeypatch.setattr(outbox.deliver, "delay", handed.append)
-        with CaptureQueriesContext(connection) as queries:
-            with transaction.atomic():
-                row = queue()
+        with CaptureQueriesContext(connection) as queries, transaction.atomic():
+            row = queue()
         assert handed == [row.pk] and not statements(queries, "UPDATE")
         stored = Outbox.objects.get(pk=row.pk)
         assert (stored.handed_at, stored.handoffs) == (start, 1)
@@ -282,9 +281,9 @@ def test_a_batch_while_smtp_is_down_leaves_each_row_for_its_retry(db, settings):
 @pytest.fixture(autouse=True)
 def _no_kept_connection():
     """Each test starts without the SMTP connection a worker thread keeps between e-mails."""
-    outbox._mailer.close()
+    smtp.mailer.close()
     yield
-    outbox._mailer.close()
+    smtp.mailer.close()
 
 
 def statements(queries, start):
@@ -402,12 +401,12 @@ def test_the_kept_connection_is_closed_at_the_worker_s_shutdown(db, relay):
 
     assert outbox.deliver(queue().pk) is True
     worker_process_shutdown.send(sender=None, pid=0, exitcode=0)
-    assert relay.closed == 1 and outbox._mailer.connection is None
+    assert relay.closed == 1 and smtp.mailer.connection is None
 
 
 def test_an_idle_kept_connection_is_opened_again(db, relay, monkeypatch):
     assert outbox.deliver(queue(key="case.1.invite.1").pk) is True
-    monkeypatch.setattr(outbox._mailer, "used_at", -outbox.IDLE_SECONDS)  # long unused
+    monkeypatch.setattr(smtp.mailer, "used_at", -smtp.IDLE_SECONDS)  # long unused
     assert outbox.deliver(queue(key="case.1.invite.2").pk) is True
     assert (relay.opened, relay.closed) == (2, 1)
 
