@@ -23,6 +23,7 @@ from django.utils import timezone
 from sspf_flow.models import Action, ActionStatus, Meeting, MeetingStatus, Party, Status
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
 
+from . import badge
 from .mail import Notice, key_text, send
 from .models import Deadline, DeadlineKind, Topic
 from .recipients import agency_recipients, family_recipients, managers_of, people
@@ -147,7 +148,8 @@ def wanted(case):
 
 def sync(case):
     """Make the case's Deadline rows match ``wanted``: new items start their ladder, a changed
-    date starts it again, finished items are dropped."""
+    date starts it again, finished items are dropped; the coordinator's menu badge is told when
+    a follow-up or an action changed (``badge.changed``)."""
     want = wanted(case)
     municipality = case.municipality
     existing = {(row.kind, row.object_id): row for row in Deadline.objects.filter(case=case)}
@@ -179,6 +181,9 @@ def sync(case):
     Deadline.objects.bulk_create(new)
     if changed:
         Deadline.objects.bulk_update(changed, ["due", "level", "fire_at"])
+    written = [key[0] for key in existing if key not in want] + [row.kind for row in new + changed]
+    if any(kind in badge.COUNTED for kind in written):
+        badge.changed(case.coordinator_id)
 
 
 # The sweep

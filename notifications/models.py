@@ -130,6 +130,34 @@ class Deadline(models.Model):
         return f"{self.kind} {self.object_id} {self.due}"
 
 
+class OverdueCount(models.Model):
+    """A coordinator's menu badge: how many follow-ups and actions of her open cases were
+    overdue on ``day``, counted for ``municipality`` while her deadlines stood at
+    ``counted_version``. ``deadlines.sync`` raises ``version`` in the transaction that changes
+    one of her follow-up or action deadlines, so a count is read back only while nothing it
+    counted has changed since (``notifications.badge``)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("coordinator"),
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    counted_version = models.PositiveIntegerField(_("counted at version"), null=True, blank=True)
+    day = models.DateField(_("counted on"), null=True, blank=True)
+    municipality_id = models.PositiveBigIntegerField(_("municipality"), null=True, blank=True)
+    count = models.PositiveIntegerField(_("overdue"), default=0)
+
+    class Meta:
+        verbose_name = _("overdue count")
+        verbose_name_plural = _("overdue counts")
+
+    def __str__(self):
+        return f"{self.user_id}: {self.count}"
+
+
 class Delivery(models.TextChoices):
     IMMEDIATE = "immediate", _("An e-mail at once")
     DIGEST = "digest", _("A daily summary")

@@ -529,3 +529,59 @@ def test_a_case_shown_in_two_lists_is_named_in_both(
     follow_ups = page.split('data-testid="overdue-follow-ups"')[1].split("overdue-actions")[0]
     meetings = page.split('data-testid="meetings-this-week"')[1].split("cases-per-state")[0]
     assert case.number in follow_ups and case.number in meetings and "None" not in page
+
+
+def badge_on(client, url="/case/queue/"):
+    """The menu badge's number on a page other than the overview (which counts on its own),
+    and whether the page counted the deadlines to show it."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    counted = any("notifications_deadline" in query["sql"] for query in queries)
+    found = re.search(r'class="sspf-badge"[^>]*>(\d+)<', page)
+    return (int(found.group(1)) if found else 0), counted
+
+
+def test_the_menu_badge_is_counted_once_and_again_only_when_a_deadline_or_the_day_changed(
+    client, with_emails, refer, coordinator, consent_for, agencies
+):
+    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=2)
+    action = Action.objects.get(plan__case=case)
+    later = timezone.now() + dt.timedelta(days=5)
+    with time_machine.travel(later, tick=False):
+        client.force_login(coordinator)  # a session of that day
+        assert badge_on(client) == (1, True)  # the follow-up, 3 days overdue: counted
+        assert badge_on(client) == (1, False)  # read back
+        assert badge_on(client, "/case/archive/") == (1, False)
+        Action.objects.filter(pk=action.pk).update(due_date=timezone.localdate() - dt.timedelta(1))
+        deadlines.sync(case)  # what every change of the case does
+        assert badge_on(client) == (2, True)
+        assert badge_on(client) == (2, False)
+    # the day turns: nothing changed, but the action's day has come and gone too
+    with time_machine.travel(later + dt.timedelta(days=1), tick=False):
+        client.force_login(coordinator)
+        assert badge_on(client) == (2, True)
+        # the case closes: its deadlines go, and so does the badge
+        case.refresh_from_db()
+        services.close_case(case, coordinator, "moved", "Familjen har flyttat.")
+        assert badge_on(client) == (0, True)
+
+
+def test_a_count_made_while_a_change_came_in_is_not_kept(db, coordinator):
+    from notifications import badge
+
+    today = timezone.localdate()
+
+    def raced():  # a change of her deadlines commits while this count runs
+        badge.changed(coordinator.pk)
+        return 7
+
+    assert badge.count(coordinator.pk, 1, today, raced) == 7
+    assert badge.count(coordinator.pk, 1, today, lambda: 3) == 3  # counted again, and kept
+    assert badge.count(coordinator.pk, 1, today, lambda: 99) == 3
+    badge.changed(coordinator.pk)
+    assert badge.count(coordinator.pk, 1, today, raced) == 7  # raced again, with a count kept
+    assert badge.count(coordinator.pk, 1, today, lambda: 4) == 4
+    assert badge.count(coordinator.pk, 1, today, lambda: 99) == 4
+    assert badge.count(coordinator.pk, 2, today, lambda: 0) == 0  # another municipality
+    tomorrow = today + dt.timedelta(days=1)
+    assert badge.count(coordinator.pk, 2, tomorrow, lambda: 5) == 5  # another day

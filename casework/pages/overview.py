@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from notifications import badge
 from notifications.models import Deadline, DeadlineKind
 from sspf_flow import access, requestcache
 from sspf_flow.models import (
@@ -68,17 +69,24 @@ def _own_cases(user):
 
 
 def overdue_count(user):
-    """The menu badge: the coordinator's overdue follow-ups and actions (one query, none when
-    the dashboard counted them already in this request)."""
+    """The menu badge: the coordinator's overdue follow-ups and actions, as last counted while
+    none of them has changed since (``notifications.badge``; one query), or counted now (none
+    when the dashboard counted them already in this request)."""
     if not access.is_coordinator(user):
         return 0
+    today = timezone.localdate()
+
+    def counted():
+        return Deadline.objects.filter(
+            case__in=_own_cases(user).values("pk"),
+            kind__in=badge.COUNTED,
+            due__lt=today,
+        ).count()
+
+    agency = access.agency_of(user)
     return requestcache.cached(
         ("overdue", user.pk),
-        lambda: Deadline.objects.filter(
-            case__in=_own_cases(user).values("pk"),
-            kind__in=[DeadlineKind.FOLLOW_UP, DeadlineKind.ACTION],
-            due__lt=timezone.localdate(),
-        ).count(),
+        lambda: badge.count(user.pk, agency and agency.municipality_id, today, counted),
     )
 
 
