@@ -24,19 +24,28 @@ class AccessLog(AppendOnly):
     append_only_reason = "The access log is append-only"
 
     at = models.DateTimeField(_("time"), db_index=True)
+    # user, case and young person: no index of their own; the (…, at) indexes below serve
+    # every lookup by them, and each index more is written with every row (issue 11: a page's
+    # log insert wrote ten index entries a row)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("user"),
+        db_index=False,
     )
     agency = models.ForeignKey(
         Agency, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
     )
     roles = models.CharField(_("role"), max_length=100)
     case = models.ForeignKey(
-        Case, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("case")
+        Case,
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("case"),
+        db_index=False,
     )
     youth = models.ForeignKey(
         Youth,
@@ -44,6 +53,7 @@ class AccessLog(AppendOnly):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("young person"),
+        db_index=False,
     )
     what = models.CharField(_("what"), max_length=100)
     action = models.CharField(_("action"), max_length=10, choices=AccessAction.choices)
