@@ -46,20 +46,25 @@ def closure_reason_stated(reason, text):
     return None
 
 
-def goals_assessed(case, reason):
-    """ "Goals met" needs every goal of the current plan assessed."""
+def goals_met(case, reason):
+    """ "Goals met" is true only when every goal of the current plan is assessed as met; a
+    goal still ongoing, partly met or not met asks for another coded reason (issue 12)."""
     if reason != ClosureReason.GOALS_MET:
         return None
     plan = case.current_plan()
     if plan is None or not plan.goals.exists():
         return about("closure_reason", _('"Goals met" needs an action plan with goals.'))
-    unassessed = plan.goals.filter(assessment=GoalAssessment.ONGOING).count()
-    if unassessed:
+    unmet = plan.goals.exclude(assessment=GoalAssessment.MET).count()
+    if unmet:
         return about(
             "closure_reason",
             format_lazy(
-                _('"Goals met" needs every goal assessed; {count} goal(s) are still ongoing.'),
-                count=unassessed,
+                _(
+                    '"Goals met" needs every goal assessed as met; {count} goal(s) are not '
+                    "(ongoing, partly met or not met). Assess them, or choose the reason that "
+                    "is true."
+                ),
+                count=unmet,
             ),
         )
     return None
@@ -67,8 +72,8 @@ def goals_assessed(case, reason):
 
 def closure_reason_given(case, reason, text):
     """No closure without a coded reason (``closure_reason_stated``) and, for "goals met",
-    every goal assessed."""
-    return _first(closure_reason_stated(reason, text), goals_assessed(case, reason))
+    every goal met (``goals_met``)."""
+    return _first(closure_reason_stated(reason, text), goals_met(case, reason))
 
 
 # Consent

@@ -152,10 +152,23 @@ def test_goals_met_needs_every_goal_assessed(in_progress):
     reason = guards.closure_reason_given(in_progress, "goals_met", "")
 
     assert reason is not None
-    assert "1 goal(s) are still ongoing" in english(reason)
+    assert "1 goal(s) are not" in english(reason)
 
 
-def test_goals_met_allowed_when_every_goal_assessed(in_progress, coordinator):
+@pytest.mark.parametrize("assessment", ["partly_met", "not_met"])
+def test_goals_met_refused_when_a_goal_is_assessed_but_not_met(
+    in_progress, coordinator, assessment
+):
+    assess_goals(in_progress, coordinator, assessment)
+
+    reason = guards.closure_reason_given(in_progress, "goals_met", "")
+
+    assert "every goal assessed as met; 1 goal(s) are not" in english(reason)
+    with translation.override("sv"):
+        assert "varje mål är bedömt som uppnått" in str(reason)
+
+
+def test_goals_met_allowed_when_every_goal_is_met(in_progress, coordinator):
     assess_goals(in_progress, coordinator, "met")
 
     assert guards.closure_reason_given(in_progress, "goals_met", "") is None
@@ -190,12 +203,26 @@ def test_close_case_goals_met_refused_while_a_goal_is_ongoing(in_progress, coord
     assert footprint(in_progress) == before
 
 
-def test_close_case_goals_met_allowed_when_every_goal_assessed(in_progress, coordinator):
-    assess_goals(in_progress, coordinator, "partly_met")
+def test_close_case_goals_met_allowed_when_every_goal_is_met(in_progress, coordinator):
+    assess_goals(in_progress, coordinator, "met")
 
     services.close_case(in_progress, coordinator, "goals_met")
 
     assert Case.objects.get(pk=in_progress.pk).closure_reason == "goals_met"
+
+
+def test_close_case_goals_met_refused_when_goals_are_only_partly_met_writes_nothing(
+    in_progress, coordinator
+):
+    assess_goals(in_progress, coordinator, "partly_met")
+    before = footprint(in_progress)
+
+    reasons = refusal(services.close_case, in_progress, coordinator, "goals_met")
+
+    assert reasons == [english(guards.closure_reason_given(in_progress, "goals_met", ""))]
+    assert footprint(in_progress) == before
+    services.close_case(in_progress, coordinator, "not_suitable")  # the reason that is true
+    assert Case.objects.get(pk=in_progress.pk).closure_reason == "not_suitable"
 
 
 def test_decline_referral_refused_without_reason(refer, coordinator):
@@ -223,7 +250,7 @@ def test_hold_meeting_deciding_goals_met_with_ongoing_goals_rolls_back(
         **meeting_record(agencies, closing=("goals_met", "")),
     )
 
-    assert len(reasons) == 1 and "still ongoing" in reasons[0]
+    assert len(reasons) == 1 and "1 goal(s) are not" in reasons[0]
     assert footprint(meeting_planned) == before  # the meeting, plan and goals are undone
 
 
