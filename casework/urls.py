@@ -8,7 +8,7 @@ from viewflow.urls import Application
 
 from sspf_flow import access
 
-from .pages import casefile, cases, consultations, dashboard, documents, grants, log
+from .pages import actions, casefile, cases, consultations, dashboard, documents, grants, log
 from .workflow.flows import CaseFlow
 from .workflow.inbox import CaseFlowViewset
 
@@ -45,6 +45,11 @@ case_app = Application(
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
         path("<str:number>/journal/new/", cases.JournalNoteView.as_view(), name="journal_new"),
+        path(
+            "<str:number>/actions/<int:pk>/",
+            actions.ActionUpdateView.as_view(),
+            name="action_update",
+        ),
         path(
             "<str:number>/concern-report/",
             cases.ConcernReportView.as_view(),

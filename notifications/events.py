@@ -11,7 +11,7 @@ from sspf_flow.models import Case, Consent, ConsentAgency, Meeting
 from . import deadlines, ics
 from .mail import Notice, send
 from .models import Topic
-from .recipients import agency_recipients, meeting_recipients, task_recipients
+from .recipients import agency_recipients, meeting_recipients, people, task_recipients
 
 HUMAN_TASK = "HUMAN"  # viewflow's task type of a person's step (not the start form, not a gateway)
 
@@ -150,9 +150,25 @@ def consent_withdrawn(event, case):
     return notices
 
 
+def action_updated(event, case):
+    """The case's coordinator hears that the responsible agency said how its action goes
+    (which agency; the status and comment are on the case page, not in the e-mail)."""
+    agency = event.agency.name if event.agency else ""
+    notice = Notice(
+        key=("action", event.pk, "updated"),
+        template="action_updated",
+        case_number=case.number,
+        path=case.get_absolute_url(),
+        topic=Topic.REMINDER,
+        context={"agency": agency},
+    )
+    return [(notice, people([case.coordinator]))]
+
+
 HANDLERS = {
     EventCode.MEETING_PLANNED: meeting_planned,
     EventCode.MEETING_CHANGED: meeting_changed,
     EventCode.MEETING_CANCELLED: meeting_cancelled,
     EventCode.CONSENT_WITHDRAWN: consent_withdrawn,
+    EventCode.ACTION_UPDATED: action_updated,
 }

@@ -37,6 +37,7 @@ class OutboxKind(models.TextChoices):
     CONSENT_EXPIRY = "consent_expiry", _("Consent ending")
     CONSENT_PENDING = "consent_pending", _("Waiting for consent")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
+    ACTION_UPDATED = "action_updated", _("An agency updated its action")
     DIGEST = "digest", _("Daily summary")
 
 

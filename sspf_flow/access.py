@@ -23,6 +23,7 @@ from .models.case import Case, Status
 from .models.consent import ConsentAgency, InformationCategory
 from .models.consultation import Consultation
 from .models.org import Role
+from .models.plan import Action, Party
 from .models.rolechange import RoleChange
 from .refusals import about
 
@@ -94,6 +95,29 @@ def concern_report_cases_for(user):
     """Where the user may record that a report of concern was made: the cases they may read
     and what they referred themselves. Never gated by consent."""
     return (cases_visible_to(user) | referrals_of(user)).distinct()
+
+
+def updates_action(user, action):
+    """Staff of the agency responsible for ``action`` may say how it goes (``services.
+    update_action``), in their municipality. An agency always sees its own actions."""
+    agency = agency_of(user)
+    return (
+        agency is not None
+        and bool(AGENCY_ROLES & roles_of(user))
+        and action.party == Party.AGENCY
+        and action.agency_id == agency.pk
+        and action.plan.case.municipality_id == agency.municipality_id
+    )
+
+
+def actions_updated_by(user):
+    """The actions ``user`` may update (``updates_action``), as a queryset."""
+    agency = agency_of(user)
+    if agency is None or not AGENCY_ROLES & roles_of(user):
+        return Action.objects.none()
+    return Action.objects.filter(
+        party=Party.AGENCY, agency=agency, plan__case__municipality_id=agency.municipality_id
+    )
 
 
 def can_view_case(user, case):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .models import (
+    ActionStatus,
     ClosureReason,
     ConsentAgency,
     ConsentMethod,
@@ -327,6 +328,30 @@ def user_is_referrer(user):
     if access.CASE_ROLES & access.roles_of(user):
         return _("Your account belongs to no agency yet; ask the administrator.")
     return _("Only agency staff and coordinators may refer.")
+
+
+# An agency's update of its action
+
+
+AGENCY_SETS = (ActionStatus.ONGOING, ActionStatus.DONE, ActionStatus.NOT_DONE)
+
+
+def action_update_complete(status, comment):
+    """The responsible agency says the action has started, is done, or was not done — and
+    then why."""
+    if status not in AGENCY_SETS:
+        return about("status", _("Choose whether the action has started, is done or was not done."))
+    if status == ActionStatus.NOT_DONE and not comment.strip():
+        return about("comment", _("Say why the action was not done."))
+    return None
+
+
+def action_in_current_plan(case, action):
+    """Only an action of the case's current plan, while the case is open, can be updated."""
+    plan = case.current_plan() if case.is_open else None
+    if plan is None or action.plan_id != plan.pk:
+        return _("The action is no longer in the case's current plan, or the case is closed.")
+    return None
 
 
 def belongs_to_case(case, case_id):

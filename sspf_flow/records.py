@@ -1,5 +1,6 @@
-"""Records kept beside the process: journal notes, reports of concern and anonymous
-consultations. Same door as ``services``: permission → guard → write → CaseEvent."""
+"""Records kept beside the process: journal notes, reports of concern, anonymous
+consultations and the responsible agencies' updates of their actions. Same door as
+``services``: permission → guard → write → CaseEvent."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -7,7 +8,15 @@ from django.utils import timezone
 
 from . import access, guards
 from .events import EventCode, record_event
-from .models import ConcernReport, Consultation, ConsultationOutcome, JournalNote
+from .models import (
+    Action,
+    ActionUpdate,
+    Case,
+    ConcernReport,
+    Consultation,
+    ConsultationOutcome,
+    JournalNote,
+)
 from .refusals import refuse_if
 
 
@@ -75,3 +84,29 @@ def link_consultation(consultation, case, user):
         became_case=case, outcome=ConsultationOutcome.REFERRAL
     )
     record_event(case, user, EventCode.CONSULTATION_REFERRED, consultation=consultation.pk)
+
+
+@transaction.atomic
+def update_action(action, user, status, comment=""):
+    """The responsible agency's word on its action (``access.updates_action``): it has
+    started, is done, or was not done and why. A dated update is kept, the action takes the
+    status, and the case's history and coordinator hear of it. The case row is locked first,
+    as every change of the case does (``services._changing``)."""
+    if not access.updates_action(user, action):
+        raise PermissionDenied
+    case = Case.objects.select_for_update().get(pk=action.plan.case_id)
+    refuse_if(
+        guards.action_in_current_plan(case, action),
+        guards.action_update_complete(status, comment),
+    )
+    update = ActionUpdate.objects.create(
+        action=action,
+        at=timezone.now(),
+        author=user,
+        agency=access.agency_of(user),
+        status=status,
+        comment=comment.strip(),
+    )
+    Action.objects.filter(pk=action.pk).update(status=status)
+    record_event(case, user, EventCode.ACTION_UPDATED, action=action.pk, status=status)
+    return update

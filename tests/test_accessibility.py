@@ -52,7 +52,13 @@ PAGES = {
         "/sspf/consultations/new/",
         "/sspf/notifications/",
     ],
-    "sara": ["/", "/sspf/{lou}/", "/sspf/{lou}/history/", "/sspf/referrals/"],  # the school
+    "sara": [  # the school
+        "/",
+        "/sspf/{lou}/",
+        "/sspf/{lou}/history/",
+        "/sspf/referrals/",
+        "/sspf/{lou}/actions/{action}/",  # the school's update of its action
+    ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
     "maria": ["/log/", "/log/youth/", "/log/roles/"],  # Anja's manager
@@ -91,9 +97,11 @@ def assert_accessible(page, base_url, urls):
 
 @pytest.mark.parametrize("username", PAGES)
 def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
-    lou = Case.objects.get(youth__first_name="Lou").number
+    lou = Case.objects.get(youth__first_name="Lou")
+    action = lou.current_plan().actions.filter(agency__kind="skola").first()
     page = page_as(username, DEMO_PASSWORD)
-    assert_accessible(page, live_server.url, [url.format(lou=lou) for url in PAGES[username]])
+    urls = [url.format(lou=lou.number, action=action.pk) for url in PAGES[username]]
+    assert_accessible(page, live_server.url, urls)
 
 
 def take_open_task(node, username):

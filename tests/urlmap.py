@@ -89,6 +89,7 @@ ACTIONS = {
     "consent_new",
     "meeting_change",
     "case_checklist",
+    "action_update",  # the responsible agency's, and the matrix case's action is the school's
 }
 # Documents with the family's names and signatures, and what the coordinator hands the family:
 # the case's coordinator only.
@@ -328,6 +329,8 @@ def fill(route, case):
         values["pk"] = case.form_submissions.latest("pk").pk
     if route.name == "meeting_change":
         values["pk"] = case.meetings.filter(status="planned").latest("pk").pk
+    if route.name == "action_update":
+        values["pk"] = case.plans.latest("version").actions.latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"

@@ -70,6 +70,12 @@ class CaseDetailView(CasePage):
             meetings=case.meetings.prefetch_related("invited_agencies"),
             plan=plan,
             plan_actions=[a for a in (plan.actions.all() if plan else []) if sight.action(a)],
+            # the actions the user's agency is responsible for: an "update" link each
+            own_actions={
+                a.pk
+                for a in (plan.actions.all() if plan and case.is_open else [])
+                if access.updates_action(user, a)
+            },
             sees_accessibility=sight.accessibility,
             may_close=coordinator and case.is_open,
             may_add_consent=case.status in OPEN_AFTER_CONSENT,

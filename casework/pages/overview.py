@@ -269,7 +269,7 @@ def coordinator_overview(user, today=None):
     return overview
 
 
-ActionRow = namedtuple("ActionRow", "case days due text status")
+ActionRow = namedtuple("ActionRow", "case days due text status pk")
 
 
 def agency_overview(user, today=None):
@@ -293,7 +293,9 @@ def agency_overview(user, today=None):
     }
     return {
         "actions": Listing(
-            ActionRow(row.case, max(0, row.days), row.due, *shown.get(object_id, ("", "")))
+            ActionRow(
+                row.case, max(0, row.days), row.due, *shown.get(object_id, ("", "")), object_id
+            )
             for (object_id, *_rest), row in zip(deadlines, _rows(deadlines, today), strict=True)
         ),
         "invitations": Listing(_meetings(cases, start=today, agency=agency)),

@@ -1,12 +1,21 @@
 """Forms of the case page's own actions (outside the process steps): closing, reopening,
-withdrawing consent, journal notes, reports of concern, anonymous consultations."""
+withdrawing consent, journal notes, reports of concern, anonymous consultations, and an
+agency's update of its own action."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sspf_flow.models import Agency, ConcernCategory, Consultation, ConsultationOutcome
+from sspf_flow import guards
+from sspf_flow.models import (
+    ActionStatus,
+    Agency,
+    ConcernCategory,
+    Consultation,
+    ConsultationOutcome,
+)
 
+from ..perform import check
 from ..workflow.consent_form import ConsentForm
 from ..workflow.step_forms import MULTIPLE, ClosureFields, MeetingTime, agency_choices
 
@@ -116,3 +125,29 @@ class MeetingChangeForm(MeetingTime, forms.Form):
 
     starts_at = forms.DateTimeField(label=_("Time"))
     place = forms.CharField(label=_("Place"), max_length=200)
+
+
+class ActionUpdateForm(forms.Form):
+    """The responsible agency's word on its action (``records.update_action``)."""
+
+    status = forms.ChoiceField(
+        label=_("How is the action going?"),
+        widget=forms.RadioSelect,
+        choices=[(status, ActionStatus(status).label) for status in guards.AGENCY_SETS],
+    )
+    comment = forms.CharField(
+        label=_("Comment (why, when it was not done)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, action, **kwargs):
+        super().__init__(*args, **kwargs)
+        if action.status in guards.AGENCY_SETS:
+            self.fields["status"].initial = action.status
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status"):
+            check(self, guards.action_update_complete(cleaned["status"], cleaned["comment"]))
+        return cleaned

@@ -14,6 +14,7 @@ from viewflow.forms.renderers import FieldSet, Layout
 from sspf_flow import guards
 from sspf_flow.models import (
     ActionStatus,
+    ActionUpdate,
     Agency,
     ClosureReason,
     FollowUpDecision,
@@ -280,18 +281,30 @@ class FollowUpForm(ClosureFields):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["next_follow_up"].initial = default_follow_up()
-        self.actions = list(plan.actions.all()) if plan else []
+        self.actions = list(plan.actions.select_related("agency", "guardian")) if plan else []
         self.goals = list(plan.goals.all()) if plan else []
+        latest = {}  # each action's latest word from its agency (records.update_action)
+        for update in ActionUpdate.objects.filter(action__in=self.actions).order_by("-at", "-pk"):
+            latest.setdefault(update.action_id, update)
         for action in self.actions:
+            said = latest.get(action.pk)
             self.fields[f"action_{action.pk}_status"] = forms.ChoiceField(
-                label=_("%(action)s (%(party)s) – status")
-                % {"action": action.text, "party": action.responsible},
+                label=_("Status"),
                 choices=ActionStatus.choices,
                 initial=action.status,
+                help_text=_("%(agency)s said on %(day)s: %(status)s.")
+                % {
+                    "agency": said.agency,
+                    "day": timezone.localtime(said.at).strftime("%Y-%m-%d"),
+                    "status": said.get_status_display(),
+                }
+                if said
+                else "",
             )
             self.fields[f"action_{action.pk}_comment"] = forms.CharField(
                 label=_("Done as planned? Worked as intended? Change needed?"),
                 required=False,
+                initial=said.comment if said else "",
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         for goal in self.goals:
@@ -305,7 +318,19 @@ class FollowUpForm(ClosureFields):
         next_step = ["decision", "next_follow_up", "closure_reason", "closure_text"]
         self.order_fields(actions + goals + ["notes", *next_step])
         self.layout = Layout(
-            *([FieldSet(_("How each action went"), *actions)] if actions else []),
+            *[  # each action in full above its status and comment
+                FieldSet(
+                    _("Action: %(action)s – %(party)s, due %(due)s")
+                    % {
+                        "action": action.text,
+                        "party": action.responsible,
+                        "due": action.due_date.strftime("%Y-%m-%d"),
+                    },
+                    f"action_{action.pk}_status",
+                    f"action_{action.pk}_comment",
+                )
+                for action in self.actions
+            ],
             *([FieldSet(_("The goals"), *goals)] if goals else []),
             FieldSet(_("Notes"), "notes"),
             FieldSet(_("Next step"), *next_step),

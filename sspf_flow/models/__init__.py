@@ -26,6 +26,7 @@ from .plan import (
     Action,
     ActionPlan,
     ActionStatus,
+    ActionUpdate,
     FollowUp,
     FollowUpDecision,
     FollowUpItem,
@@ -38,6 +39,7 @@ from .rolechange import RoleChange
 from .youth import Gender, Guardian, Youth
 
 __all__ = [
+    "ActionUpdate",
     "AgeBand",
     "Consultation",
     "ConsultationOutcome",

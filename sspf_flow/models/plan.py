@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .appendonly import AppendOnly
 from .case import Case
 from .meeting import Meeting
 from .org import Agency
@@ -259,3 +260,35 @@ class FollowUpItem(models.Model):
 
     def __str__(self):
         return f"{self.action}: {self.get_status_display()}"
+
+
+class ActionUpdate(AppendOnly):
+    """What the responsible agency said of its action, and when: the status it set and a
+    comment (why, when it is "not done"). Written by ``services.update_action``; the follow-up
+    shows the latest beside each action."""
+
+    append_only_reason = "An action's updates are append-only: write a new one"
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="updates", verbose_name=_("action")
+    )
+    at = models.DateTimeField(_("time"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=ActionStatus.choices)
+    comment = models.TextField(_("comment"), blank=True)
+
+    class Meta:
+        verbose_name = _("update of an action")
+        verbose_name_plural = _("updates of actions")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.action_id} {self.status} {self.at:%Y-%m-%d}"

@@ -1,0 +1,66 @@
+"""An agency's own action: the staff of the responsible agency say how it goes (started, done,
+or not done and why) from their overview or the case page; the coordinator reads it on the case
+page and at the follow-up. An agency always sees its own actions, whatever the consent; the page
+shows the action and its updates and nothing else of the case."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views import generic
+
+from sspf_flow import access, accesslog, records
+from sspf_flow.models import AccessAction, Case
+
+from ..perform import PerformOrExplain
+from .page_forms import ActionUpdateForm
+
+
+class ActionUpdateView(PerformOrExplain, generic.FormView):
+    form_class = ActionUpdateForm
+    template_name = "casework/action_update.html"
+    title = _("Update your action")
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        self.action = (
+            access.actions_updated_by(user)
+            .select_related("plan__case", "agency")
+            .filter(pk=kwargs["pk"], plan__case__number=kwargs["number"])
+            .first()
+        )
+        if self.action is None:
+            case = Case.objects.filter(number=kwargs["number"]).first()
+            if case is not None and access.can_view_case(user, case):
+                raise PermissionDenied  # a reader of the case, not the responsible agency
+            raise Http404
+        self.case = self.action.plan.case
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "action": self.action}
+
+    def get_context_data(self, **kwargs):
+        accesslog.record(self.request, [self.case], self.title, basis=True)
+        return super().get_context_data(
+            title=self.title,
+            number=self.case.number,
+            action=self.action,
+            updates=self.action.updates.select_related("agency", "author"),
+            **kwargs,
+        )
+
+    def perform(self, form):
+        data = form.cleaned_data
+        records.update_action(self.action, self.request.user, data["status"], data["comment"])
+        messages.success(self.request, _("Your update is saved; the coordinator is told."))
+
+    def done(self):
+        accesslog.record(self.request, [self.case], self.title, AccessAction.CHANGE, basis=True)
+        if access.can_view_case(self.request.user, self.case):
+            return redirect("sspf:case_detail", self.case.number)
+        return redirect("sspf:dashboard")
