@@ -103,6 +103,27 @@ def consent_covers_invitees(case, agencies, day):
     return None
 
 
+def plan_names_covered_agencies(case, actions, day):
+    """The plan (``actions``: its action dicts) names as responsible only agencies an active
+    consent covers: an action makes the agency a party to what is shared (seed 004)."""
+    named = {a["agency"] for a in actions if a.get("party") == Party.AGENCY and a.get("agency")}
+    covered = covered_agencies(case, day)
+    outside = [agency for agency in named if agency.pk not in covered]
+    if outside:
+        return about(
+            "actions",
+            format_lazy(
+                _(
+                    "The plan can only name agencies the consent covers; it does not cover: "
+                    "{agencies}. Give the action to a covered party, or register a consent "
+                    "that covers them first."
+                ),
+                agencies=_names(outside),
+            ),
+        )
+    return None
+
+
 def covered_agencies(case, day):
     """Primary keys of the agencies an active consent covers on ``day``."""
     return set(

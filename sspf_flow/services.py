@@ -297,6 +297,7 @@ def hold_meeting(
             guards.meeting_record_complete(attended, protocol, actions, next_follow_up, closing),
             guards.meeting_is_planned(locked, meeting),
             guards.every_action_complete(actions),
+            guards.plan_names_covered_agencies(locked, actions, timezone.localdate()),
         )
         now = timezone.now()
         meeting.record(

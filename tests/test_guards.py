@@ -838,3 +838,32 @@ def test_age_rules_follow_the_municipality(refer, coordinator):
     youth.municipality.consent_age_alone = 16
     youth.municipality.save()
     assert guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is None
+
+
+# The plan names only agencies the consent covers (issue 12, 6).
+
+
+def test_the_plan_may_not_name_an_agency_the_consent_does_not_cover(
+    meeting_planned, coordinator, agencies
+):
+    meeting = meeting_planned.meetings.get()
+    before = footprint(meeting_planned)
+    record = meeting_record(agencies)
+    record["actions"] = [{**record["actions"][0], "agency": agencies["polis"]}]
+
+    reasons = refusal(services.hold_meeting, meeting_planned, coordinator, meeting, **record)
+
+    assert reasons == [
+        "The plan can only name agencies the consent covers; it does not cover: "
+        f"{agencies['polis'].name}. Give the action to a covered party, or register a consent "
+        "that covers them first."
+    ]
+    assert footprint(meeting_planned) == before
+    with translation.override("sv"):
+        reason = guards.plan_names_covered_agencies(meeting_planned, record["actions"], TODAY)
+        assert f"det täcker inte: {agencies['polis'].name}." in str(reason)
+
+
+def test_the_plan_may_name_a_covered_agency(meeting_planned, agencies):
+    record = meeting_record(agencies)
+    assert guards.plan_names_covered_agencies(meeting_planned, record["actions"], TODAY) is None

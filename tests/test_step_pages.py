@@ -1,6 +1,9 @@
 """A step's page says what the step is for, in sections, beside a summary of the case in words
 (the concerns the reader may see, never a raw list), with no process or task id."""
 
+import html
+import json
+
 import pytest
 
 from casework.workflow import steps
@@ -49,3 +52,13 @@ def test_the_assessment_step_has_its_sections(client, coordinator, refer):
     _task, page = execute_page(client, coordinator, case, "assess")
     assert "Bedöm om SSPF" in page or 'data-testid="step-purpose"' in page
     assert page.index(">Beslut<") < page.index(">Om ärendet avslutas<")
+
+
+def test_an_action_can_be_given_only_to_an_agency_the_consent_covers(
+    client, coordinator, planned, agencies
+):
+    _task, page = execute_page(client, coordinator, planned, "hold_meeting")
+    # viewflow's select carries its options as JSON in an attribute
+    attribute = page.split('name="action-0-agency"')[1].split('optgroups="')[1].split('"')[0]
+    offered = {group["options"]["value"] for group in json.loads(html.unescape(attribute))}
+    assert offered == {"", str(agencies["skola"].pk), str(agencies["socialtjanst"].pk)}

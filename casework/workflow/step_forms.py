@@ -220,7 +220,12 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agency_choices(case.municipality)
+        # only agencies the consent covers may be named (guards.plan_names_covered_agencies);
+        # asked once for all the rows of the formset
+        if not hasattr(case, "_covered_today"):
+            case._covered_today = guards.covered_agencies(case, timezone.localdate())
+        covered = case._covered_today
+        self.fields["agency"].queryset = agency_choices(case.municipality).filter(pk__in=covered)
         self.fields["guardian"].queryset = case.youth.guardians.all()
         self.fields["goal"].choices = [("", "---------")] + [
             (i, str(i + 1)) for i in range(MAX_GOALS)
