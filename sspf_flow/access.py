@@ -168,7 +168,17 @@ def processes_visible_to(user, processes):
 # What a reader sees of one case
 
 
-def categories_for(user, case):
+def _consent_rows(user, case):
+    """(agency, categories) of the consents active today on ``case``: every agency's, so that a
+    reader's categories and which agencies may disclose come from one query."""
+    return list(
+        ConsentAgency.objects.active_on(timezone.localdate())
+        .filter(consent__case=case)
+        .values_list("agency", "consent__categories")
+    )
+
+
+def categories_for(user, case, rows=None):
     """The information categories the user may see of ``case`` today: all of them for its
     coordinator; for an agency member, those of the active consents covering their agency."""
     if can_coordinate(user, case):
@@ -176,28 +186,43 @@ def categories_for(user, case):
     agency = agency_of(user)
     if agency is None:
         return frozenset()
-    rows = (
-        ConsentAgency.objects.active_on(timezone.localdate())
-        .filter(consent__case=case, agency=agency)
-        .values_list("consent__categories", flat=True)
+    rows = _consent_rows(user, case) if rows is None else rows
+    return frozenset(
+        category for agency_id, cats in rows if agency_id == agency.pk for category in cats
     )
-    return frozenset(category for categories in rows for category in categories)
 
 
 @dataclass(frozen=True)
 class Sight:
     """What one reader may see of one case: the information categories their consent covers,
-    whether they coordinate it, and their own agency (which always sees its own actions)."""
+    whether they coordinate it, their own agency (which always sees its own actions and what it
+    wrote), the agency that referred the case and the agencies a consent covers today (an
+    agency's information is disclosed to another only while a consent covers both, seed 004)."""
 
     categories: frozenset
     coordinates: bool
     agency_id: int | None
+    referring_agency_id: int | None = None
+    covered: frozenset = frozenset()
 
     @property
     def full_picture(self):
         """Texts that mix every party's picture (the concern's description, protocols,
         follow-up notes, filled-in forms) need a consent that covers every category."""
         return categories.sees_everything(self.categories)
+
+    @property
+    def referral(self):
+        """The referral's own texts (the concern's description, the protective factors): for
+        the coordinator, for the agency that wrote them, and for another agency whose consent
+        covers every category while a consent also covers the referring agency."""
+        if (
+            self.coordinates
+            or self.agency_id is not None
+            and (self.agency_id == self.referring_agency_id)
+        ):
+            return True
+        return self.full_picture and self.referring_agency_id in self.covered
 
     @property
     def social_services(self):
@@ -219,10 +244,14 @@ class Sight:
 
 def sight(user, case):
     agency = agency_of(user)
+    coordinates = can_coordinate(user, case)
+    rows = [] if coordinates or agency is None else _consent_rows(user, case)
     return Sight(
-        categories=categories_for(user, case),
-        coordinates=can_coordinate(user, case),
+        categories=categories_for(user, case, rows),
+        coordinates=coordinates,
         agency_id=agency.pk if agency else None,
+        referring_agency_id=case.referring_agency_id,
+        covered=frozenset(agency_id for agency_id, _cats in rows),
     )
 
 

@@ -98,8 +98,8 @@ class CaseHistoryView(CasePage):
         coordinator = sight.coordinates
         return {
             "follow_ups": case.follow_ups.select_related("created_by"),
-            "submissions": submissions_of(case, printable=coordinator)
-            if sight.full_picture
+            "submissions": submissions_of(case, printable=coordinator, sight=sight)
+            if sight.full_picture or sight.referral
             else [],
             "sees_social_services": sight.social_services,
             "concern_reports": case.concern_reports.select_related("agency"),
@@ -140,9 +140,11 @@ def open_tasks(case, user):
     }
 
 
-def submissions_of(case, printable=False):
+def submissions_of(case, printable=False, sight=None):
     """The case's filled-in form templates, newest first, each as made (forms.render); with a
-    link to print each for the coordinator."""
+    link to print each for the coordinator. With ``sight``, those the reader may see: the
+    referral's under the referral's rule (``Sight.referral``), the others, which mix every
+    party's picture, with the full picture only."""
     submissions = case.form_submissions.select_related("version__template", "author")
     return [
         render_html(
@@ -153,6 +155,10 @@ def submissions_of(case, printable=False):
             else None,
         )
         for submission in submissions.order_by("-created_at", "-pk")
+        if sight is None
+        or (
+            sight.referral if submission.version.template.kind == "referral" else sight.full_picture
+        )
     ]
 
 
