@@ -45,6 +45,7 @@ case_app = Application(
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
         path("<str:number>/journal/new/", cases.JournalNoteView.as_view(), name="journal_new"),
+        path("<str:number>/incidents/new/", actions.IncidentView.as_view(), name="incident_new"),
         path(
             "<str:number>/actions/<int:pk>/",
             actions.ActionUpdateView.as_view(),

@@ -150,13 +150,15 @@ def consent_withdrawn(event, case):
     return notices
 
 
-def action_updated(event, case):
-    """The case's coordinator hears that the responsible agency said how its action goes
-    (which agency; the status and comment are on the case page, not in the e-mail)."""
+def _to_the_coordinator(event, case, template):
+    """What an agency wrote into the case, told to its coordinator by the agency's name only
+    (what it wrote is on the case's pages, not in the e-mail); nothing when she wrote it."""
+    if event.actor_id == case.coordinator_id:
+        return []
     agency = event.agency.name if event.agency else ""
     notice = Notice(
-        key=("action", event.pk, "updated"),
-        template="action_updated",
+        key=(template, event.pk),
+        template=template,
         case_number=case.number,
         path=case.get_absolute_url(),
         topic=Topic.REMINDER,
@@ -165,10 +167,19 @@ def action_updated(event, case):
     return [(notice, people([case.coordinator]))]
 
 
+def action_updated(event, case):
+    return _to_the_coordinator(event, case, "action_updated")
+
+
+def incident_reported(event, case):
+    return _to_the_coordinator(event, case, "incident_reported")
+
+
 HANDLERS = {
     EventCode.MEETING_PLANNED: meeting_planned,
     EventCode.MEETING_CHANGED: meeting_changed,
     EventCode.MEETING_CANCELLED: meeting_cancelled,
     EventCode.CONSENT_WITHDRAWN: consent_withdrawn,
     EventCode.ACTION_UPDATED: action_updated,
+    EventCode.INCIDENT_REPORTED: incident_reported,
 }

@@ -38,6 +38,7 @@ class OutboxKind(models.TextChoices):
     CONSENT_PENDING = "consent_pending", _("Waiting for consent")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
     ACTION_UPDATED = "action_updated", _("An agency updated its action")
+    INCIDENT_REPORTED = "incident_reported", _("Incident reported")
     DIGEST = "digest", _("Daily summary")
 
 

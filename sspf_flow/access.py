@@ -7,8 +7,6 @@ are cached for the length of a request (``requestcache``); who the user is (role
 they review the log) is one query (``identity``).
 """
 
-from dataclasses import dataclass
-
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -95,6 +93,18 @@ def concern_report_cases_for(user):
     """Where the user may record that a report of concern was made: the cases they may read
     and what they referred themselves. Never gated by consent."""
     return (cases_visible_to(user) | referrals_of(user)).distinct()
+
+
+def is_agency_staff(user):
+    return bool(AGENCY_ROLES & roles_of(user))
+
+
+def reports_incidents(user, case):
+    """Who may report an incident into a running case: its coordinator, and the staff of an
+    agency a consent covers (whoever may read the case)."""
+    if can_coordinate(user, case):
+        return True
+    return is_agency_staff(user) and can_view_case(user, case)
 
 
 def updates_action(user, action):
@@ -192,61 +202,11 @@ def categories_for(user, case, rows=None):
     )
 
 
-@dataclass(frozen=True)
-class Sight:
-    """What one reader may see of one case: the information categories their consent covers,
-    whether they coordinate it, their own agency (which always sees its own actions and what it
-    wrote), the agency that referred the case and the agencies a consent covers today (an
-    agency's information is disclosed to another only while a consent covers both, seed 004)."""
-
-    categories: frozenset
-    coordinates: bool
-    agency_id: int | None
-    referring_agency_id: int | None = None
-    covered: frozenset = frozenset()
-
-    @property
-    def full_picture(self):
-        """Texts that mix every party's picture (the concern's description, protocols,
-        follow-up notes, filled-in forms) need a consent that covers every category."""
-        return categories.sees_everything(self.categories)
-
-    @property
-    def referral(self):
-        """The referral's own texts (the concern's description, the protective factors): for
-        the coordinator, for the agency that wrote them, and for another agency whose consent
-        covers every category while a consent also covers the referring agency."""
-        if (
-            self.coordinates
-            or self.agency_id is not None
-            and (self.agency_id == self.referring_agency_id)
-        ):
-            return True
-        return self.full_picture and self.referring_agency_id in self.covered
-
-    @property
-    def social_services(self):
-        return InformationCategory.SOCIAL_SERVICES in self.categories
-
-    @property
-    def accessibility(self):
-        """The young person's accessibility needs (health information)."""
-        return categories.ACCESSIBILITY_CATEGORY in self.categories
-
-    def action(self, action):
-        return categories.action_category(action) in self.categories or (
-            self.agency_id is not None and action.agency_id == self.agency_id
-        )
-
-    def concern(self, code):
-        return categories.concern_category(code) in self.categories
-
-
 def sight(user, case):
     agency = agency_of(user)
     coordinates = can_coordinate(user, case)
     rows = [] if coordinates or agency is None else _consent_rows(user, case)
-    return Sight(
+    return categories.Sight(
         categories=categories_for(user, case, rows),
         coordinates=coordinates,
         agency_id=agency.pk if agency else None,

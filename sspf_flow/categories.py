@@ -7,6 +7,8 @@ shown only when the consent covers every category. Identification, the consent i
 times and the plan's goals are the common ground of the collaboration and stay visible to every
 covered agency, and so do the actions an agency is itself responsible for."""
 
+from dataclasses import dataclass
+
 from .models import AgencyKind, ConcernCategory, InformationCategory, Party
 
 AGENCY_CATEGORY = {
@@ -37,11 +39,16 @@ EVERY = frozenset(InformationCategory.values)
 ACCESSIBILITY_CATEGORY = InformationCategory.HEALTH
 
 
+def agency_category(agency):
+    """What an agency supplies belongs to its area (an incident it reports)."""
+    return AGENCY_CATEGORY.get(agency.kind, InformationCategory.HEALTH)
+
+
 def action_category(action):
     """An agency's action belongs to that agency's area; the young person's and the family's
     own actions to social services' (the family's circumstances)."""
     if action.party == Party.AGENCY and action.agency is not None:
-        return AGENCY_CATEGORY.get(action.agency.kind, InformationCategory.HEALTH)
+        return agency_category(action.agency)
     return InformationCategory.SOCIAL_SERVICES
 
 
@@ -52,3 +59,64 @@ def concern_category(code):
 def sees_everything(categories):
     """Mixed texts need a consent that covers every category."""
     return set(categories) >= EVERY
+
+
+@dataclass(frozen=True)
+class Sight:
+    """What one reader may see of one case: the information categories their consent covers,
+    whether they coordinate it, their own agency (which always sees its own actions and what it
+    wrote), the agency that referred the case and the agencies a consent covers today (an
+    agency's information is disclosed to another only while a consent covers both, seed 004)."""
+
+    categories: frozenset
+    coordinates: bool
+    agency_id: int | None
+    referring_agency_id: int | None = None
+    covered: frozenset = frozenset()
+
+    @property
+    def full_picture(self):
+        """Texts that mix every party's picture (the concern's description, protocols,
+        follow-up notes, filled-in forms) need a consent that covers every category."""
+        return sees_everything(self.categories)
+
+    @property
+    def referral(self):
+        """The referral's own texts (the concern's description, the protective factors): for
+        the coordinator, for the agency that wrote them, and for another agency whose consent
+        covers every category while a consent also covers the referring agency."""
+        if (
+            self.coordinates
+            or self.agency_id is not None
+            and (self.agency_id == self.referring_agency_id)
+        ):
+            return True
+        return self.full_picture and self.referring_agency_id in self.covered
+
+    @property
+    def social_services(self):
+        return InformationCategory.SOCIAL_SERVICES in self.categories
+
+    @property
+    def accessibility(self):
+        """The young person's accessibility needs (health information)."""
+        return ACCESSIBILITY_CATEGORY in self.categories
+
+    def action(self, action):
+        return action_category(action) in self.categories or (
+            self.agency_id is not None and action.agency_id == self.agency_id
+        )
+
+    def concern(self, code):
+        return concern_category(code) in self.categories
+
+    def incident(self, incident):
+        """An incident report: for the coordinator and the agency that reported it; for another
+        agency while a consent covers the reporter too and the reader's consent covers the
+        reporter's area."""
+        if self.coordinates or incident.agency_id == self.agency_id:
+            return True
+        return (
+            incident.agency_id in self.covered
+            and agency_category(incident.agency) in self.categories
+        )

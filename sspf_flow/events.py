@@ -30,6 +30,7 @@ class EventCode(models.TextChoices):
     MEETING_HELD = "meeting.held", _("Meeting held; action plan recorded")
     FOLLOW_UP_RECORDED = "followup.recorded", _("Follow-up recorded")
     ACTION_UPDATED = "action.updated", _("The responsible agency updated an action")
+    INCIDENT_REPORTED = "incident.reported", _("Incident reported")
     CASE_CLOSED = "case.closed", _("Case closed")
     CASE_REOPENED = "case.reopened", _("Case reopened")
     JOURNAL_WRITTEN = "journal.written", _("Journal note written")

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .models import (
-    ActionStatus,
     ClosureReason,
     ConsentAgency,
     ConsentMethod,
@@ -351,50 +350,8 @@ def user_is_referrer(user):
     return _("Only agency staff and coordinators may refer.")
 
 
-# An agency's update of its action
-
-
-AGENCY_SETS = (ActionStatus.ONGOING, ActionStatus.DONE, ActionStatus.NOT_DONE)
-
-
-def action_update_complete(status, comment):
-    """The responsible agency says the action has started, is done, or was not done — and
-    then why."""
-    if status not in AGENCY_SETS:
-        return about("status", _("Choose whether the action has started, is done or was not done."))
-    if status == ActionStatus.NOT_DONE and not comment.strip():
-        return about("comment", _("Say why the action was not done."))
-    return None
-
-
-def action_in_current_plan(case, action):
-    """Only an action of the case's current plan, while the case is open, can be updated."""
-    plan = case.current_plan() if case.is_open else None
-    if plan is None or action.plan_id != plan.pk:
-        return _("The action is no longer in the case's current plan, or the case is closed.")
-    return None
-
-
 def belongs_to_case(case, case_id):
     """A record given for a case must be that case's own (a consent, an action)."""
     if case_id != case.pk:
         return _("That record belongs to another case.")
-    return None
-
-
-def journal_text_given(text):
-    """A journal note says something."""
-    if not text.strip():
-        return about("text", _("A journal note cannot be empty."))
-    return None
-
-
-def concern_report_complete(made_on, to_whom, today):
-    """A report of concern is recorded with its date (not in the future) and its recipient."""
-    if made_on is None:
-        return about("made_on", _("State when the report of concern was made."))
-    if made_on > today:
-        return about("made_on", _("The report of concern cannot be dated in the future."))
-    if not to_whom.strip():
-        return about("to_whom", _("State to whom the report of concern was made."))
     return None

@@ -1,12 +1,12 @@
 """Records kept beside the process: journal notes, reports of concern, anonymous
-consultations and the responsible agencies' updates of their actions. Same door as
+consultations, the responsible agencies' updates of their actions and incident reports. Same door as
 ``services``: permission → guard → write → CaseEvent."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from . import access, guards
+from . import access, guards, record_guards
 from .events import EventCode, record_event
 from .models import (
     Action,
@@ -15,6 +15,7 @@ from .models import (
     ConcernReport,
     Consultation,
     ConsultationOutcome,
+    Incident,
     JournalNote,
 )
 from .refusals import refuse_if
@@ -26,7 +27,7 @@ def write_journal_note(case, user, text, confidential_to_guardians=False, correc
     if not access.can_coordinate(user, case):
         raise PermissionDenied
     refuse_if(
-        guards.journal_text_given(text),
+        record_guards.journal_text_given(text),
         corrects is not None and guards.belongs_to_case(case, corrects.case_id),
     )
     note = JournalNote.objects.create(
@@ -53,7 +54,7 @@ def record_concern_report(case, user, made_on, to_whom, agency=None):
     """Record that a report of concern was made; allowed without any consent."""
     if not access.concern_report_cases_for(user).filter(pk=case.pk).exists():
         raise PermissionDenied
-    refuse_if(guards.concern_report_complete(made_on, to_whom, timezone.localdate()))
+    refuse_if(record_guards.concern_report_complete(made_on, to_whom, timezone.localdate()))
     report = ConcernReport.objects.create(
         case=case,
         made_on=made_on,
@@ -96,8 +97,8 @@ def update_action(action, user, status, comment=""):
         raise PermissionDenied
     case = Case.objects.select_for_update().get(pk=action.plan.case_id)
     refuse_if(
-        guards.action_in_current_plan(case, action),
-        guards.action_update_complete(status, comment),
+        record_guards.action_in_current_plan(case, action),
+        record_guards.action_update_complete(status, comment),
     )
     update = ActionUpdate.objects.create(
         action=action,
@@ -110,3 +111,28 @@ def update_action(action, user, status, comment=""):
     Action.objects.filter(pk=action.pk).update(status=status)
     record_event(case, user, EventCode.ACTION_UPDATED, action=action.pk, status=status)
     return update
+
+
+@transaction.atomic
+def report_incident(case, user, occurred_on, kind, text):
+    """An incident reported into a running case (``access.reports_incidents``): when, its coded
+    kind and a short text; the case's history and, when someone else reported it, its
+    coordinator hear of it."""
+    if not access.reports_incidents(user, case):
+        raise PermissionDenied
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    refuse_if(
+        record_guards.case_is_open(locked),
+        record_guards.incident_complete(occurred_on, kind, text, timezone.localdate()),
+    )
+    incident = Incident.objects.create(
+        case=locked,
+        occurred_on=occurred_on,
+        kind=kind,
+        text=text.strip(),
+        agency=access.agency_of(user),
+        reported_by=user,
+        reported_at=timezone.now(),
+    )
+    record_event(locked, user, EventCode.INCIDENT_REPORTED, incident=incident.pk, kind=kind)
+    return incident

@@ -58,6 +58,7 @@ PAGES = {
         "/sspf/{lou}/history/",
         "/sspf/referrals/",
         "/sspf/{lou}/actions/{action}/",  # the school's update of its action
+        "/sspf/{lou}/incidents/new/",  # an incident report
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator

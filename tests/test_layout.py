@@ -83,10 +83,11 @@ def test_no_module_of_the_apps_is_over_400_lines():
     assert not long
 
 
-def test_guards_compare_with_the_models_choices_not_bare_strings():
-    tree = ast.parse((ROOT / "sspf_flow" / "guards.py").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", ["guards.py", "record_guards.py"])
+def test_guards_compare_with_the_models_choices_not_bare_strings(module):
+    tree = ast.parse((ROOT / "sspf_flow" / module).read_text(encoding="utf-8"))
     bare = [
-        f"guards.py:{node.lineno}"
+        f"{module}:{node.lineno}"
         for node in ast.walk(tree)
         if isinstance(node, ast.Compare)
         and any(

@@ -18,7 +18,7 @@ from casework.workflow.step_forms import (
     HoldMeetingForm,
     PlanMeetingForm,
 )
-from sspf_flow import guards, services
+from sspf_flow import guards, record_guards, services
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import meeting_record, walk_to_meeting_planned
 
@@ -127,7 +127,7 @@ def test_a_consent_without_agencies_or_categories_reads_as_the_guards(case):
 def test_a_report_of_concern_at_referral_reads_as_the_guard():
     form = ReferralConcernReportForm({"made": "on", "to_whom": "Socialtjänsten"})
     assert not form.is_valid()
-    expected = guards.concern_report_complete(None, "Socialtjänsten", timezone.localdate())
+    expected = record_guards.concern_report_complete(None, "Socialtjänsten", timezone.localdate())
     assert form.errors["made_on"] == [words(expected)]
 
 

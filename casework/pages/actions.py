@@ -1,7 +1,9 @@
-"""An agency's own action: the staff of the responsible agency say how it goes (started, done,
-or not done and why) from their overview or the case page; the coordinator reads it on the case
-page and at the follow-up. An agency always sees its own actions, whatever the consent; the page
-shows the action and its updates and nothing else of the case."""
+"""What the agencies write into a running case. An agency's own action: the staff of the
+responsible agency say how it goes (started, done, or not done and why) from their overview or
+the case page; the coordinator reads it on the case page and at the follow-up. An agency always
+sees its own actions, whatever the consent; the page shows the action and its updates and
+nothing else of the case. An incident report: any covered agency or the coordinator reports what
+happened around the young person; it shows in the case's history under the categories."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +18,7 @@ from sspf_flow import access, accesslog, records
 from sspf_flow.models import AccessAction, Case
 
 from ..perform import PerformOrExplain
-from .page_forms import ActionUpdateForm
+from .page_forms import ActionUpdateForm, IncidentForm
 
 
 class ActionUpdateView(PerformOrExplain, generic.FormView):
@@ -64,3 +66,31 @@ class ActionUpdateView(PerformOrExplain, generic.FormView):
         if access.can_view_case(self.request.user, self.case):
             return redirect("sspf:case_detail", self.case.number)
         return redirect("sspf:dashboard")
+
+
+class IncidentView(PerformOrExplain, generic.FormView):
+    form_class = IncidentForm
+    template_name = "casework/incident.html"
+    title = _("Report an incident")
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        self.case = access.get_case_for(request.user, kwargs["number"])  # 404 unless a reader
+        if not access.reports_incidents(request.user, self.case):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        accesslog.record(self.request, [self.case], self.title)
+        return super().get_context_data(title=self.title, number=self.case.number, **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        records.report_incident(
+            self.case, self.request.user, data["occurred_on"], data["kind"], data["text"]
+        )
+        messages.success(self.request, _("The incident is reported."))
+
+    def done(self):
+        accesslog.record(self.request, [self.case], self.title, AccessAction.CHANGE)
+        return redirect("sspf:case_history", self.case.number)

@@ -78,6 +78,7 @@ class CaseDetailView(CasePage):
             },
             sees_accessibility=sight.accessibility,
             may_close=coordinator and case.is_open,
+            may_report_incident=case.is_open and (coordinator or access.is_agency_staff(user)),
             may_add_consent=case.status in OPEN_AFTER_CONSENT,
             may_reopen=coordinator and not case.is_open,
             steps=step_list(case),
@@ -103,6 +104,11 @@ class CaseHistoryView(CasePage):
             else [],
             "sees_social_services": sight.social_services,
             "concern_reports": case.concern_reports.select_related("agency"),
+            "incidents": [
+                incident
+                for incident in case.incidents.select_related("agency")
+                if sight.incident(incident)
+            ],
             "journal": (
                 case.journal.select_related("author", "author_agency", "corrects")
                 if coordinator

@@ -1,18 +1,19 @@
 """Forms of the case page's own actions (outside the process steps): closing, reopening,
 withdrawing consent, journal notes, reports of concern, anonymous consultations, and an
-agency's update of its own action."""
+agency's update of its own action, an incident report."""
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sspf_flow import guards
+from sspf_flow import record_guards
 from sspf_flow.models import (
     ActionStatus,
     Agency,
     ConcernCategory,
     Consultation,
     ConsultationOutcome,
+    IncidentKind,
 )
 
 from ..perform import check
@@ -133,7 +134,7 @@ class ActionUpdateForm(forms.Form):
     status = forms.ChoiceField(
         label=_("How is the action going?"),
         widget=forms.RadioSelect,
-        choices=[(status, ActionStatus(status).label) for status in guards.AGENCY_SETS],
+        choices=[(status, ActionStatus(status).label) for status in record_guards.AGENCY_SETS],
     )
     comment = forms.CharField(
         label=_("Comment (why, when it was not done)"),
@@ -143,11 +144,42 @@ class ActionUpdateForm(forms.Form):
 
     def __init__(self, *args, action, **kwargs):
         super().__init__(*args, **kwargs)
-        if action.status in guards.AGENCY_SETS:
+        if action.status in record_guards.AGENCY_SETS:
             self.fields["status"].initial = action.status
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("status"):
-            check(self, guards.action_update_complete(cleaned["status"], cleaned["comment"]))
+            check(self, record_guards.action_update_complete(cleaned["status"], cleaned["comment"]))
+        return cleaned
+
+
+class IncidentForm(forms.Form):
+    """An incident reported into a running case (``records.report_incident``)."""
+
+    # not required here: what is missing is said in the guard's words (record_guards)
+    occurred_on = forms.DateField(
+        label=_("Happened on"), initial=timezone.localdate, required=False
+    )
+    kind = forms.ChoiceField(
+        label=_("What kind of incident"),
+        choices=[("", "---------"), *IncidentKind.choices],
+        required=False,
+    )
+    text = forms.CharField(
+        label=_("What happened (briefly)"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            check(
+                self,
+                record_guards.incident_complete(
+                    cleaned["occurred_on"], cleaned["kind"], cleaned["text"], timezone.localdate()
+                ),
+            )
         return cleaned

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sspf_flow import guards
+from sspf_flow import record_guards
 from sspf_flow.models import ConcernCategory, Guardian, Programme, ReferralSource, Youth
 from sspf_flow.models.case import ProtectiveFactor
 
@@ -96,7 +96,7 @@ class ReferralConcernReportForm(forms.Form):
         if cleaned.get("made"):
             check(
                 self,
-                guards.concern_report_complete(
+                record_guards.concern_report_complete(
                     cleaned.get("made_on"), cleaned.get("to_whom", ""), timezone.localdate()
                 ),
             )

@@ -19,7 +19,7 @@ from .consent import (
 )
 from .consultation import AgeBand, Consultation, ConsultationOutcome
 from .events import CaseEvent
-from .journal import ConcernReport, JournalNote
+from .journal import ConcernReport, Incident, IncidentKind, JournalNote
 from .meeting import Meeting, MeetingKind, MeetingStatus
 from .org import Agency, AgencyKind, Membership, Municipality, Role
 from .plan import (
@@ -39,6 +39,8 @@ from .rolechange import RoleChange
 from .youth import Gender, Guardian, Youth
 
 __all__ = [
+    "Incident",
+    "IncidentKind",
     "ActionUpdate",
     "AgeBand",
     "Consultation",

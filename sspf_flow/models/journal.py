@@ -82,3 +82,43 @@ class ConcernReport(models.Model):
 
     def __str__(self):
         return f"{self.case} {self.made_on}"
+
+
+class IncidentKind(models.TextChoices):
+    SUSPECTED_CRIME = "suspected_crime", _("Suspected of a crime")
+    VICTIM = "victim", _("Victim of a crime or of violence")
+    VIOLENCE = "violence", _("Threats or violence")
+    SUBSTANCE = "substance", _("Alcohol or drugs")
+    ABSENCE = "absence", _("Absence or leaving school")
+    MISSING = "missing", _("Missing or ran away")
+    OTHER = "other", _("Something else")
+
+
+class Incident(AppendOnly):
+    """Something that happened to or around the young person while the case runs, reported by
+    a covered agency or the coordinator (seed 002: "varje händelse rapporteras"): when, a coded
+    kind and a short text. It belongs to the reporting agency's information category."""
+
+    append_only_reason = "An incident report is append-only: report a correction as a new one"
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("case")
+    )
+    occurred_on = models.DateField(_("happened on"))
+    kind = models.CharField(_("kind"), max_length=20, choices=IncidentKind.choices)
+    text = models.CharField(_("what happened"), max_length=500)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("reported by")
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    reported_at = models.DateTimeField(_("reported"))
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.case} {self.occurred_on} {self.kind}"

@@ -1,0 +1,70 @@
+"""The named guards of the records kept beside the process (``records``): journal notes,
+reports of concern, an agency's update of its action and incident reports. Like ``guards``:
+each returns the reason (in Swedish, about a field where it can) or None."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import ActionStatus, IncidentKind
+from .refusals import about
+
+
+def journal_text_given(text):
+    """A journal note says something."""
+    if not text.strip():
+        return about("text", _("A journal note cannot be empty."))
+    return None
+
+
+def concern_report_complete(made_on, to_whom, today):
+    """A report of concern is recorded with its date (not in the future) and its recipient."""
+    if made_on is None:
+        return about("made_on", _("State when the report of concern was made."))
+    if made_on > today:
+        return about("made_on", _("The report of concern cannot be dated in the future."))
+    if not to_whom.strip():
+        return about("to_whom", _("State to whom the report of concern was made."))
+    return None
+
+
+# An agency's update of its action
+
+
+AGENCY_SETS = (ActionStatus.ONGOING, ActionStatus.DONE, ActionStatus.NOT_DONE)
+
+
+def action_update_complete(status, comment):
+    """The responsible agency says the action has started, is done, or was not done — and
+    then why."""
+    if status not in AGENCY_SETS:
+        return about("status", _("Choose whether the action has started, is done or was not done."))
+    if status == ActionStatus.NOT_DONE and not comment.strip():
+        return about("comment", _("Say why the action was not done."))
+    return None
+
+
+def action_in_current_plan(case, action):
+    """Only an action of the case's current plan, while the case is open, can be updated."""
+    plan = case.current_plan() if case.is_open else None
+    if plan is None or action.plan_id != plan.pk:
+        return _("The action is no longer in the case's current plan, or the case is closed.")
+    return None
+
+
+def case_is_open(case):
+    if not case.is_open:
+        return _("The case is closed; reopen it to report an incident.")
+    return None
+
+
+def incident_complete(occurred_on, kind, text, today):
+    """An incident is reported with the day it happened (not in the future), its coded kind
+    and a short text of what happened."""
+    if occurred_on is None:
+        return about("occurred_on", _("State the day it happened."))
+    if occurred_on > today:
+        return about("occurred_on", _("An incident cannot be dated in the future."))
+    if kind not in IncidentKind.values:
+        return about("kind", _("Choose what kind of incident it was."))
+    if not text.strip():
+        return about("text", _("Say briefly what happened."))
+    return None
