@@ -301,6 +301,25 @@ def meeting_record_complete(attended, protocol, actions, next_follow_up, closing
     )
 
 
+def chosen_among_participants(case, attended_agencies, **people):
+    """The chair and the minute-taker (``people``: field name → user or None) are chosen among
+    those who took part: the case's coordinator or staff of an agency present."""
+    present = {agency.pk for agency in attended_agencies}
+    for field, person in people.items():
+        if person is None or person.pk == case.coordinator_id:
+            continue
+        membership = access.membership_of(person)
+        if membership is None or membership.agency_id not in present:
+            return about(
+                field,
+                format_lazy(
+                    _("{name} did not take part: choose the coordinator or someone present."),
+                    name=person.get_full_name() or person.get_username(),
+                ),
+            )
+    return None
+
+
 def meeting_is_planned(case, meeting):
     """Only a planned meeting of this case can be held."""
     if meeting.case_id != case.pk or meeting.status != MeetingStatus.PLANNED:

@@ -5,6 +5,11 @@ A reason may name the field it is about (``about("closure_text", _("…"))``), s
 show it next to that field; the step forms and the services use the same reasons, so the user
 reads one wording whether the form or the service found the problem."""
 
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from .models.case import Status
+
 
 class Reason(str):
     """A reason in the user's language, with the field it is about (or None)."""
@@ -49,3 +54,24 @@ def refuse_if(*reasons):
     reasons = [reason for reason in reasons if reason]
     if reasons:
         raise TransitionRefused(reasons)
+
+
+# The refusals worded by the case's status
+
+
+def conflict(status):
+    """Someone else changed the case while the user's step waited."""
+    return format_lazy(
+        _(
+            "Someone else changed this case meanwhile; it is now “{status}”. Reload the page "
+            "and try again."
+        ),
+        status=Status(status).label,
+    )
+
+
+def not_now(status):
+    """The step is not one the case's status allows."""
+    return format_lazy(
+        _("This cannot be done while the case is “{status}”."), status=Status(status).label
+    )

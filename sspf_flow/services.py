@@ -12,11 +12,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import access, guards
+from . import access, guards, refusals
 from .events import EventCode, record_event
 from .models import (
     ActionPlan,
@@ -32,26 +31,10 @@ from .models.case import OPEN_AFTER_CONSENT
 from .refusals import TransitionRefused, refuse_if
 
 
-def _conflict(status):
-    return format_lazy(
-        _(
-            "Someone else changed this case meanwhile; it is now “{status}”. Reload the page "
-            "and try again."
-        ),
-        status=Status(status).label,
-    )
-
-
 def changed_meanwhile(case):
     """The refusal for a step whose case someone else changed while it waited (e.g. the case
     was closed while its meeting was being planned): the case's status now, in words."""
-    return TransitionRefused([_conflict(Case.objects.get(pk=case.pk).status)])
-
-
-def _not_now(status):
-    return format_lazy(
-        _("This cannot be done while the case is “{status}”."), status=Status(status).label
-    )
+    return TransitionRefused([refusals.conflict(Case.objects.get(pk=case.pk).status)])
 
 
 @contextmanager
@@ -63,10 +46,10 @@ def _changing(case, user, allowed=access.can_coordinate):
         with transaction.atomic():
             locked = Case.objects.select_for_update().get(pk=case.pk)
             if locked.status != case.status:
-                raise TransitionRefused([_conflict(locked.status)])
+                raise TransitionRefused([refusals.conflict(locked.status)])
             yield locked
     except TransitionNotAllowed as exc:
-        raise TransitionRefused([_not_now(case.status)]) from exc
+        raise TransitionRefused([refusals.not_now(case.status)]) from exc
     except ConcurrentTransition as exc:
         raise changed_meanwhile(case) from exc
     case.refresh_from_db()
@@ -283,6 +266,7 @@ def hold_meeting(
     actions,
     next_follow_up,
     minute_taker=None,
+    chair=None,
     closing=None,
 ):
     """Record the meeting, its protocol and the new version of the action plan.
@@ -297,6 +281,9 @@ def hold_meeting(
             guards.meeting_record_complete(attended, protocol, actions, next_follow_up, closing),
             guards.meeting_is_planned(locked, meeting),
             guards.every_action_complete(actions),
+            guards.chosen_among_participants(
+                locked, attended_agencies, minute_taker=minute_taker, chair=chair
+            ),
             guards.plan_names_covered_agencies(locked, actions, timezone.localdate()),
         )
         now = timezone.now()
@@ -306,6 +293,7 @@ def hold_meeting(
             guardians_attended=guardians_attended,
             protocol=protocol,
             minute_taker=minute_taker or user,
+            chair=chair or locked.coordinator,
             held_at=now,
         )
         plan = None
@@ -346,7 +334,7 @@ def record_follow_up(
     ``items`` is a list of (Action, status, comment); ``goal_assessments`` maps Goal to value."""
     with _changing(case, user) as locked:
         if locked.status != Status.IN_PROGRESS:
-            raise TransitionRefused([_not_now(locked.status)])
+            raise TransitionRefused([refusals.not_now(locked.status)])
         refuse_if(guards.follow_up_decision_complete(decision, next_follow_up, closing))
         follow_up = FollowUp.objects.create(
             case=locked,

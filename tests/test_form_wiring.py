@@ -463,7 +463,11 @@ def test_only_the_full_picture_shows_the_submissions(step_for, users, agencies, 
     case = Case.objects.get()
     services.accept_referral(case, coordinator)
     today = timezone.localdate()
-    for agency, covered in ((agencies["skola"], ["school"]), (agencies["socialtjanst"], None)):
+    for agency, covered in (
+        (agencies["skola"], ["school"]),
+        (agencies["polis"], ["police"]),
+        (agencies["socialtjanst"], None),
+    ):
         services.register_consent(
             case,
             coordinator,
@@ -487,9 +491,12 @@ def test_only_the_full_picture_shows_the_submissions(step_for, users, agencies, 
         assert [page.status_code for page in pages] == [200, 200]
         return "".join(page.content.decode() for page in pages)
 
-    limited = page_of(users["skola"])  # covered for school information only
+    limited = page_of(users["polis"])  # covered for police information only
     assert 'data-testid="limited"' in limited
     assert 'data-testid="submissions"' not in limited and question not in limited
+    # the school wrote the referral's answers: it reads them whatever its categories (issue 12)
+    own = page_of(users["skola"])
+    assert 'data-testid="limited"' in own and question in own
     for user in (users["socialtjanst"], coordinator):  # every category, and the coordinator
         page = page_of(user)
         assert 'data-testid="submissions"' in page and question in page

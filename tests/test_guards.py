@@ -867,3 +867,21 @@ def test_the_plan_may_not_name_an_agency_the_consent_does_not_cover(
 def test_the_plan_may_name_a_covered_agency(meeting_planned, agencies):
     record = meeting_record(agencies)
     assert guards.plan_names_covered_agencies(meeting_planned, record["actions"], TODAY) is None
+
+
+def test_the_chair_must_have_taken_part(meeting_planned, coordinator, agencies, users):
+    meeting = meeting_planned.meetings.get()
+    before = footprint(meeting_planned)
+    record = meeting_record(agencies, chair=users["polis"])  # the police were not there
+
+    reasons = refusal(services.hold_meeting, meeting_planned, coordinator, meeting, **record)
+
+    assert len(reasons) == 1 and "did not take part" in reasons[0]
+    assert footprint(meeting_planned) == before
+
+
+def test_the_coordinator_chairs_when_no_one_is_chosen(meeting_planned, coordinator, agencies):
+    meeting = meeting_planned.meetings.get()
+    services.hold_meeting(meeting_planned, coordinator, meeting, **meeting_record(agencies))
+    meeting.refresh_from_db()
+    assert (meeting.chair, meeting.minute_taker) == (coordinator, coordinator)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from casework.workflow import steps
-from tests.builders import walk_to_meeting_planned
+from tests.builders import hold_meeting_post, walk_to_meeting_planned
 from tests.urlmap import task_url
 
 
@@ -62,3 +62,30 @@ def test_an_action_can_be_given_only_to_an_agency_the_consent_covers(
     attribute = page.split('name="action-0-agency"')[1].split('optgroups="')[1].split('"')[0]
     offered = {group["options"]["value"] for group in json.loads(html.unescape(attribute))}
     assert offered == {"", str(agencies["skola"].pk), str(agencies["socialtjanst"].pk)}
+
+
+def test_the_chair_and_the_minute_taker_are_chosen_among_the_participants(
+    client, coordinator, planned, agencies, users
+):
+    task, page = execute_page(client, coordinator, planned, "hold_meeting")
+    attribute = page.split('name="chair"')[1].split('optgroups="')[1].split('"')[0]
+    offered = {group["options"]["value"] for group in json.loads(html.unescape(attribute))}
+    # the coordinator and the staff of the invited school and social services; not the police
+    assert {str(coordinator.pk), str(users["skola"].pk), str(users["socialtjanst"].pk)} <= offered
+    assert str(users["polis"].pk) not in offered
+
+    post = hold_meeting_post(
+        [agencies["skola"].pk], agencies["skola"], chair=users["socialtjanst"].pk
+    )
+    refused = client.post(task_url(task, "execute"), post).content.decode()
+    assert "deltog inte: välj koordinatorn eller någon som var med." in refused
+    planned.refresh_from_db()
+    assert planned.status == "meeting_planned"  # nothing written
+
+    post["chair"] = users["skola"].pk
+    assert client.post(task_url(task, "execute"), post).status_code == 302
+    meeting = planned.meetings.get()
+    assert (meeting.chair, meeting.minute_taker) == (users["skola"], coordinator)
+    case_page = client.get(planned.get_absolute_url()).content.decode()
+    roles = case_page.split('data-testid="meeting-roles">')[1].split("</span>")[0]
+    assert "Ordförande" in roles and "Antecknare" in roles

@@ -67,7 +67,9 @@ class CaseDetailView(CasePage):
             guardians=list(case.youth.guardians.all()),
             consents=consents,
             covered_now=covered_now(consents),
-            meetings=case.meetings.prefetch_related("invited_agencies"),
+            meetings=case.meetings.select_related("chair", "minute_taker").prefetch_related(
+                "invited_agencies"
+            ),
             plan=plan,
             plan_actions=[a for a in (plan.actions.all() if plan else []) if sight.action(a)],
             # the actions the user's agency is responsible for: an "update" link each

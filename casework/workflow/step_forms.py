@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms.renderers import FieldSet, Layout
@@ -26,6 +27,7 @@ from sspf_flow.models import (
 )
 
 from ..perform import check
+from .people import Person, participants
 
 # viewflow 2.4's open-source frontend has no component for CheckboxSelectMultiple (the field
 # would not render at all); its multiple select works.
@@ -145,6 +147,8 @@ class HoldMeetingForm(ClosureFields):
         "attended_agencies",
         "youth_attended",
         "guardians_attended",
+        "chair",
+        "minute_taker",
         "protocol",
         "next_follow_up",
         "close_case",
@@ -159,6 +163,12 @@ class HoldMeetingForm(ClosureFields):
     )
     youth_attended = forms.BooleanField(label=_("The young person took part"), required=False)
     guardians_attended = forms.BooleanField(label=_("Guardians took part"), required=False)
+    # chosen among those who took part (the service checks it); left empty, the coordinator
+    # chairs and the one who records the meeting took the minutes
+    chair = Person(label=_("Chair"), queryset=get_user_model().objects.none(), required=False)
+    minute_taker = Person(
+        label=_("Minute-taker"), queryset=get_user_model().objects.none(), required=False
+    )
     protocol = forms.CharField(
         label=_("Protocol (each party's picture, risk and protective factors, decisions)"),
         widget=forms.Textarea,
@@ -169,17 +179,28 @@ class HoldMeetingForm(ClosureFields):
     )
     # the goals and actions of the plan come between the two parts (hold_meeting.html)
     before_the_plan = FormPart(
-        FieldSet(_("Who took part"), "attended_agencies", "youth_attended", "guardians_attended"),
+        FieldSet(
+            _("Who took part"),
+            "attended_agencies",
+            "youth_attended",
+            "guardians_attended",
+            "chair",
+            "minute_taker",
+        ),
         FieldSet(_("Protocol"), "protocol"),
     )
     after_the_plan = FormPart(
         FieldSet(_("Next step"), "next_follow_up", "close_case", "closure_reason", "closure_text"),
     )
 
-    def __init__(self, *args, meeting, **kwargs):
+    def __init__(self, *args, meeting, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         invited = meeting.invited_agencies if meeting else Agency.objects.none()
         self.fields["attended_agencies"].queryset = invited.order_by("name")
+        people = participants(meeting).select_related("membership__agency")
+        self.fields["chair"].queryset = self.fields["minute_taker"].queryset = people
+        self.fields["chair"].initial = meeting.case.coordinator_id if meeting else None
+        self.fields["minute_taker"].initial = user.pk if user else None
         self.fields["next_follow_up"].initial = default_follow_up()
 
     def clean(self):

@@ -248,7 +248,7 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.pop("case")
-        return {**kwargs, "meeting": self.get_meeting()}
+        return {**kwargs, "meeting": self.get_meeting(), "user": self.request.user}
 
     def formsets(self):
         if not hasattr(self, "_formsets"):
@@ -288,6 +288,8 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
             goals=self.goal_rows,
             actions=self.action_rows,
             next_follow_up=data["next_follow_up"],
+            minute_taker=data["minute_taker"],
+            chair=data["chair"],
             closing=form.closing() if data["close_case"] else None,
         )
         self.store_template("meeting", self.get_meeting().pk)

@@ -55,6 +55,14 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name=_("minute-taker"),
     )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("chair"),
+    )
     protocol = models.TextField(_("protocol"), blank=True)
     held_at = models.DateTimeField(_("held"), null=True, blank=True)
     # The iCalendar SEQUENCE: raised each time the time or place changes, or the meeting is
@@ -77,7 +85,8 @@ class Meeting(models.Model):
         Meeting.objects.filter(pk=self.pk).update(sequence=F("sequence") + 1, **changes)
 
     def record(self, attended_agencies, **held):
-        """The meeting was held: who attended, the protocol, the minute-taker, when."""
+        """The meeting was held: who attended, the protocol, the chair and the minute-taker,
+        when."""
         self.attended_agencies.set(attended_agencies)
         for name, value in held.items():
             setattr(self, name, value)
