@@ -26,6 +26,25 @@ def signed_upload():
     return SimpleUploadedFile("samtycke.pdf", signed_pdf().read(), "application/pdf")
 
 
+def written_consent(case, coordinator, agencies, categories=ALL_CATEGORIES, days=90):
+    """A written consent from today for ``agencies`` and ``categories``, signed by the
+    guardians (the signed form attached), registered by the coordinator."""
+    today = timezone.localdate()
+    return services.register_consent(
+        case,
+        coordinator,
+        method="written",
+        purpose="Samverkan.",
+        valid_from=today,
+        valid_to=today + dt.timedelta(days=days),
+        agencies=agencies,
+        categories=categories,
+        signed_form=signed_pdf(),
+        signers=[("guardian", g) for g in case.youth.guardians.all()],
+        youth_view="Okej.",
+    )
+
+
 def make_user(username, role, agency):
     user = User.objects.create_user(
         username, password="pw-for-tests-only", first_name=username.capitalize()

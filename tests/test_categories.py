@@ -10,7 +10,7 @@ from django.utils import timezone
 from casework.workflow import steps
 from sspf_flow import records, services
 from sspf_flow.models import Consent
-from tests.builders import ALL_CATEGORIES, signed_pdf
+from tests.builders import ALL_CATEGORIES, written_consent
 
 
 @pytest.fixture
@@ -24,19 +24,7 @@ def held(refer, coordinator, agencies):
     today = timezone.localdate()
 
     def consent(categories):
-        return services.register_consent(
-            case,
-            coordinator,
-            method="written",
-            purpose="Samverkan.",
-            valid_from=today,
-            valid_to=today + dt.timedelta(days=90),
-            agencies=scope,
-            categories=categories,
-            signed_form=signed_pdf(),
-            signers=[("guardian", g) for g in case.youth.guardians.all()],
-            youth_view="Okej.",
-        )
+        return written_consent(case, coordinator, scope, categories)
 
     steps.complete(case, "obtain_consent", coordinator, lambda: consent(ALL_CATEGORIES))
     meeting = steps.complete(

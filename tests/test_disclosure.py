@@ -4,14 +4,11 @@ categories the reader's consent names; the agency that wrote it always sees it. 
 school's referral — its description of the concern, its protective factors and its filled-in
 referral template."""
 
-import datetime as dt
-
 import pytest
-from django.utils import timezone
 
 from casework.workflow import steps
 from sspf_flow import services
-from tests.builders import ALL_CATEGORIES, signed_pdf
+from tests.builders import ALL_CATEGORIES, written_consent
 
 CONCERN = "Frånvaro varje måndag"
 
@@ -28,24 +25,11 @@ def case(refer, coordinator):
 
 
 def consent(case, coordinator, agencies, categories=ALL_CATEGORIES):
-    today = timezone.localdate()
     steps.complete(
         case,
         "obtain_consent",
         coordinator,
-        lambda: services.register_consent(
-            case,
-            coordinator,
-            method="written",
-            purpose="Samverkan.",
-            valid_from=today,
-            valid_to=today + dt.timedelta(days=90),
-            agencies=agencies,
-            categories=categories,
-            signed_form=signed_pdf(),
-            signers=[("guardian", g) for g in case.youth.guardians.all()],
-            youth_view="Okej.",
-        ),
+        lambda: written_consent(case, coordinator, agencies, categories),
     )
 
 

@@ -14,7 +14,7 @@ from notifications.models import Outbox
 from sspf_flow import records, services
 from sspf_flow.models import CaseEvent, Incident
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import ALL_CATEGORIES, signed_pdf
+from tests.builders import ALL_CATEGORIES, written_consent
 from tests.footprint import footprint
 
 WHAT = "Greps med kniv vid centrum"
@@ -31,20 +31,7 @@ def case(refer, coordinator, users):
 
 
 def consent(case, coordinator, scope, categories=ALL_CATEGORIES):
-    today = timezone.localdate()
-    return services.register_consent(
-        case,
-        coordinator,
-        method="written",
-        purpose="Samverkan.",
-        valid_from=today,
-        valid_to=today + dt.timedelta(days=90),
-        agencies=scope,
-        categories=categories,
-        signed_form=signed_pdf(),
-        signers=[("guardian", g) for g in case.youth.guardians.all()],
-        youth_view="Okej.",
-    )
+    return written_consent(case, coordinator, scope, categories)
 
 
 def history(client, user, case):
