@@ -30,6 +30,7 @@ case_app = Application(
             name="new_referral",
         ),
         path("referrals/", cases.my_referrals, name="my_referrals"),
+        path("handover/", dashboard.HandOverView.as_view(), name="hand_over"),
         path(
             "consultations/",
             consultations.ConsultationListView.as_view(),
@@ -44,6 +45,11 @@ case_app = Application(
         path("<str:number>/history/", casefile.CaseHistoryView.as_view(), name="case_history"),
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
+        path(
+            "<str:number>/coordinator/",
+            cases.ChangeCoordinatorView.as_view(),
+            name="case_coordinator",
+        ),
         path("<str:number>/journal/new/", cases.JournalNoteView.as_view(), name="journal_new"),
         path("<str:number>/incidents/new/", actions.IncidentView.as_view(), name="incident_new"),
         path(

@@ -8,7 +8,7 @@ from sspf_flow import guards
 from sspf_flow.events import EventCode
 from sspf_flow.models import Case, Consent, ConsentAgency, Meeting
 
-from . import deadlines, ics
+from . import badge, deadlines, ics
 from .mail import Notice, send
 from .models import Topic
 from .recipients import agency_recipients, meeting_recipients, people, task_recipients
@@ -175,6 +175,21 @@ def incident_reported(event, case):
     return _to_the_coordinator(event, case, "incident_reported")
 
 
+def coordinator_changed(event, case):
+    """Both coordinators' menu badges are counted again; the new one is told the case is
+    theirs (its number only)."""
+    for user_id in (event.data.get("old"), event.data.get("new")):
+        badge.changed(user_id)
+    notice = Notice(
+        key=("coordinator_changed", event.pk),
+        template="coordinator_changed",
+        case_number=case.number,
+        path=case.get_absolute_url(),
+        topic=Topic.TASK,
+    )
+    return [(notice, people([case.coordinator]))]
+
+
 HANDLERS = {
     EventCode.MEETING_PLANNED: meeting_planned,
     EventCode.MEETING_CHANGED: meeting_changed,
@@ -182,4 +197,5 @@ HANDLERS = {
     EventCode.CONSENT_WITHDRAWN: consent_withdrawn,
     EventCode.ACTION_UPDATED: action_updated,
     EventCode.INCIDENT_REPORTED: incident_reported,
+    EventCode.COORDINATOR_CHANGED: coordinator_changed,
 }

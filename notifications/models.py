@@ -39,6 +39,7 @@ class OutboxKind(models.TextChoices):
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
     ACTION_UPDATED = "action_updated", _("An agency updated its action")
     INCIDENT_REPORTED = "incident_reported", _("Incident reported")
+    COORDINATOR_CHANGED = "coordinator_changed", _("Coordinator changed")
     DIGEST = "digest", _("Daily summary")
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from sspf_flow import access
-from sspf_flow.models import ConsentAgency, Membership, Role
+from sspf_flow.models import ConsentAgency, Membership
 
 
 def people(users):
@@ -17,11 +17,7 @@ def people(users):
 
 def coordinators_of(municipality_id):
     """The active coordinators of a municipality: a task waiting for the role."""
-    return get_user_model().objects.filter(
-        is_active=True,
-        groups__name=Role.COORDINATOR,
-        membership__agency__municipality_id=municipality_id,
-    )
+    return access.coordinators_in(municipality_id)
 
 
 def task_recipients(task, case):

@@ -7,6 +7,7 @@ are cached for the length of a request (``requestcache``); who the user is (role
 they review the log) is one query (``identity``).
 """
 
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -50,6 +51,15 @@ def agency_of(user):
 
 def is_coordinator(user):
     return Role.COORDINATOR in roles_of(user) and agency_of(user) is not None
+
+
+def coordinators_in(municipality_id):
+    """The active coordinators of a municipality: who may coordinate its cases."""
+    return get_user_model().objects.filter(
+        is_active=True,
+        groups__name=Role.COORDINATOR,
+        membership__agency__municipality_id=municipality_id,
+    )
 
 
 def works_with_cases(user):

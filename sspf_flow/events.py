@@ -31,6 +31,7 @@ class EventCode(models.TextChoices):
     FOLLOW_UP_RECORDED = "followup.recorded", _("Follow-up recorded")
     ACTION_UPDATED = "action.updated", _("The responsible agency updated an action")
     INCIDENT_REPORTED = "incident.reported", _("Incident reported")
+    COORDINATOR_CHANGED = "coordinator.changed", _("Coordinator changed")
     CASE_CLOSED = "case.closed", _("Case closed")
     CASE_REOPENED = "case.reopened", _("Case reopened")
     JOURNAL_WRITTEN = "journal.written", _("Journal note written")

@@ -320,6 +320,25 @@ def chosen_among_participants(case, attended_agencies, **people):
     return None
 
 
+def another_coordinator(current_id, new, field="coordinator"):
+    if new is None or new.pk == current_id:
+        return about(field, _("Choose another coordinator."))
+    return None
+
+
+def new_coordinator_valid(case, new, reason):
+    """A case goes to another active coordinator of its municipality, with a reason."""
+    if another_coordinator(case.coordinator_id, new):
+        return another_coordinator(case.coordinator_id, new)
+    if not access.coordinators_in(case.municipality_id).filter(pk=new.pk).exists():
+        return about(
+            "coordinator", _("Only an active coordinator of the municipality can take it.")
+        )
+    if not reason.strip():
+        return about("reason", _("Say why the case changes coordinator."))
+    return None
+
+
 def meeting_is_planned(case, meeting):
     """Only a planned meeting of this case can be held."""
     if meeting.case_id != case.pk or meeting.status != MeetingStatus.PLANNED:

@@ -51,6 +51,8 @@ PAGES = {
         "/sspf/consultations/",
         "/sspf/consultations/new/",
         "/sspf/notifications/",
+        "/sspf/handover/",  # absence: hand over a coordinator's cases
+        "/sspf/{lou}/coordinator/",  # change the case's coordinator
     ],
     "sara": [  # the school
         "/",

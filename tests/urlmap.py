@@ -42,6 +42,7 @@ CASE_FREE = {
     "sspf/dashboard/": "overdue and due items of access.cases_visible_to, by case number",
     "sspf/notifications/": "the user's own notification choices; no case",
     "sspf/referrals/": "what the user referred: number and status only",
+    "sspf/handover/": "coordinators hand over a coordinator's open cases: names coordinators only",
     "sspf/consultations/": "anonymous consultations (no personal data), coordinators only",
     "sspf/consultations/new/": "the form for an anonymous consultation, coordinators only",
 }
@@ -90,6 +91,7 @@ ACTIONS = {
     "meeting_change",
     "case_checklist",
     "action_update",  # the responsible agency's, and the matrix case's action is the school's
+    "case_coordinator",
 }
 # Documents with the family's names and signatures, and what the coordinator hands the family:
 # the case's coordinator only.

@@ -14,7 +14,7 @@ from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
-from sspf_flow import access, accesslog, records, services
+from sspf_flow import access, accesslog, handover, records, services
 from sspf_flow.models import (
     AccessAction,
     Case,
@@ -30,6 +30,7 @@ from ..workflow import steps
 from . import columns
 from .filters import CaseFilter
 from .page_forms import (
+    ChangeCoordinatorForm,
     CloseCaseForm,
     ConcernReportForm,
     FurtherConsentForm,
@@ -108,6 +109,21 @@ class CloseCaseView(CaseActionView):
     def perform(self, form):
         steps.close(self.case, self.request.user, *form.closing())
         messages.success(self.request, _("The case is closed."))
+
+
+class ChangeCoordinatorView(CaseActionView):
+    form_class = ChangeCoordinatorForm
+    title = _("Change the case's coordinator")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        handover.change_coordinator(
+            self.case, self.request.user, data["coordinator"], data["reason"]
+        )
+        messages.success(self.request, _("The case has a new coordinator; its open steps follow."))
 
 
 class ReopenCaseView(CaseActionView):

@@ -7,13 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django.views import generic
 
 from notifications.models import Delivery, Preference, Topic
-from sspf_flow import access, accesslog
+from sspf_flow import access, accesslog, handover
 
+from ..perform import PerformOrExplain
 from ..workflow import worklist
 from . import overview
+from .page_forms import HandOverForm
 
 TASKS_SHOWN = 10  # the coordinator's most urgent tasks; the inbox has them all
 
@@ -66,3 +71,39 @@ def preferences(request):
         messages.success(request, _("Your choices are saved."))
         return redirect("sspf:preferences")
     return TemplateResponse(request, "casework/preferences.html", {"form": form})
+
+
+class HandOverView(PerformOrExplain, generic.FormView):
+    """Absence: every open case of one coordinator to a colleague at once; for coordinators.
+    The page lists the municipality's coordinators, no case."""
+
+    form_class = HandOverForm
+    template_name = "casework/hand_over.html"
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        if not access.is_coordinator(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        municipality_id = access.agency_of(self.request.user).municipality_id
+        return {**super().get_form_kwargs(), "municipality_id": municipality_id}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        count = handover.hand_over(
+            self.request.user, data["absent"], data["colleague"], data["reason"]
+        )
+        messages.success(
+            self.request,
+            ngettext(
+                "%(count)d open case is handed over.",
+                "%(count)d open cases are handed over.",
+                count,
+            )
+            % {"count": count},
+        )
+
+    def done(self):
+        return redirect("sspf:dashboard")

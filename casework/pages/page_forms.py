@@ -3,10 +3,11 @@ withdrawing consent, journal notes, reports of concern, anonymous consultations,
 agency's update of its own action, an incident report."""
 
 from django import forms
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sspf_flow import record_guards
+from sspf_flow import access, record_guards
 from sspf_flow.models import (
     ActionStatus,
     Agency,
@@ -183,3 +184,37 @@ class IncidentForm(forms.Form):
                 ),
             )
         return cleaned
+
+
+class ChangeCoordinatorForm(forms.Form):
+    """The case to another coordinator (``handover.change_coordinator``)."""
+
+    coordinator = forms.ModelChoiceField(label=_("New coordinator"), queryset=User.objects.none())
+    reason = forms.CharField(
+        label=_("Why (e.g. absence, workload)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = (
+            access.coordinators_in(case.municipality_id)
+            .exclude(pk=case.coordinator_id)
+            .order_by("first_name", "last_name", "username")
+        )
+
+
+class HandOverForm(forms.Form):
+    """Every open case of one coordinator to a colleague (``handover.hand_over``)."""
+
+    absent = forms.ModelChoiceField(label=_("The cases of"), queryset=User.objects.none())
+    colleague = forms.ModelChoiceField(label=_("Go to"), queryset=User.objects.none())
+    reason = forms.CharField(
+        label=_("Why (e.g. absence, workload)"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, municipality_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        coordinators = access.coordinators_in(municipality_id).order_by(
+            "first_name", "last_name", "username"
+        )
+        self.fields["absent"].queryset = self.fields["colleague"].queryset = coordinators
