@@ -206,8 +206,10 @@ class ChangeCoordinatorForm(forms.Form):
 class HandOverForm(forms.Form):
     """Every open case of one coordinator to a colleague (``handover.hand_over``)."""
 
-    absent = forms.ModelChoiceField(label=_("The cases of"), queryset=User.objects.none())
-    colleague = forms.ModelChoiceField(label=_("Go to"), queryset=User.objects.none())
+    absent = forms.ModelChoiceField(label=_("Coordinator away"), queryset=User.objects.none())
+    colleague = forms.ModelChoiceField(
+        label=_("Colleague who takes them over"), queryset=User.objects.none()
+    )
     reason = forms.CharField(
         label=_("Why (e.g. absence, workload)"), widget=forms.Textarea(attrs={"rows": 2})
     )
