@@ -45,6 +45,7 @@ case_app = Application(
         path("<str:number>/history/", casefile.CaseHistoryView.as_view(), name="case_history"),
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
+        path("<str:number>/steps/<int:pk>/give/", cases.GiveStepView.as_view(), name="step_give"),
         path(
             "<str:number>/coordinator/",
             cases.ChangeCoordinatorView.as_view(),

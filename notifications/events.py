@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from sspf_flow import guards
 from sspf_flow.events import EventCode
-from sspf_flow.models import Case, Consent, ConsentAgency, Meeting
+from sspf_flow.models import Case, CaseTask, Consent, ConsentAgency, Meeting
 
 from . import badge, deadlines, ics
 from .mail import Notice, send
@@ -190,6 +190,21 @@ def coordinator_changed(event, case):
     return [(notice, people([case.coordinator]))]
 
 
+def step_given(event, case):
+    """A step given to a colleague: the colleague is told it waits in their inbox (the step's
+    name and the case number)."""
+    task = CaseTask.objects.select_related("owner").get(pk=event.data["task"])
+    notice = Notice(
+        key=("task", task.pk, "given", event.pk),
+        template="task",
+        case_number=case.number,
+        path=case.get_absolute_url(),
+        topic=Topic.TASK,
+        context={"task": event.data["step"], "assigned": True},
+    )
+    return [(notice, task_recipients(task, case))]
+
+
 HANDLERS = {
     EventCode.MEETING_PLANNED: meeting_planned,
     EventCode.MEETING_CHANGED: meeting_changed,
@@ -198,4 +213,5 @@ HANDLERS = {
     EventCode.ACTION_UPDATED: action_updated,
     EventCode.INCIDENT_REPORTED: incident_reported,
     EventCode.COORDINATOR_CHANGED: coordinator_changed,
+    EventCode.STEP_GIVEN: step_given,
 }

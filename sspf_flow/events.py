@@ -32,6 +32,7 @@ class EventCode(models.TextChoices):
     ACTION_UPDATED = "action.updated", _("The responsible agency updated an action")
     INCIDENT_REPORTED = "incident.reported", _("Incident reported")
     COORDINATOR_CHANGED = "coordinator.changed", _("Coordinator changed")
+    STEP_GIVEN = "step.given", _("A step was given to a colleague")
     CASE_CLOSED = "case.closed", _("Case closed")
     CASE_REOPENED = "case.reopened", _("Case reopened")
     JOURNAL_WRITTEN = "journal.written", _("Journal note written")

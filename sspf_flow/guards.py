@@ -326,14 +326,19 @@ def another_coordinator(current_id, new, field="coordinator"):
     return None
 
 
+def colleague_valid(case, current_id, new, field="coordinator"):
+    """Another active coordinator of the case's municipality than ``current_id``."""
+    if another_coordinator(current_id, new, field):
+        return another_coordinator(current_id, new, field)
+    if not access.coordinators_in(case.municipality_id).filter(pk=new.pk).exists():
+        return about(field, _("Only an active coordinator of the municipality can take it."))
+    return None
+
+
 def new_coordinator_valid(case, new, reason):
     """A case goes to another active coordinator of its municipality, with a reason."""
-    if another_coordinator(case.coordinator_id, new):
-        return another_coordinator(case.coordinator_id, new)
-    if not access.coordinators_in(case.municipality_id).filter(pk=new.pk).exists():
-        return about(
-            "coordinator", _("Only an active coordinator of the municipality can take it.")
-        )
+    if colleague_valid(case, case.coordinator_id, new):
+        return colleague_valid(case, case.coordinator_id, new)
     if not reason.strip():
         return about("reason", _("Say why the case changes coordinator."))
     return None

@@ -142,3 +142,26 @@ def test_handing_over_to_oneself_is_refused(client, coordinator, planned):
     assert "Välj en annan koordinator." in page
     planned.refresh_from_db()
     assert planned.coordinator == coordinator
+
+
+def test_one_step_is_given_to_a_colleague_and_the_case_keeps_its_coordinator(
+    client, coordinator, colleague, planned
+):
+    (task,) = open_steps(planned)
+    client.force_login(coordinator)
+    page = client.get(planned.get_absolute_url()).content.decode()
+    url = f"/sspf/{planned.number}/steps/{task.pk}/give/"
+    assert f'href="{url}"' in page
+
+    refused = client.post(url, {"colleague": coordinator.pk}).content.decode()
+    assert "Välj ett giltigt alternativ" in refused  # she holds it: not offered to herself
+    assert client.post(url, {"colleague": colleague.pk}).status_code == 302
+
+    task.refresh_from_db()
+    planned.refresh_from_db()
+    assert task.owner == colleague and planned.coordinator == coordinator
+    assert CaseEvent.objects.filter(case=planned, action="step.given").exists()
+    (row,) = Outbox.objects.filter(to=colleague.email, kind="task", subject__contains="till dig")
+    assert planned.number in row.subject and "Lou" not in row.body_text
+    client.force_login(colleague)
+    assert planned.number in client.get("/case/inbox/").content.decode()

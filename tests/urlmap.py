@@ -92,6 +92,7 @@ ACTIONS = {
     "case_checklist",
     "action_update",  # the responsible agency's, and the matrix case's action is the school's
     "case_coordinator",
+    "step_give",
 }
 # Documents with the family's names and signatures, and what the coordinator hands the family:
 # the case's coordinator only.
@@ -331,6 +332,8 @@ def fill(route, case):
         values["pk"] = case.form_submissions.latest("pk").pk
     if route.name == "meeting_change":
         values["pk"] = case.meetings.filter(status="planned").latest("pk").pk
+    if route.name == "step_give":  # the open step the coordinator holds
+        values["pk"] = pick_task(case, "hold_meeting").pk
     if route.name == "action_update":
         values["pk"] = case.plans.latest("version").actions.latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]

@@ -13,15 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
+from viewflow.workflow.status import STATUS
 
 from sspf_flow import access, accesslog, handover, records, services
 from sspf_flow.models import (
     AccessAction,
     Case,
+    CaseTask,
     MeetingStatus,
     Programme,
 )
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
+from sspf_flow.models.process import processes_of
 from sspf_flow.refusals import TransitionRefused
 
 from ..perform import PerformOrExplain
@@ -34,6 +37,7 @@ from .page_forms import (
     CloseCaseForm,
     ConcernReportForm,
     FurtherConsentForm,
+    GiveStepForm,
     JournalNoteForm,
     MeetingChangeForm,
     ReopenForm,
@@ -124,6 +128,26 @@ class ChangeCoordinatorView(CaseActionView):
             self.case, self.request.user, data["coordinator"], data["reason"]
         )
         messages.success(self.request, _("The case has a new coordinator; its open steps follow."))
+
+
+class GiveStepView(CaseActionView):
+    """An open step the user holds, to a colleague coordinator's inbox."""
+
+    form_class = GiveStepForm
+    title = _("Give the step to a colleague")
+
+    def get_form_kwargs(self):
+        self.task = get_object_or_404(
+            CaseTask.objects.select_related("process"),
+            pk=self.kwargs["pk"],
+            process__in=processes_of(self.case),
+            status__in=[STATUS.ASSIGNED, STATUS.STARTED],
+        )
+        return {**super().get_form_kwargs(), "case": self.case, "task": self.task}
+
+    def perform(self, form):
+        steps.give(self.task, self.request.user, form.cleaned_data["colleague"])
+        messages.success(self.request, _("The step is in your colleague's inbox."))
 
 
 class ReopenCaseView(CaseActionView):

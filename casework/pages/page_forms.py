@@ -220,3 +220,17 @@ class HandOverForm(forms.Form):
             "first_name", "last_name", "username"
         )
         self.fields["absent"].queryset = self.fields["colleague"].queryset = coordinators
+
+
+class GiveStepForm(forms.Form):
+    """An open step to a colleague coordinator (``steps.give``)."""
+
+    colleague = forms.ModelChoiceField(label=_("Colleague"), queryset=User.objects.none())
+
+    def __init__(self, *args, case, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["colleague"].queryset = (
+            access.coordinators_in(case.municipality_id)
+            .exclude(pk=task.owner_id)
+            .order_by("first_name", "last_name", "username")
+        )

@@ -1,12 +1,15 @@
 """Completing a case's flow task from code, the way the task views do it on the web: take the
 task, run the step's service calls, complete it. The demo loader and imports use this."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from viewflow.workflow.status import PROCESS, STATUS
 
-from sspf_flow import services
+from sspf_flow import guards, services
+from sspf_flow.events import EventCode, record_event
 from sspf_flow.models import CaseTask, Status
 from sspf_flow.models.process import processes_of
+from sspf_flow.refusals import refuse_if
 
 from .flows import CaseFlow
 
@@ -80,3 +83,23 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
     if was != Status.AWAITING_CONSENT and case.status == Status.AWAITING_CONSENT:
         end_processes(case)
         CaseFlow.restart_for_consent.run(case=case)
+
+
+@transaction.atomic
+def give(task, user, colleague):
+    """The open step ``user`` holds goes to a colleague coordinator's inbox (absence for one
+    step; the case keeps its coordinator). The history says so and the colleague is told."""
+    case = task.process.artifact
+    if not task.flow_task.can_unassign(user, task):
+        raise PermissionDenied
+    refuse_if(guards.colleague_valid(case, task.owner_id, colleague, field="colleague"))
+    with task.activation() as activation:
+        activation.reassign(colleague)
+    record_event(
+        case,
+        user,
+        EventCode.STEP_GIVEN,
+        task=task.pk,
+        step=str(task.flow_task.task_title),
+        to=colleague.pk,
+    )
