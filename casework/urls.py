@@ -54,6 +54,11 @@ case_app = Application(
         path("<str:number>/journal/new/", cases.JournalNoteView.as_view(), name="journal_new"),
         path("<str:number>/incidents/new/", actions.IncidentView.as_view(), name="incident_new"),
         path(
+            "<str:number>/meetings/<int:pk>/protocol/",
+            actions.ProtocolView.as_view(),
+            name="meeting_protocol",
+        ),
+        path(
             "<str:number>/actions/<int:pk>/",
             actions.ActionUpdateView.as_view(),
             name="action_update",

@@ -2,6 +2,7 @@
 ``case_event_recorded`` signal and a new flow task's post_save), so the outbox rows and deadlines
 it writes commit or roll back with the change; nothing here talks to the network."""
 
+from django.urls import reverse
 from django.utils import timezone
 
 from sspf_flow import guards
@@ -205,6 +206,25 @@ def step_given(event, case):
     return [(notice, task_recipients(task, case))]
 
 
+def meeting_held(event, case):
+    """The agencies the meeting invited (while a consent covers them) are told its protocol and
+    plan can be read and printed (the day only); nothing when the meeting closed the case."""
+    if not case.is_open:
+        return []
+    meeting = Meeting.objects.get(pk=event.data["meeting"])
+    invited = list(meeting.invited_agencies.all())
+    told = agency_recipients([(case.pk, agency) for agency in invited], timezone.localdate())
+    notice = Notice(
+        key=("meeting", meeting.pk, "protocol"),
+        template="meeting_protocol",
+        case_number=case.number,
+        path=reverse("sspf:meeting_protocol", args=[case.number, meeting.pk]),
+        topic=Topic.MEETING,
+        context={"day": timezone.localtime(meeting.starts_at)},
+    )
+    return [(notice, [person for agency in invited for person in told[(case.pk, agency.pk)]])]
+
+
 HANDLERS = {
     EventCode.MEETING_PLANNED: meeting_planned,
     EventCode.MEETING_CHANGED: meeting_changed,
@@ -214,4 +234,5 @@ HANDLERS = {
     EventCode.INCIDENT_REPORTED: incident_reported,
     EventCode.COORDINATOR_CHANGED: coordinator_changed,
     EventCode.STEP_GIVEN: step_given,
+    EventCode.MEETING_HELD: meeting_held,
 }

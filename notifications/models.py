@@ -40,6 +40,7 @@ class OutboxKind(models.TextChoices):
     ACTION_UPDATED = "action_updated", _("An agency updated its action")
     INCIDENT_REPORTED = "incident_reported", _("Incident reported")
     COORDINATOR_CHANGED = "coordinator_changed", _("Coordinator changed")
+    MEETING_PROTOCOL = "meeting_protocol", _("Meeting protocol to read")
     DIGEST = "digest", _("Daily summary")
 
 

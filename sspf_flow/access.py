@@ -21,6 +21,7 @@ from .models.accesslog import AccessLog
 from .models.case import Case, Status
 from .models.consent import ConsentAgency, InformationCategory
 from .models.consultation import Consultation
+from .models.meeting import MeetingStatus
 from .models.org import Role
 from .models.plan import Action, Party
 from .models.rolechange import RoleChange
@@ -115,6 +116,22 @@ def reports_incidents(user, case):
     if can_coordinate(user, case):
         return True
     return is_agency_staff(user) and can_view_case(user, case)
+
+
+def reads_protocol(user, meeting, reads_case=None):
+    """A held meeting's protocol and plan: for the case's coordinators and the staff of an
+    agency the meeting invited, while they may read the case (what of it they see is their
+    ``sight``). ``reads_case``: whether they do, when the caller knows it already."""
+    if meeting.status != MeetingStatus.HELD:
+        return False
+    if can_coordinate(user, meeting.case):
+        return True
+    agency = agency_of(user)
+    if agency is None or not is_agency_staff(user):
+        return False
+    if agency.pk not in {invited.pk for invited in meeting.invited_agencies.all()}:
+        return False
+    return can_view_case(user, meeting.case) if reads_case is None else reads_case
 
 
 def updates_action(user, action):

@@ -61,6 +61,7 @@ PAGES = {
         "/sspf/referrals/",
         "/sspf/{lou}/actions/{action}/",  # the school's update of its action
         "/sspf/{lou}/incidents/new/",  # an incident report
+        "/sspf/{lou}/meetings/{meeting}/protocol/",  # a held meeting's protocol, to print
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
@@ -103,7 +104,10 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
     lou = Case.objects.get(youth__first_name="Lou")
     action = lou.current_plan().actions.filter(agency__kind="skola").first()
     page = page_as(username, DEMO_PASSWORD)
-    urls = [url.format(lou=lou.number, action=action.pk) for url in PAGES[username]]
+    meeting = lou.meetings.filter(status="held").first()
+    urls = [
+        url.format(lou=lou.number, action=action.pk, meeting=meeting.pk) for url in PAGES[username]
+    ]
     assert_accessible(page, live_server.url, urls)
 
 

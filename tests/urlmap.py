@@ -332,6 +332,8 @@ def fill(route, case):
         values["pk"] = case.form_submissions.latest("pk").pk
     if route.name == "meeting_change":
         values["pk"] = case.meetings.filter(status="planned").latest("pk").pk
+    if route.name == "meeting_protocol":
+        values["pk"] = case.meetings.filter(status="held").latest("pk").pk
     if route.name == "step_give":  # the open step the coordinator holds
         values["pk"] = pick_task(case, "hold_meeting").pk
     if route.name == "action_update":

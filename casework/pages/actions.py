@@ -2,14 +2,16 @@
 responsible agency say how it goes (started, done, or not done and why) from their overview or
 the case page; the coordinator reads it on the case page and at the follow-up. An agency always
 sees its own actions, whatever the consent; the page shows the action and its updates and
-nothing else of the case. An incident report: any covered agency or the coordinator reports what
+nothing else of the case. A held meeting's protocol and plan, to read and print for the
+agencies it invited. An incident report: any covered agency or the coordinator reports what
 happened around the young person; it shows in the case's history under the categories."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
@@ -94,3 +96,37 @@ class IncidentView(PerformOrExplain, generic.FormView):
     def done(self):
         accesslog.record(self.request, [self.case], self.title, AccessAction.CHANGE)
         return redirect("sspf:case_history", self.case.number)
+
+
+class ProtocolView(generic.TemplateView):
+    """A held meeting's protocol and the plan written at it, to read and print: for the
+    coordinator and the agencies the meeting invited, each within what its consent covers (the
+    protocol's text, which mixes every party's picture, only with every category; the plan's
+    actions by their categories, an agency's own always)."""
+
+    template_name = "casework/protocol.html"
+
+    @method_decorator(login_required)
+    def dispatch(self, request, *args, **kwargs):
+        self.case = access.get_case_for(request.user, kwargs["number"])  # 404 unless a reader
+        self.meeting = get_object_or_404(
+            self.case.meetings.select_related("chair", "minute_taker"), pk=kwargs["pk"]
+        )
+        if not access.reads_protocol(request.user, self.meeting):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        sight = access.sight(self.request.user, self.case)
+        accesslog.record(self.request, [self.case], _("meeting protocol"))
+        plan = getattr(self.meeting, "plan", None)
+        actions = plan.actions.select_related("agency", "guardian") if plan else []
+        return super().get_context_data(
+            case=self.case,
+            meeting=self.meeting,
+            full_picture=sight.full_picture,
+            plan=plan,
+            actions=[action for action in actions if sight.action(action)],
+            printed=timezone.localtime(),
+            **kwargs,
+        )

@@ -54,6 +54,11 @@ class CaseDetailView(CasePage):
     tab = "case"
 
     def sections(self, user, case, sight):
+        meetings = list(
+            case.meetings.select_related("chair", "minute_taker").prefetch_related(
+                "invited_agencies"
+            )
+        )
         consents = list(
             case.consents.prefetch_related(
                 Prefetch("scope", ConsentAgency.objects.select_related("agency"))
@@ -67,9 +72,10 @@ class CaseDetailView(CasePage):
             guardians=list(case.youth.guardians.all()),
             consents=consents,
             covered_now=covered_now(consents),
-            meetings=case.meetings.select_related("chair", "minute_taker").prefetch_related(
-                "invited_agencies"
-            ),
+            meetings=meetings,
+            readable_protocols={
+                m.pk for m in meetings if access.reads_protocol(user, m, reads_case=True)
+            },
             plan=plan,
             plan_actions=[a for a in (plan.actions.all() if plan else []) if sight.action(a)],
             # the actions the user's agency is responsible for: an "update" link each
