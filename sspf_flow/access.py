@@ -110,12 +110,15 @@ def is_agency_staff(user):
     return bool(AGENCY_ROLES & roles_of(user))
 
 
-def reports_incidents(user, case):
+def reports_incidents(user, case, reads_case=None):
     """Who may report an incident into a running case: its coordinator, and the staff of an
-    agency a consent covers (whoever may read the case)."""
+    agency a consent covers (whoever may read the case). ``reads_case``: whether they do,
+    when the caller knows it already."""
     if can_coordinate(user, case):
         return True
-    return is_agency_staff(user) and can_view_case(user, case)
+    if not is_agency_staff(user):
+        return False
+    return can_view_case(user, case) if reads_case is None else reads_case
 
 
 def reads_protocol(user, meeting, reads_case=None):

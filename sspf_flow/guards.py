@@ -328,8 +328,8 @@ def another_coordinator(current_id, new, field="coordinator"):
 
 def colleague_valid(case, current_id, new, field="coordinator"):
     """Another active coordinator of the case's municipality than ``current_id``."""
-    if another_coordinator(current_id, new, field):
-        return another_coordinator(current_id, new, field)
+    if reason := another_coordinator(current_id, new, field):
+        return reason
     if not access.coordinators_in(case.municipality_id).filter(pk=new.pk).exists():
         return about(field, _("Only an active coordinator of the municipality can take it."))
     return None
@@ -337,8 +337,8 @@ def colleague_valid(case, current_id, new, field="coordinator"):
 
 def new_coordinator_valid(case, new, reason):
     """A case goes to another active coordinator of its municipality, with a reason."""
-    if colleague_valid(case, case.coordinator_id, new):
-        return colleague_valid(case, case.coordinator_id, new)
+    if refused := colleague_valid(case, case.coordinator_id, new):
+        return refused
     if not reason.strip():
         return about("reason", _("Say why the case changes coordinator."))
     return None

@@ -86,7 +86,8 @@ class CaseDetailView(CasePage):
             },
             sees_accessibility=sight.accessibility,
             may_close=coordinator and case.is_open,
-            may_report_incident=case.is_open and (coordinator or access.is_agency_staff(user)),
+            may_report_incident=case.is_open
+            and access.reports_incidents(user, case, reads_case=True),
             may_add_consent=case.status in OPEN_AFTER_CONSENT,
             may_reopen=coordinator and not case.is_open,
             steps=step_list(case),

@@ -186,6 +186,15 @@ class IncidentForm(forms.Form):
         return cleaned
 
 
+def colleagues(municipality_id, but=None):
+    """The municipality's active coordinators to choose among, by name, without ``but``."""
+    return (
+        access.coordinators_in(municipality_id)
+        .exclude(pk=but)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 class ChangeCoordinatorForm(forms.Form):
     """The case to another coordinator (``handover.change_coordinator``)."""
 
@@ -196,11 +205,7 @@ class ChangeCoordinatorForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coordinator"].queryset = (
-            access.coordinators_in(case.municipality_id)
-            .exclude(pk=case.coordinator_id)
-            .order_by("first_name", "last_name", "username")
-        )
+        self.fields["coordinator"].queryset = colleagues(case.municipality_id, case.coordinator_id)
 
 
 class HandOverForm(forms.Form):
@@ -216,10 +221,8 @@ class HandOverForm(forms.Form):
 
     def __init__(self, *args, municipality_id, **kwargs):
         super().__init__(*args, **kwargs)
-        coordinators = access.coordinators_in(municipality_id).order_by(
-            "first_name", "last_name", "username"
-        )
-        self.fields["absent"].queryset = self.fields["colleague"].queryset = coordinators
+        self.fields["absent"].queryset = colleagues(municipality_id)
+        self.fields["colleague"].queryset = colleagues(municipality_id)
 
 
 class GiveStepForm(forms.Form):
@@ -229,8 +232,4 @@ class GiveStepForm(forms.Form):
 
     def __init__(self, *args, case, task, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["colleague"].queryset = (
-            access.coordinators_in(case.municipality_id)
-            .exclude(pk=task.owner_id)
-            .order_by("first_name", "last_name", "username")
-        )
+        self.fields["colleague"].queryset = colleagues(case.municipality_id, task.owner_id)
