@@ -5,7 +5,7 @@ it writes commit or roll back with the change; nothing here talks to the network
 from django.urls import reverse
 from django.utils import timezone
 
-from sspf_flow import guards
+from sspf_flow import plan_guards
 from sspf_flow.events import EventCode
 from sspf_flow.models import Case, CaseTask, Consent, ConsentAgency, Meeting
 
@@ -120,7 +120,7 @@ def consent_withdrawn(event, case):
     ended = consent.scope.select_related("agency")
     if data.get("agency"):
         ended = ended.filter(agency_id=data["agency"])
-    still = guards.covered_agencies(case, timezone.localdate())
+    still = plan_guards.covered_agencies(case, timezone.localdate())
     agencies = [row.agency for row in ended if row.agency_id not in still]
     told = agency_recipients(
         [(case.pk, agency) for agency in agencies], timezone.localdate(), covered_only=False

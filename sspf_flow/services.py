@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import access, guards, refusals
+from . import access, consent_guards, guards, plan_guards, refusals
 from .events import EventCode, record_event
 from .models import (
     ActionPlan,
@@ -121,11 +121,11 @@ def register_consent(
         if not locked.is_open:
             raise TransitionRefused([_("A closed case cannot receive a consent.")])
         refuse_if(
-            guards.consent_scope_given(agencies, valid_from, valid_to, purpose),
-            guards.consent_categories_given(categories),
-            guards.signed_form_attached(method, signed_form),
-            guards.oral_consent_documented(method, oral_notes),
-            guards.signers_satisfy_age_rules(locked.youth, signers, youth_view, valid_from),
+            consent_guards.consent_scope_given(agencies, valid_from, valid_to, purpose),
+            consent_guards.consent_categories_given(categories),
+            consent_guards.signed_form_attached(method, signed_form),
+            consent_guards.oral_consent_documented(method, oral_notes),
+            consent_guards.signers_satisfy_age_rules(locked.youth, signers, youth_view, valid_from),
         )
         consent = Consent.objects.write(
             agencies,
@@ -171,7 +171,7 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
             Consent.objects.filter(pk=consent.pk).update(
                 withdrawn_at=now, withdrawn_by=user, withdrawn_reason=reason
             )
-        left = guards.covered_agencies(locked, timezone.localdate())
+        left = plan_guards.covered_agencies(locked, timezone.localdate())
         uninvited = [
             [meeting.pk, agency]
             for meeting in locked.meetings.planned()
@@ -208,8 +208,8 @@ def plan_meeting(
         today = timezone.localdate()
         meeting_day = timezone.localtime(starts_at).date()
         refuse_if(
-            guards.consent_covers_invitees(locked, agencies, today)
-            or guards.consent_covers_invitees(locked, agencies, meeting_day)
+            plan_guards.consent_covers_invitees(locked, agencies, today)
+            or plan_guards.consent_covers_invitees(locked, agencies, meeting_day)
         )
         meeting = Meeting.objects.create(
             case=locked,
@@ -238,10 +238,10 @@ def reschedule_meeting(case, user, meeting, *, starts_at, place):
     with _changing(case, user) as locked:
         meeting_day = timezone.localtime(starts_at).date()
         refuse_if(
-            guards.meeting_is_planned(locked, meeting),
-            guards.meeting_not_in_past(starts_at, timezone.now()),
-            not guards.meeting_is_planned(locked, meeting)
-            and guards.consent_covers_invitees(
+            plan_guards.meeting_is_planned(locked, meeting),
+            plan_guards.meeting_not_in_past(starts_at, timezone.now()),
+            not plan_guards.meeting_is_planned(locked, meeting)
+            and plan_guards.consent_covers_invitees(
                 locked, list(meeting.invited_agencies.all()), meeting_day
             ),
         )
@@ -278,13 +278,15 @@ def hold_meeting(
     with _changing(case, user) as locked:
         attended = list(attended_agencies) or youth_attended or guardians_attended
         refuse_if(
-            guards.meeting_record_complete(attended, protocol, actions, next_follow_up, closing),
-            guards.meeting_is_planned(locked, meeting),
-            guards.every_action_complete(actions),
-            guards.chosen_among_participants(
+            plan_guards.meeting_record_complete(
+                attended, protocol, actions, next_follow_up, closing
+            ),
+            plan_guards.meeting_is_planned(locked, meeting),
+            plan_guards.every_action_complete(actions),
+            plan_guards.chosen_among_participants(
                 locked, attended_agencies, minute_taker=minute_taker, chair=chair
             ),
-            guards.plan_names_covered_agencies(locked, actions, timezone.localdate()),
+            plan_guards.plan_names_covered_agencies(locked, actions, timezone.localdate()),
         )
         now = timezone.now()
         meeting.record(

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
-from sspf_flow import guards, services
+from sspf_flow import consent_guards, guards, plan_guards, services
 from sspf_flow.models import (
     Case,
     CaseEvent,
@@ -258,17 +258,17 @@ def test_hold_meeting_deciding_goals_met_with_ongoing_goals_rolls_back(
 
 
 def test_plan_meeting_refused_without_consent(awaiting_consent, scope):
-    assert guards.consent_covers_invitees(awaiting_consent, scope, TODAY) is not None
+    assert plan_guards.consent_covers_invitees(awaiting_consent, scope, TODAY) is not None
 
 
 def test_plan_meeting_allowed_when_consent_covers_every_invitee(consented, scope):
-    assert guards.consent_covers_invitees(consented, scope, TODAY) is None
+    assert plan_guards.consent_covers_invitees(consented, scope, TODAY) is None
 
 
 def test_consent_covering_only_some_invitees_names_the_uncovered_agency(consented, agencies):
     invited = [agencies["skola"], agencies["polis"], agencies["socialtjanst"]]
 
-    reason = english(guards.consent_covers_invitees(consented, invited, TODAY))
+    reason = english(plan_guards.consent_covers_invitees(consented, invited, TODAY))
 
     assert "Polisen lokalpolisområde" in reason
     assert "Centralskolan" not in reason and "Socialtjänsten" not in reason
@@ -277,7 +277,7 @@ def test_consent_covering_only_some_invitees_names_the_uncovered_agency(consente
 def test_plan_meeting_refused_after_consent_ends(consented, scope):
     after_end = TODAY + dt.timedelta(days=181)
 
-    assert guards.consent_covers_invitees(consented, scope, after_end) is not None
+    assert plan_guards.consent_covers_invitees(consented, scope, after_end) is not None
 
 
 def test_plan_meeting_refused_for_agency_whose_consent_was_withdrawn(
@@ -287,8 +287,8 @@ def test_plan_meeting_refused_for_agency_whose_consent_was_withdrawn(
         consented, coordinator, consented.consents.get(), agency=agencies["skola"]
     )
 
-    assert guards.consent_covers_invitees(consented, [agencies["skola"]], TODAY) is not None
-    assert guards.consent_covers_invitees(consented, [agencies["socialtjanst"]], TODAY) is None
+    assert plan_guards.consent_covers_invitees(consented, [agencies["skola"]], TODAY) is not None
+    assert plan_guards.consent_covers_invitees(consented, [agencies["socialtjanst"]], TODAY) is None
 
 
 def test_plan_meeting_without_consent_writes_no_meeting(awaiting_consent, coordinator, scope):
@@ -296,7 +296,7 @@ def test_plan_meeting_without_consent_writes_no_meeting(awaiting_consent, coordi
 
     reasons = refusal(services.plan_meeting, awaiting_consent, coordinator, **meeting_plan(scope))
 
-    assert reasons == [english(guards.consent_covers_invitees(awaiting_consent, scope, TODAY))]
+    assert reasons == [english(plan_guards.consent_covers_invitees(awaiting_consent, scope, TODAY))]
     assert awaiting_consent.status == "awaiting_consent"
     assert not Meeting.objects.exists()
     assert not CaseEvent.objects.filter(action="meeting.planned").exists()
@@ -329,21 +329,24 @@ def test_plan_meeting_refused_when_meeting_is_after_consent_ends(consented, coor
 
 
 def test_consent_refused_without_agencies():
-    assert guards.consent_scope_given([], TODAY, TODAY, "Samverkan.") is not None
+    assert consent_guards.consent_scope_given([], TODAY, TODAY, "Samverkan.") is not None
 
 
 def test_consent_refused_without_purpose(agencies):
-    assert guards.consent_scope_given([agencies["skola"]], TODAY, TODAY, "  ") is not None
+    assert consent_guards.consent_scope_given([agencies["skola"]], TODAY, TODAY, "  ") is not None
 
 
 def test_consent_refused_without_end_date(agencies):
-    assert guards.consent_scope_given([agencies["skola"]], TODAY, None, "Samverkan.") is not None
+    assert (
+        consent_guards.consent_scope_given([agencies["skola"]], TODAY, None, "Samverkan.")
+        is not None
+    )
 
 
 def test_consent_refused_when_end_is_before_start(agencies):
     yesterday = TODAY - dt.timedelta(days=1)
 
-    reason = guards.consent_scope_given([agencies["skola"]], TODAY, yesterday, "Samverkan.")
+    reason = consent_guards.consent_scope_given([agencies["skola"]], TODAY, yesterday, "Samverkan.")
 
     assert reason is not None
 
@@ -351,21 +354,21 @@ def test_consent_refused_when_end_is_before_start(agencies):
 def test_consent_scope_allowed_with_agencies_purpose_and_end(agencies):
     end = TODAY + dt.timedelta(days=365)
 
-    assert guards.consent_scope_given([agencies["skola"]], TODAY, end, "Samverkan.") is None
+    assert consent_guards.consent_scope_given([agencies["skola"]], TODAY, end, "Samverkan.") is None
 
 
 def test_consent_refused_oral_without_notes():
-    assert guards.oral_consent_documented("oral", " ") is not None
+    assert consent_guards.oral_consent_documented("oral", " ") is not None
 
 
 def test_oral_consent_allowed_with_notes():
     notes = "Per telefon med båda vårdnadshavarna, 10 mars, av Anja."
 
-    assert guards.oral_consent_documented("oral", notes) is None
+    assert consent_guards.oral_consent_documented("oral", notes) is None
 
 
 def test_written_consent_needs_no_notes():
-    assert guards.oral_consent_documented("written", "") is None
+    assert consent_guards.oral_consent_documented("written", "") is None
 
 
 # Who must consent, by age on the first day of the consent.
@@ -405,38 +408,42 @@ def guardians_of(youth, custody=True):
 def test_consent_18_or_older_refused_without_the_youth(young):
     youth = young(born(18))
 
-    assert guards.signers_satisfy_age_rules(youth, guardians_of(youth), "", TODAY) is not None
+    assert (
+        consent_guards.signers_satisfy_age_rules(youth, guardians_of(youth), "", TODAY) is not None
+    )
 
 
 def test_consent_18_or_older_the_youth_alone_is_enough(young):
     youth = young(born(19))
 
-    assert guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is None
+    assert consent_guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is None
 
 
 def test_consent_on_18th_birthday_the_youth_alone_is_enough(young):
     youth = young(born(18, days=0))
 
-    assert guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is None
+    assert consent_guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is None
 
 
 def test_consent_day_before_18th_birthday_needs_the_guardians(young):
     youth = young(born(18, days=-1))
 
-    assert guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is not None
+    assert consent_guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is not None
 
 
 def test_consent_15_to_17_refused_without_the_youth(young):
     youth = young(born(16))
 
-    assert guards.signers_satisfy_age_rules(youth, guardians_of(youth), "", TODAY) is not None
+    assert (
+        consent_guards.signers_satisfy_age_rules(youth, guardians_of(youth), "", TODAY) is not None
+    )
 
 
 def test_consent_15_to_17_refused_without_every_custodial_guardian(young):
     youth = young(born(16))
     kim, alex = youth.guardians.all()
 
-    reason = guards.signers_satisfy_age_rules(youth, [YOUTH, ("guardian", kim)], "", TODAY)
+    reason = consent_guards.signers_satisfy_age_rules(youth, [YOUTH, ("guardian", kim)], "", TODAY)
 
     assert reason is not None
     assert "Alex Exempel" in english(reason) and "Kim Exempel" not in english(reason)
@@ -447,13 +454,13 @@ def test_consent_15_to_17_allowed_with_youth_and_every_custodial_guardian(young)
 
     signers = [YOUTH, *guardians_of(youth)]
 
-    assert guards.signers_satisfy_age_rules(youth, signers, "", TODAY) is None
+    assert consent_guards.signers_satisfy_age_rules(youth, signers, "", TODAY) is None
 
 
 def test_consent_on_15th_birthday_needs_the_youth(young):
     youth = young(born(15, days=0))
 
-    reason = guards.signers_satisfy_age_rules(youth, guardians_of(youth), "Okej.", TODAY)
+    reason = consent_guards.signers_satisfy_age_rules(youth, guardians_of(youth), "Okej.", TODAY)
 
     assert reason is not None
 
@@ -462,7 +469,7 @@ def test_consent_under_15_refused_without_every_custodial_guardian(young):
     youth = young(born(14))
     kim, _alex = youth.guardians.all()
 
-    reason = guards.signers_satisfy_age_rules(youth, [("guardian", kim)], "Okej.", TODAY)
+    reason = consent_guards.signers_satisfy_age_rules(youth, [("guardian", kim)], "Okej.", TODAY)
 
     assert reason is not None and "Alex Exempel" in english(reason)
 
@@ -470,13 +477,15 @@ def test_consent_under_15_refused_without_every_custodial_guardian(young):
 def test_consent_under_15_refused_without_a_note_of_the_youths_view(young):
     youth = young(born(14))
 
-    assert guards.signers_satisfy_age_rules(youth, guardians_of(youth), " ", TODAY) is not None
+    assert (
+        consent_guards.signers_satisfy_age_rules(youth, guardians_of(youth), " ", TODAY) is not None
+    )
 
 
 def test_consent_under_15_allowed_with_every_custodial_guardian_and_the_youths_view(young):
     youth = young(born(14))
 
-    reason = guards.signers_satisfy_age_rules(youth, guardians_of(youth), "Okej.", TODAY)
+    reason = consent_guards.signers_satisfy_age_rules(youth, guardians_of(youth), "Okej.", TODAY)
 
     assert reason is None
 
@@ -484,7 +493,9 @@ def test_consent_under_15_allowed_with_every_custodial_guardian_and_the_youths_v
 def test_consent_under_15_does_not_need_the_youths_signature(young):
     youth = young(born(12))
 
-    reason = guards.signers_satisfy_age_rules(youth, guardians_of(youth), "Vill vara med.", TODAY)
+    reason = consent_guards.signers_satisfy_age_rules(
+        youth, guardians_of(youth), "Vill vara med.", TODAY
+    )
 
     assert reason is None
 
@@ -492,7 +503,7 @@ def test_consent_under_15_does_not_need_the_youths_signature(young):
 def test_consent_guardian_without_custody_is_not_required(young):
     youth = young(born(14), guardians=[("Kim Exempel", True), ("Robin Utan", False)])
 
-    reason = guards.signers_satisfy_age_rules(youth, guardians_of(youth), "Okej.", TODAY)
+    reason = consent_guards.signers_satisfy_age_rules(youth, guardians_of(youth), "Okej.", TODAY)
 
     assert reason is None
 
@@ -500,7 +511,9 @@ def test_consent_guardian_without_custody_is_not_required(young):
 def test_consent_15_to_17_guardian_without_custody_is_not_required(young):
     youth = young(born(16), guardians=[("Kim Exempel", True), ("Robin Utan", False)])
 
-    reason = guards.signers_satisfy_age_rules(youth, [YOUTH, *guardians_of(youth)], "", TODAY)
+    reason = consent_guards.signers_satisfy_age_rules(
+        youth, [YOUTH, *guardians_of(youth)], "", TODAY
+    )
 
     assert reason is None
 
@@ -508,7 +521,7 @@ def test_consent_15_to_17_guardian_without_custody_is_not_required(young):
 def test_consent_under_18_refused_when_no_guardian_has_custody(young):
     youth = young(born(16), guardians=[("Robin Utan", False)])
 
-    assert guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is not None
+    assert consent_guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is not None
 
 
 def consent_form(case, agencies, **changes):
@@ -560,10 +573,12 @@ def test_register_consent_refused_with_every_reason_at_once(awaiting_consent, co
     reasons = refusal(services.register_consent, awaiting_consent, coordinator, **form)
 
     assert reasons == [
-        english(guards.consent_scope_given([], TODAY, form["valid_to"], form["purpose"])),
-        english(guards.oral_consent_documented("oral", "")),
+        english(consent_guards.consent_scope_given([], TODAY, form["valid_to"], form["purpose"])),
+        english(consent_guards.oral_consent_documented("oral", "")),
         english(
-            guards.signers_satisfy_age_rules(awaiting_consent.youth, form["signers"], "", TODAY)
+            consent_guards.signers_satisfy_age_rules(
+                awaiting_consent.youth, form["signers"], "", TODAY
+            )
         ),
     ]
 
@@ -616,7 +631,7 @@ def complete_record(**changes):
 
 
 def test_meeting_record_complete():
-    assert guards.meeting_record_complete(**complete_record()) is None
+    assert plan_guards.meeting_record_complete(**complete_record()) is None
 
 
 @pytest.mark.parametrize(
@@ -631,13 +646,13 @@ def test_meeting_record_complete():
     ],
 )
 def test_meeting_record_incomplete(changes):
-    assert guards.meeting_record_complete(**complete_record(**changes)) is not None
+    assert plan_guards.meeting_record_complete(**complete_record(**changes)) is not None
 
 
 def test_meeting_record_closing_the_case_needs_no_actions_or_follow_up():
     record = complete_record(actions=[], next_follow_up=None, closing=("moved", ""))
 
-    assert guards.meeting_record_complete(**record) is None
+    assert plan_guards.meeting_record_complete(**record) is None
 
 
 def test_hold_meeting_incomplete_record_refused_and_meeting_stays_planned(
@@ -654,7 +669,7 @@ def test_hold_meeting_incomplete_record_refused_and_meeting_stays_planned(
         **meeting_record(agencies, protocol="", next_follow_up=None),
     )
 
-    assert reasons == [english(guards.meeting_record_complete(True, "", [], None, None))]
+    assert reasons == [english(plan_guards.meeting_record_complete(True, "", [], None, None))]
     assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.PLANNED
     assert Case.objects.get(pk=meeting_planned.pk).status == "meeting_planned"
     assert not CaseEvent.objects.filter(action="meeting.held").exists()
@@ -662,17 +677,17 @@ def test_hold_meeting_incomplete_record_refused_and_meeting_stays_planned(
 
 
 def test_meeting_is_planned_allowed_for_a_planned_meeting_of_the_case(meeting_planned):
-    assert guards.meeting_is_planned(meeting_planned, meeting_planned.meetings.get()) is None
+    assert plan_guards.meeting_is_planned(meeting_planned, meeting_planned.meetings.get()) is None
 
 
 def test_meeting_is_planned_refused_for_a_held_meeting(in_progress):
-    assert guards.meeting_is_planned(in_progress, in_progress.meetings.get()) is not None
+    assert plan_guards.meeting_is_planned(in_progress, in_progress.meetings.get()) is not None
 
 
 def test_meeting_is_planned_refused_for_another_cases_meeting(meeting_planned, refer):
     other = refer()
 
-    assert guards.meeting_is_planned(other, meeting_planned.meetings.get()) is not None
+    assert plan_guards.meeting_is_planned(other, meeting_planned.meetings.get()) is not None
 
 
 def test_hold_meeting_refused_for_a_meeting_already_held(in_progress, coordinator, agencies, scope):
@@ -684,7 +699,7 @@ def test_hold_meeting_refused_for_a_meeting_already_held(in_progress, coordinato
         services.hold_meeting, in_progress, coordinator, held, **meeting_record(agencies)
     )
 
-    assert reasons == [english(guards.meeting_is_planned(in_progress, held))]
+    assert reasons == [english(plan_guards.meeting_is_planned(in_progress, held))]
     assert footprint(in_progress) == before
 
 
@@ -819,17 +834,17 @@ def test_a_record_of_another_case_is_refused(refer):
 
 
 def test_consent_categories_refused_when_missing():
-    assert guards.consent_categories_given([]) is not None
+    assert consent_guards.consent_categories_given([]) is not None
 
 
 def test_consent_categories_allowed_when_coded():
-    assert guards.consent_categories_given(["school", "police"]) is None
+    assert consent_guards.consent_categories_given(["school", "police"]) is None
 
 
 def test_written_consent_needs_its_signed_form():
-    assert guards.signed_form_attached("written", None) is not None
-    assert guards.signed_form_attached("written", signed_pdf()) is None
-    assert guards.signed_form_attached("oral", None) is None
+    assert consent_guards.signed_form_attached("written", None) is not None
+    assert consent_guards.signed_form_attached("written", signed_pdf()) is None
+    assert consent_guards.signed_form_attached("oral", None) is None
 
 
 def test_age_rules_follow_the_municipality(refer, coordinator):
@@ -837,7 +852,7 @@ def test_age_rules_follow_the_municipality(refer, coordinator):
     youth = case.youth
     youth.municipality.consent_age_alone = 16
     youth.municipality.save()
-    assert guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is None
+    assert consent_guards.signers_satisfy_age_rules(youth, [YOUTH], "", TODAY) is None
 
 
 # The plan names only agencies the consent covers (issue 12, 6).
@@ -860,13 +875,15 @@ def test_the_plan_may_not_name_an_agency_the_consent_does_not_cover(
     ]
     assert footprint(meeting_planned) == before
     with translation.override("sv"):
-        reason = guards.plan_names_covered_agencies(meeting_planned, record["actions"], TODAY)
+        reason = plan_guards.plan_names_covered_agencies(meeting_planned, record["actions"], TODAY)
         assert f"det täcker inte: {agencies['polis'].name}." in str(reason)
 
 
 def test_the_plan_may_name_a_covered_agency(meeting_planned, agencies):
     record = meeting_record(agencies)
-    assert guards.plan_names_covered_agencies(meeting_planned, record["actions"], TODAY) is None
+    assert (
+        plan_guards.plan_names_covered_agencies(meeting_planned, record["actions"], TODAY) is None
+    )
 
 
 def test_the_chair_must_have_taken_part(meeting_planned, coordinator, agencies, users):

@@ -18,7 +18,7 @@ from casework.workflow.step_forms import (
     HoldMeetingForm,
     PlanMeetingForm,
 )
-from sspf_flow import guards, record_guards, services
+from sspf_flow import consent_guards, guards, plan_guards, record_guards, services
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import meeting_record, walk_to_meeting_planned
 
@@ -49,7 +49,7 @@ def test_a_meeting_without_a_next_follow_up_reads_as_the_guard(case, agencies):
     meeting = case.meetings.create(kind="network", starts_at=timezone.now(), place="Skolan")
     form = HoldMeetingForm({"protocol": "Protokoll."}, meeting=meeting)
     assert not form.is_valid()
-    assert form.errors["next_follow_up"] == [words(guards.next_step_booked(None, None))]
+    assert form.errors["next_follow_up"] == [words(plan_guards.next_step_booked(None, None))]
 
 
 @pytest.mark.parametrize(
@@ -65,8 +65,8 @@ def test_an_incomplete_action_reads_as_the_guard(case, data, field):
     form = ActionForm(data, case=case)
     assert not form.is_valid()
     row = {key: value for key, value in data.items() if key != "text"}
-    expected = guards.action_complete(
-        row.get("party"), guards.responsible_named(row), row.get("due_date")
+    expected = plan_guards.action_complete(
+        row.get("party"), plan_guards.responsible_named(row), row.get("due_date")
     )
     assert expected.field == field
     assert form.errors[field] == [words(expected)]
@@ -103,7 +103,9 @@ def test_a_meeting_in_the_past_reads_as_the_guard(case):
         case=case,
     )
     assert not form.is_valid()
-    assert form.errors["starts_at"] == [words(guards.meeting_not_in_past(past, timezone.now()))]
+    assert form.errors["starts_at"] == [
+        words(plan_guards.meeting_not_in_past(past, timezone.now()))
+    ]
 
 
 def test_a_consent_without_agencies_or_categories_reads_as_the_guards(case):
@@ -120,8 +122,10 @@ def test_a_consent_without_agencies_or_categories_reads_as_the_guards(case):
         case=case,
     )
     assert not form.is_valid()
-    assert form.errors["agencies"] == [words(guards.consent_scope_given([], today, today, "x"))]
-    assert form.errors["categories"] == [words(guards.consent_categories_given([]))]
+    assert form.errors["agencies"] == [
+        words(consent_guards.consent_scope_given([], today, today, "x"))
+    ]
+    assert form.errors["categories"] == [words(consent_guards.consent_categories_given([]))]
 
 
 def test_a_report_of_concern_at_referral_reads_as_the_guard():
@@ -155,7 +159,7 @@ def test_a_refusal_from_the_service_is_listed_above_the_form_and_shown_at_its_fi
 
     assert response.status_code == 200
     expected = words(
-        guards.consent_covers_invitees(case, [agencies["polis"]], timezone.localdate())
+        plan_guards.consent_covers_invitees(case, [agencies["polis"]], timezone.localdate())
     )
     assert response.context["form"].errors["agencies"] == [expected]
     page = response.content.decode()

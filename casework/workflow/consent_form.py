@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms.renderers import FieldSet, Layout
 
-from sspf_flow import guards, services
+from sspf_flow import consent_guards, services
 from sspf_flow.models import Agency, ConsentMethod, InformationCategory, SignerRole
 
 from ..perform import check
@@ -145,13 +145,13 @@ class ConsentForm(ClosureFields):
                     self.add_error(name, _("This field is required."))
             check(
                 self,
-                guards.consent_scope_given(
+                consent_guards.consent_scope_given(
                     cleaned.get("agencies"),
                     cleaned.get("valid_from"),
                     cleaned.get("valid_to"),
                     cleaned.get("purpose", ""),
                 ),
-                guards.consent_categories_given(cleaned.get("categories")),
+                consent_guards.consent_categories_given(cleaned.get("categories")),
             )
         return cleaned
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms.renderers import FieldSet, Layout
 
-from sspf_flow import guards
+from sspf_flow import guards, plan_guards
 from sspf_flow.models import (
     ActionStatus,
     ActionUpdate,
@@ -107,11 +107,11 @@ def agency_choices(municipality):
 
 
 class MeetingTime:
-    """A meeting's time must not have passed (``guards.meeting_not_in_past``)."""
+    """A meeting's time must not have passed (``plan_guards.meeting_not_in_past``)."""
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
-        reason = guards.meeting_not_in_past(starts_at, timezone.now())
+        reason = plan_guards.meeting_not_in_past(starts_at, timezone.now())
         if reason:
             raise forms.ValidationError(str(reason))
         return starts_at
@@ -208,7 +208,7 @@ class HoldMeetingForm(ClosureFields):
         if cleaned.get("close_case"):
             self.require_closure_reason(cleaned)
         else:
-            check(self, guards.next_step_booked(cleaned.get("next_follow_up"), closing=None))
+            check(self, plan_guards.next_step_booked(cleaned.get("next_follow_up"), closing=None))
         return cleaned
 
 
@@ -241,10 +241,10 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        # only agencies the consent covers may be named (guards.plan_names_covered_agencies);
+        # only agencies the consent covers may be named (plan_guards.plan_names_covered_agencies);
         # asked once for all the rows of the formset
         if not hasattr(case, "_covered_today"):
-            case._covered_today = guards.covered_agencies(case, timezone.localdate())
+            case._covered_today = plan_guards.covered_agencies(case, timezone.localdate())
         covered = case._covered_today
         self.fields["agency"].queryset = agency_choices(case.municipality).filter(pk__in=covered)
         self.fields["guardian"].queryset = case.youth.guardians.all()
@@ -258,8 +258,10 @@ class ActionForm(forms.Form):
             return cleaned
         check(
             self,
-            guards.action_complete(
-                cleaned.get("party"), guards.responsible_named(cleaned), cleaned.get("due_date")
+            plan_guards.action_complete(
+                cleaned.get("party"),
+                plan_guards.responsible_named(cleaned),
+                cleaned.get("due_date"),
             ),
         )
         return cleaned
