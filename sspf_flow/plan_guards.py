@@ -91,12 +91,16 @@ def next_step_booked(next_follow_up, closing):
     return None
 
 
-def plan_has_an_action(actions, closing):
+def plan_has_an_action(actions, closing, decision=False):
     """The action plan of a meeting that does not close the case has at least one action with
-    a responsible party and a due date."""
-    if not closing and not any(a.get("party") and a.get("due_date") for a in actions):
+    a responsible party and a due date — unless it was a decision meeting, which may decide
+    without new actions (the managers' meeting of seed 004)."""
+    if closing or decision:
+        return None
+    if not any(a.get("party") and a.get("due_date") for a in actions):
         return _(
-            "The action plan needs at least one action with a responsible party and a due date."
+            "The action plan needs at least one action with a responsible party and a due date "
+            "(a decision meeting needs none)."
         )
     return None
 
@@ -130,15 +134,15 @@ def responsible_named(action):
     return True if field is None else action.get(field)
 
 
-def meeting_record_complete(attended, protocol, actions, next_follow_up, closing):
+def meeting_record_complete(attended, protocol, actions, next_follow_up, closing, decision=False):
     """A meeting is held when attendance, a protocol and an action plan with at least one
-    action (with a responsible party and a due date) are recorded, and either the next
-    follow-up is booked or the case is to be closed. Each action is checked on its own by
-    ``action_complete``."""
+    action (with a responsible party and a due date; none for a decision meeting) are recorded,
+    and either the next follow-up is booked or the case is to be closed. Each action is checked
+    on its own by ``action_complete``."""
     return _first(
         attendance_recorded(attended),
         protocol_written(protocol),
-        plan_has_an_action(actions, closing),
+        plan_has_an_action(actions, closing, decision),
         next_step_booked(next_follow_up, closing),
     )
 

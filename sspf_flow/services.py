@@ -25,6 +25,7 @@ from .models import (
     FollowUp,
     FollowUpDecision,
     Meeting,
+    MeetingKind,
     Status,
 )
 from .models.case import OPEN_AFTER_CONSENT
@@ -279,7 +280,12 @@ def hold_meeting(
         attended = list(attended_agencies) or youth_attended or guardians_attended
         refuse_if(
             plan_guards.meeting_record_complete(
-                attended, protocol, actions, next_follow_up, closing
+                attended,
+                protocol,
+                actions,
+                next_follow_up,
+                closing,
+                decision=meeting.kind == MeetingKind.DECISION,
             ),
             plan_guards.meeting_is_planned(locked, meeting),
             plan_guards.every_action_complete(actions),

@@ -655,6 +655,50 @@ def test_meeting_record_closing_the_case_needs_no_actions_or_follow_up():
     assert plan_guards.meeting_record_complete(**record) is None
 
 
+def test_a_decision_meeting_needs_no_actions():
+    assert plan_guards.meeting_record_complete(**complete_record(actions=[]), decision=True) is None
+
+
+def test_a_network_meeting_without_actions_is_refused_and_the_reason_names_the_exception():
+    reason = plan_guards.meeting_record_complete(**complete_record(actions=[]))
+
+    assert "a decision meeting needs none" in english(reason)
+
+
+def test_a_decision_meeting_is_held_without_actions_and_writes_no_plan(
+    consented, coordinator, scope, agencies
+):
+    services.plan_meeting(consented, coordinator, **{**meeting_plan(scope), "kind": "decision"})
+    meeting = consented.meetings.get()
+
+    services.hold_meeting(
+        consented, coordinator, meeting, **meeting_record(agencies, goals=[], actions=[])
+    )
+
+    case = Case.objects.get(pk=consented.pk)
+    assert case.status == "in_progress"
+    assert case.next_follow_up == TODAY + dt.timedelta(days=42)
+    assert case.current_plan() is None
+    assert Meeting.objects.get(pk=meeting.pk).status == MeetingStatus.HELD
+
+
+def test_a_network_meeting_without_actions_is_refused_and_writes_nothing(
+    meeting_planned, coordinator, agencies
+):
+    before = footprint(meeting_planned)
+
+    reasons = refusal(
+        services.hold_meeting,
+        meeting_planned,
+        coordinator,
+        meeting_planned.meetings.get(),
+        **meeting_record(agencies, goals=[], actions=[]),
+    )
+
+    assert reasons == [english(plan_guards.plan_has_an_action([], None))]
+    assert footprint(meeting_planned) == before
+
+
 def test_hold_meeting_incomplete_record_refused_and_meeting_stays_planned(
     meeting_planned, coordinator, agencies
 ):

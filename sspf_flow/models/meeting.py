@@ -14,6 +14,8 @@ class MeetingKind(models.TextChoices):
     INITIAL = "initial", _("Initial meeting")
     NETWORK = "network", _("Network meeting")
     FOLLOW_UP = "follow_up", _("Follow-up meeting")
+    # e.g. the managers' meeting that decides on a measure (seed 004): needs no actions
+    DECISION = "decision", _("Decision meeting")
 
 
 class MeetingStatus(models.TextChoices):
