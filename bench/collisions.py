@@ -378,7 +378,7 @@ def hold_data(org):
         "action-0-party": "agency",
         "action-0-agency": org.school.pk,
         "action-0-due_date": str(today + dt.timedelta(days=30)),
-        "action-0-goal": "0",
+        "action-0-goal": "1",
         # the default protocol template's required questions (forms/defaults)
         "tpl-narvarande": "Lou, vårdnadshavarna, skolan och socialtjänsten.",
         "tpl-antecknare": "Anja",

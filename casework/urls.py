@@ -8,7 +8,7 @@ from viewflow.urls import Application
 
 from sspf_flow import access
 
-from .pages import actions, casefile, cases, consultations, dashboard, documents, grants, log
+from .pages import actions, casefile, cases, consultations, dashboard, documents, grants, log, plans
 from .workflow.flows import CaseFlow
 from .workflow.inbox import CaseFlowViewset
 
@@ -43,6 +43,11 @@ case_app = Application(
         ),
         path("<str:number>/", casefile.CaseDetailView.as_view(), name="case_detail"),
         path("<str:number>/history/", casefile.CaseHistoryView.as_view(), name="case_history"),
+        path(
+            "<str:number>/plans/<int:version>/",
+            plans.PlanVersionView.as_view(),
+            name="plan_version",
+        ),
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
         path("<str:number>/steps/<int:pk>/give/", cases.GiveStepView.as_view(), name="step_give"),

@@ -153,6 +153,7 @@ def sync(case):
     want = wanted(case)
     municipality = case.municipality
     existing = {(row.kind, row.object_id): row for row in Deadline.objects.filter(case=case)}
+    moved = _carry_over(existing, want)
     gone = [row.pk for key, row in existing.items() if key not in want]
     if gone:
         Deadline.objects.filter(pk__in=gone).delete()
@@ -179,11 +180,31 @@ def sync(case):
             row.due, row.level, row.fire_at = due, 0, fire_at(kind, 0, due, municipality)
             changed.append(row)
     Deadline.objects.bulk_create(new)
+    changed += [row for row in moved if row not in changed]
     if changed:
-        Deadline.objects.bulk_update(changed, ["due", "level", "fire_at"])
+        Deadline.objects.bulk_update(changed, ["object_id", "due", "level", "fire_at"])
     written = [key[0] for key in existing if key not in want] + [row.kind for row in new + changed]
     if any(kind in badge.COUNTED for kind in written):
         badge.changed(case.coordinator_id)
+
+
+def _carry_over(existing, want):
+    """An action a meeting carried into the new version of the plan keeps its place on the
+    ladder (what was already sent is not sent again): its row moves to the new action.
+    Changes ``existing`` in place; returns the rows moved."""
+    arrived = [pk for kind, pk in want if kind == K.ACTION and (kind, pk) not in existing]
+    if not arrived:
+        return []
+    moved = []
+    for pk, before in Action.objects.filter(pk__in=arrived, carried_from__isnull=False).values_list(
+        "pk", "carried_from_id"
+    ):
+        row = existing.pop((K.ACTION, before), None)
+        if row is not None:
+            row.object_id = pk
+            existing[(K.ACTION, pk)] = row
+            moved.append(row)
+    return moved
 
 
 # The sweep

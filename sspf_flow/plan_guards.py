@@ -178,3 +178,14 @@ def meeting_not_in_past(starts_at, now):
     if starts_at < now:
         return about("starts_at", _("The meeting time has passed."))
     return None
+
+
+def carried_from_current_plan(case, goals, actions):
+    """A row carried over continues a goal or action of the plan in force, once."""
+    plan = case.current_plan()
+    carried = [row["carried_from"] for row in (*goals, *actions) if row.get("carried_from")]
+    if len({(type(item), item.pk) for item in carried}) < len(carried) or any(
+        plan is None or item.plan_id != plan.pk for item in carried
+    ):
+        return _("A goal or action to carry over is not in the plan in force: open the step again.")
+    return None

@@ -273,8 +273,10 @@ def hold_meeting(
     """Record the meeting, its protocol and the new version of the action plan.
 
     ``goals`` is a list of dicts (text, measure, target_date); ``actions`` a list of dicts
-    (text, party, agency, guardian, other_name, due_date, goal index or None). ``closing`` is
-    (reason, text) when the meeting decided to close the case.
+    (text, party, agency, guardian, other_name, due_date, goal index or None); a row with
+    ``carried_from`` continues a goal or action of the plan in force, and what the meeting
+    leaves out of the new version has ended there. ``closing`` is (reason, text) when the
+    meeting decided to close the case.
     """
     with _changing(case, user) as locked:
         attended = list(attended_agencies) or youth_attended or guardians_attended
@@ -293,6 +295,9 @@ def hold_meeting(
                 locked, attended_agencies, minute_taker=minute_taker, chair=chair
             ),
             plan_guards.plan_names_covered_agencies(locked, actions, timezone.localdate()),
+            plan_guards.carried_from_current_plan(locked, goals, actions),
+            # "goals met" is judged on the plan the meeting started from
+            closing and guards.closure_reason_given(locked, *closing),
         )
         now = timezone.now()
         meeting.record(
@@ -305,11 +310,10 @@ def hold_meeting(
             held_at=now,
         )
         plan = None
-        if actions:
+        if actions or goals or (locked.current_plan() and not closing):  # also what ended
             plan = ActionPlan.objects.write(locked, meeting, goals, actions, user, created_at=now)
         locked.hold_meeting(at=now, next_follow_up=next_follow_up)
         if closing:
-            refuse_if(guards.closure_reason_given(locked, *closing))
             locked.close(at=now, reason=closing[0], text=closing[1])
         locked.save()
         record_event(

@@ -144,7 +144,7 @@ def hold_meeting_post(attended_pks, agency, follow_up_days=1, **changes):
         "action-0-party": "agency",
         "action-0-agency": agency.pk,
         "action-0-due_date": str(today + dt.timedelta(days=30)),
-        "action-0-goal": "0",
+        "action-0-goal": "1",
         **template_answers("protocol"),
     }
     data.update(changes)

@@ -53,6 +53,7 @@ PAGES = {
         "/sspf/notifications/",
         "/sspf/handover/",  # absence: hand over a coordinator's cases
         "/sspf/{lou}/coordinator/",  # change the case's coordinator
+        "/sspf/{lou}/plans/1/",  # a version of the action plan with what changed
     ],
     "sara": [  # the school
         "/",

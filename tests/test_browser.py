@@ -170,7 +170,7 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     choose(coordinator, "action-0-party", "agency")
     choose(coordinator, "action-0-agency", str(agencies["skola"].pk))
     fill(coordinator, "action-0-due_date", str(today + dt.timedelta(days=30)))
-    choose(coordinator, "action-0-goal", "0")
+    choose(coordinator, "action-0-goal", "1")
     for _more in range(4):  # a fifth action needs a row the page did not start with
         coordinator.locator("[data-testid=add-action]").click()
     fill(coordinator, "action-4-text", "Håller kontakt med föräldrarna.")

@@ -92,7 +92,7 @@ def test_an_action_naming_an_empty_goal_row_is_refused_next_to_the_field(
             "action-0-party": "agency",
             "action-0-agency": agencies["skola"].pk,
             "action-0-due_date": str(today + dt.timedelta(days=20)),
-            "action-0-goal": "1",
+            "action-0-goal": "2",
         },
     )
     assert response.status_code == 200

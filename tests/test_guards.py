@@ -236,7 +236,7 @@ def test_decline_referral_refused_without_reason(refer, coordinator):
     assert footprint(case) == before
 
 
-def test_hold_meeting_deciding_goals_met_with_ongoing_goals_rolls_back(
+def test_hold_meeting_deciding_goals_met_before_any_goal_was_met_rolls_back(
     meeting_planned, coordinator, agencies
 ):
     meeting = meeting_planned.meetings.get()
@@ -250,7 +250,8 @@ def test_hold_meeting_deciding_goals_met_with_ongoing_goals_rolls_back(
         **meeting_record(agencies, closing=("goals_met", "")),
     )
 
-    assert len(reasons) == 1 and "1 goal(s) are not" in reasons[0]
+    # judged on the plan the meeting started from: none yet, so no goal can have been met
+    assert reasons == ['"Goals met" needs an action plan with goals.']
     assert footprint(meeting_planned) == before  # the meeting, plan and goals are undone
 
 

@@ -10,9 +10,9 @@ from django.utils.html import escape
 
 from casework.workflow import steps
 from casework.workflow.consent_form import ConsentForm
+from casework.workflow.plan_forms import ActionForm
 from casework.workflow.referral_forms import ReferralConcernReportForm
 from casework.workflow.step_forms import (
-    ActionForm,
     AssessForm,
     FollowUpForm,
     HoldMeetingForm,

@@ -336,6 +336,8 @@ def fill(route, case):
         values["pk"] = case.meetings.filter(status="held").latest("pk").pk
     if route.name == "step_give":  # the open step the coordinator holds
         values["pk"] = pick_task(case, "hold_meeting").pk
+    if route.name == "plan_version":
+        values["version"] = case.plans.latest("version").version
     if route.name == "action_update":
         values["pk"] = case.plans.latest("version").actions.latest("pk").pk
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]

@@ -77,6 +77,7 @@ class CaseDetailView(CasePage):
                 m.pk for m in meetings if access.reads_protocol(user, m, reads_case=True)
             },
             plan=plan,
+            plan_versions=range(plan.version, 0, -1) if plan else [],
             plan_actions=[a for a in (plan.actions.all() if plan else []) if sight.action(a)],
             # the actions the user's agency is responsible for: an "update" link each
             own_actions={

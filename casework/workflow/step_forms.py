@@ -14,15 +14,14 @@ from viewflow.forms.renderers import FieldSet, Layout
 
 from sspf_flow import guards, plan_guards
 from sspf_flow.models import (
+    Action,
     ActionStatus,
     ActionUpdate,
     Agency,
     ClosureReason,
     FollowUpDecision,
     GoalAssessment,
-    Guardian,
     MeetingKind,
-    Party,
     RiskLevel,
 )
 
@@ -212,92 +211,6 @@ class HoldMeetingForm(ClosureFields):
         return cleaned
 
 
-class GoalForm(forms.Form):
-    text = forms.CharField(
-        label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    measure = forms.CharField(label=_("How it is measured"), required=False)
-    target_date = forms.DateField(label=_("Target date"), required=False)
-
-
-class ActionForm(forms.Form):
-    text = forms.CharField(
-        label=_("Action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    party = forms.ChoiceField(
-        label=_("Responsible party"), required=False, choices=[("", "---------"), *Party.choices]
-    )
-    agency = forms.ModelChoiceField(
-        label=_("Responsible agency"), required=False, queryset=Agency.objects.none()
-    )
-    guardian = forms.ModelChoiceField(
-        label=_("Responsible guardian"), required=False, queryset=Guardian.objects.none()
-    )
-    other_name = forms.CharField(label=_("Responsible (other, by name)"), required=False)
-    due_date = forms.DateField(label=_("Due date"), required=False)
-    goal = forms.TypedChoiceField(
-        label=_("Goal it serves (number)"), required=False, coerce=int, empty_value=None
-    )
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        # only agencies the consent covers may be named (plan_guards.plan_names_covered_agencies);
-        # asked once for all the rows of the formset
-        if not hasattr(case, "_covered_today"):
-            case._covered_today = plan_guards.covered_agencies(case, timezone.localdate())
-        covered = case._covered_today
-        self.fields["agency"].queryset = agency_choices(case.municipality).filter(pk__in=covered)
-        self.fields["guardian"].queryset = case.youth.guardians.all()
-        self.fields["goal"].choices = [("", "---------")] + [
-            (i, str(i + 1)) for i in range(MAX_GOALS)
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("text", "").strip():
-            return cleaned
-        check(
-            self,
-            plan_guards.action_complete(
-                cleaned.get("party"),
-                plan_guards.responsible_named(cleaned),
-                cleaned.get("due_date"),
-            ),
-        )
-        return cleaned
-
-
-MAX_GOALS = 10
-GoalFormSet = forms.formset_factory(GoalForm, extra=2, max_num=MAX_GOALS, validate_max=True)
-ActionFormSet = forms.formset_factory(ActionForm, extra=4, max_num=40, validate_max=True)
-
-
-def plan_rows(goals, actions):
-    """The goals and actions typed in, empty rows skipped, with each action's goal number
-    turned into its place among the goals written. An action that names an empty goal row gets
-    an error next to the field, and nothing is returned."""
-    written = {}
-    goal_rows = []
-    for number, row in enumerate(goals.cleaned_data):
-        if row.get("text", "").strip():
-            written[number] = len(goal_rows)
-            goal_rows.append(row)
-    action_rows = []
-    for form in actions.forms:
-        row = form.cleaned_data
-        if not row.get("text", "").strip():
-            continue
-        if row.get("goal") is not None:
-            if row["goal"] not in written:
-                form.add_error("goal", _("Goal %(number)s is empty.") % {"number": row["goal"] + 1})
-                continue
-            row = {**row, "goal": written[row["goal"]]}
-        action_rows.append(row)
-    if any(form.errors for form in actions.forms):
-        return None
-    return goal_rows, action_rows
-
-
 class FollowUpForm(ClosureFields):
     CONTINUE, MEETING, CLOSE = FollowUpDecision.values
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
@@ -311,9 +224,11 @@ class FollowUpForm(ClosureFields):
         self.fields["next_follow_up"].initial = default_follow_up()
         self.actions = list(plan.actions.select_related("agency", "guardian")) if plan else []
         self.goals = list(plan.goals.all()) if plan else []
-        latest = {}  # each action's latest word from its agency (records.update_action)
-        for update in ActionUpdate.objects.filter(action__in=self.actions).order_by("-at", "-pk"):
-            latest.setdefault(update.action_id, update)
+        latest = {}  # each action's latest word from its agency (records.update_action), also
+        # given before a meeting carried the action into this version
+        lineage = Action.objects.lineage(self.actions)
+        for update in ActionUpdate.objects.filter(action__in=lineage).order_by("-at", "-pk"):
+            latest.setdefault(lineage[update.action_id], update)
         for action in self.actions:
             said = latest.get(action.pk)
             self.fields[f"action_{action.pk}_status"] = forms.ChoiceField(

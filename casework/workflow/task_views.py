@@ -18,16 +18,9 @@ from ..perform import PerformOrExplain, explain
 from ..templateforms import TemplateSection, WithTemplate
 from . import summary
 from .consent_form import ConsentForm
+from .plan_forms import plan_formsets, plan_rows
 from .referral_forms import GuardianFormSet, ReferralConcernReportForm, ReferralForm, YouthForm
-from .step_forms import (
-    ActionFormSet,
-    AssessForm,
-    FollowUpForm,
-    GoalFormSet,
-    HoldMeetingForm,
-    PlanMeetingForm,
-    plan_rows,
-)
+from .step_forms import AssessForm, FollowUpForm, HoldMeetingForm, PlanMeetingForm
 
 
 class CaseTaskView(PerformOrExplain, generic.FormView):
@@ -253,15 +246,17 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
     def formsets(self):
         if not hasattr(self, "_formsets"):
             data = self.request.POST if self.request.method == "POST" else None
-            goals = GoalFormSet(data, prefix="goal")
-            actions = ActionFormSet(data, prefix="action", form_kwargs={"case": self.case})
-            self._formsets = goals, actions
+            self._formsets = plan_formsets(self.case, data)
         return self._formsets
 
     def get_context_data(self, **kwargs):
         goals, actions = self.formsets()
         return super().get_context_data(
-            meeting=self.get_meeting(), goal_formset=goals, action_formset=actions, **kwargs
+            meeting=self.get_meeting(),
+            goal_formset=goals,
+            action_formset=actions,
+            plan_in_force=self.case.current_plan(),
+            **kwargs,
         )
 
     def post(self, request, *args, **kwargs):

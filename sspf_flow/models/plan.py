@@ -34,11 +34,17 @@ class Party(models.TextChoices):
     OTHER = "other", _("Other (named)")
 
 
+OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.ONGOING)
+OPEN_GOAL = (GoalAssessment.ONGOING, GoalAssessment.PARTLY_MET, GoalAssessment.NOT_MET)
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def write(self, case, meeting, goals, actions, created_by, created_at):
         """The case's next version of the plan, written at ``meeting``: ``goals`` are dicts
         (text, measure, target_date); ``actions`` dicts (text, party, agency, guardian,
-        other_name, due_date, and ``goal``: the index of the goal it serves, or None)."""
+        other_name, due_date, and ``goal``: the index of the goal it serves, or None). A row
+        with ``carried_from`` (a goal or action of the version before) continues it: it keeps
+        its assessment or status, and the version page shows what changed."""
         current = case.current_plan()
         plan = self.create(
             case=case,
@@ -53,6 +59,10 @@ class ActionPlanQuerySet(models.QuerySet):
                 text=g["text"],
                 measure=g.get("measure", ""),
                 target_date=g.get("target_date"),
+                carried_from=g.get("carried_from"),
+                assessment=g["carried_from"].assessment
+                if g.get("carried_from")
+                else GoalAssessment.ONGOING,
             )
             for g in goals
         ]
@@ -66,10 +76,25 @@ class ActionPlanQuerySet(models.QuerySet):
                 other_name=item.get("other_name", ""),
                 due_date=item["due_date"],
                 goal=saved[item["goal"]] if item.get("goal") is not None else None,
+                carried_from=item.get("carried_from"),
+                status=item["carried_from"].status
+                if item.get("carried_from")
+                else ActionStatus.PLANNED,
             )
             for item in actions
         )
         return plan
+
+    def open_rows(self, plan):
+        """The goals not met and the actions not ended of ``plan``: what a new meeting starts
+        from (``None``: no plan yet)."""
+        if plan is None:
+            return [], []
+        goals = list(plan.goals.filter(assessment__in=OPEN_GOAL))
+        actions = list(
+            plan.actions.filter(status__in=OPEN_ACTION).select_related("agency", "guardian")
+        )
+        return goals, actions
 
 
 class ActionPlan(models.Model):
@@ -120,6 +145,15 @@ class Goal(models.Model):
         choices=GoalAssessment.choices,
         default=GoalAssessment.ONGOING,
     )
+    # the same goal in the version before, when the meeting carried it over (issue 12)
+    carried_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_into",
+        verbose_name=_("carried over from"),
+    )
 
     class Meta:
         verbose_name = _("goal")
@@ -128,6 +162,19 @@ class Goal(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class ActionQuerySet(models.QuerySet):
+    def lineage(self, actions):
+        """Key of each of ``actions`` and of every earlier version it was carried over from →
+        the key of the action in ``actions`` it became."""
+        found = {action.pk: action.pk for action in actions}
+        step = {action.pk: action.carried_from_id for action in actions if action.carried_from_id}
+        while step:
+            earlier = dict(self.filter(pk__in=step.values()).values_list("pk", "carried_from_id"))
+            found.update({before: found[after] for after, before in step.items()})
+            step = {pk: prior for pk, prior in earlier.items() if prior}
+        return found
 
 
 class Action(models.Model):
@@ -165,6 +212,17 @@ class Action(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.PLANNED
     )
+    # the same action in the version before, when the meeting carried it over (issue 12)
+    carried_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_into",
+        verbose_name=_("carried over from"),
+    )
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("action")
@@ -184,6 +242,10 @@ class Action(models.Model):
 
     def __str__(self):
         return self.text
+
+    @property
+    def goal_text(self):
+        return self.goal.text if self.goal_id else ""
 
     @property
     def responsible(self):
