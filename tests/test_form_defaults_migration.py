@@ -15,9 +15,11 @@ import time_machine
 from django.apps import apps
 from django.test import Client
 
+from casework.workflow import steps
 from forms import services as form_services
 from forms.models import FormTemplate, FormVersion
 from sspf_flow.models import Municipality
+from tests.builders import hold_meeting_post, walk_to_meeting_planned
 
 MIGRATION = importlib.import_module("forms.migrations.0002_defaults_ask_nothing_the_step_asks")
 OLD_DEFAULTS = Path(__file__).resolve().parent / "data" / "form_defaults_v1"
@@ -142,3 +144,51 @@ def test_a_protocol_filled_in_before_stays_pinned_and_renders_as_made(
     assert "Åtaganden per part" in page and "Läxhjälp" in page and "Antecknare" in page
     # and a new meeting answers the new version
     assert FormTemplate.objects.get(municipality=old_installation, kind="protocol").published != old
+
+
+def test_a_draft_begun_before_is_kept_and_the_new_default_numbered_after_it(old_installation):
+    draft = form_services.copy_to_draft(
+        FormVersion.objects.published_for(old_installation, "protocol")
+    )
+
+    migrate()
+
+    assert versions(old_installation, "protocol") == [
+        (1, "retired"),
+        (2, "draft"),
+        (3, "published"),
+    ]
+    draft.refresh_from_db()
+    assert [field["key"] for field in draft.fields] == MIGRATION.OLD_KEYS["protocol"]
+
+
+def test_a_kept_old_protocol_still_asks_the_next_date_when_closing_at_a_meeting(
+    old_installation, refer, coordinator, consent_for, agencies
+):
+    """Why the operator removes the step's questions from a changed template by hand."""
+    skola = agencies["skola"]
+    case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, [skola])
+    task = steps.open_task(case, "hold_meeting")
+    url = task.flow_task.reverse("execute", args=[task.process_id, task.pk])
+    data = hold_meeting_post(
+        [skola.pk],
+        skola,
+        next_follow_up=None,
+        close_case="on",
+        closure_reason="moved",
+        **{"tpl-narvarande": "Lou och skolan.", "tpl-antecknare": "Anja"},
+        **{"tpl-ataganden-TOTAL_FORMS": "0", "tpl-ataganden-INITIAL_FORMS": "0"},
+    )
+    client = Client()
+    client.force_login(coordinator)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    next_date = page[
+        page.index('data-field="nasta_uppfoljning"') : page.index('data-field="ovrigt"')
+    ]
+    assert "Detta fält måste fyllas i." in next_date
+    case.refresh_from_db()
+    assert case.status == "meeting_planned"
