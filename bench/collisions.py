@@ -380,14 +380,9 @@ def hold_data(org):
         "action-0-due_date": str(today + dt.timedelta(days=30)),
         "action-0-goal": "1",
         # the default protocol template's required questions (forms/defaults)
-        "tpl-narvarande": "Lou, vårdnadshavarna, skolan och socialtjänsten.",
-        "tpl-antecknare": "Anja",
         "tpl-bild_ungdom": "Lou vill klara skolan.",
         "tpl-riskfaktorer": "Frånvaro.",
         "tpl-skyddsfaktorer": "Fotbollen.",
-        "tpl-nasta_uppfoljning": "2030-01-15",
-        "tpl-ataganden-TOTAL_FORMS": "0",
-        "tpl-ataganden-INITIAL_FORMS": "0",
     }
 
 
@@ -400,12 +395,6 @@ def follow_up_data(case):
         "closure_reason": "",
         "closure_text": "",
         # the default follow-up template's required questions
-        "tpl-insatser-TOTAL_FORMS": "1",
-        "tpl-insatser-INITIAL_FORMS": "0",
-        "tpl-insatser-0-insats": "Extra stöd för närvaron.",
-        "tpl-insatser-0-som_planerat": "yes",
-        "tpl-insatser-0-som_avsett": "yes",
-        "tpl-insatser-0-forandring": "no",
         "tpl-ungdomens_syn": "Lou tycker att det går bra.",
         "tpl-samtycke_fortsatt": "yes",
     }

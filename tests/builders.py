@@ -10,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from casework.workflow import steps
+from forms import services as form_services
+from forms.models import FormVersion
 from sspf_flow import services
 from sspf_flow.models import Membership, Youth
 
@@ -73,22 +75,11 @@ TEMPLATE_ANSWERS = {
     "referral": {"tpl-ungdomen_vet": "yes", "tpl-vardnadshavare_vet": "yes", "tpl-tolk": "no"},
     "consent": {"tpl-informerad": "yes", "tpl-ratt_att_aterkalla": "yes", "tpl-tolk": "no"},
     "protocol": {
-        "tpl-narvarande": "Lou, vårdnadshavarna, skolan och socialtjänsten.",
-        "tpl-antecknare": "Anja",
         "tpl-bild_ungdom": "Lou vill klara skolan.",
         "tpl-riskfaktorer": "Frånvaro.",
         "tpl-skyddsfaktorer": "Fotbollen.",
-        "tpl-nasta_uppfoljning": "2030-01-15",
-        "tpl-ataganden-TOTAL_FORMS": "0",
-        "tpl-ataganden-INITIAL_FORMS": "0",
     },
     "follow_up": {
-        "tpl-insatser-TOTAL_FORMS": "1",
-        "tpl-insatser-INITIAL_FORMS": "0",
-        "tpl-insatser-0-insats": "Extra stöd för närvaron.",
-        "tpl-insatser-0-som_planerat": "yes",
-        "tpl-insatser-0-som_avsett": "yes",
-        "tpl-insatser-0-forandring": "no",
         "tpl-ungdomens_syn": "Lou tycker att det går bra.",
         "tpl-samtycke_fortsatt": "yes",
     },
@@ -99,6 +90,38 @@ def template_answers(kind):
     """POST data answering the default template of ``kind`` (referral, consent, protocol,
     follow_up) on its step's page."""
     return dict(TEMPLATE_ANSWERS[kind])
+
+
+def other_actions(required=False):
+    """A repeating-rows field (an agency, an action, yes/no questions, a comment) that no default
+    template has since they stopped asking for the plan's actions (issue 12): tests of rows
+    publish it in a municipality's own version (``publish_own_version``)."""
+
+    def column(key, kind, sv, **more):
+        return {"key": key, "type": kind, "label": {"sv": sv, "en": key}, **more}
+
+    return {
+        "key": "ovriga_insatser",
+        "type": "rows",
+        "label": {"sv": "Övriga insatser", "en": "Other actions"},
+        "required": required,
+        "columns": [
+            column("part", "agency", "Verksamhet"),
+            column("insats", "text", "Insats", required=True, max_length=300),
+            column("som_planerat", "yes_no", "Genomförd som planerat?", required=True),
+            column("forandring", "yes_no", "Behövs förändring?", required=True),
+            column("kommentar", "text", "Kommentar", max_length=500),
+        ],
+        "max_rows": 20,
+    }
+
+
+def publish_own_version(municipality, kind, *extra_fields):
+    """The municipality's own next version of its template of ``kind``: the published fields and
+    ``extra_fields`` after them, published through the editor's services."""
+    draft = form_services.copy_to_draft(FormVersion.objects.published_for(municipality, kind))
+    form_services.save_draft(draft, [*draft.fields, *extra_fields])
+    return form_services.publish(draft)
 
 
 def consent_post(case, agency_pks, days=365, **changes):

@@ -15,7 +15,7 @@ from viewflow.workflow import timers
 
 from sspf_flow.models import Case
 from tests.browser import CHROMIUM, require
-from tests.builders import born_aged, signed_pdf
+from tests.builders import born_aged, other_actions, publish_own_version, signed_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 require(CHROMIUM, "Debian's chromium")
@@ -177,38 +177,36 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     choose(coordinator, "action-4-party", "agency")
     choose(coordinator, "action-4-agency", str(agencies["socialtjanst"].pk))
     fill(coordinator, "action-4-due_date", str(today + dt.timedelta(days=30)))
-    fill(coordinator, "tpl-narvarande", "Lou, Kim, Centralskolan och Anja.")  # the protocol
-    fill(coordinator, "tpl-antecknare", "Anja")
+    # the protocol template asks only what the step does not (issue 12: no double entry)
     fill(coordinator, "tpl-bild_ungdom", "Lou vill klara skolan.")
     fill(coordinator, "tpl-riskfaktorer", "Frånvaro.")
     fill(coordinator, "tpl-skyddsfaktorer", "Fotbollen.")
-    fill(coordinator, "tpl-nasta_uppfoljning", str(today + dt.timedelta(days=3)))
-    select(coordinator, "tpl-ataganden-0-part", str(agencies["skola"].pk))
-    fill(coordinator, "tpl-ataganden-0-atagande", "Extra stöd i matematik.")
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Pågående"
     assert "Extra stöd för att öka närvaron." in coordinator.content()
     assert "Håller kontakt med föräldrarna." in coordinator.content()
 
     assert timers.fire_due_timers() == 1  # what beat does: the follow-up is 3 days away
+    case = Case.objects.get()
+    # the municipality's own follow-up asks for other actions in rows (the default has none)
+    publish_own_version(case.municipality, "follow_up", other_actions(required=True))
     coordinator.reload()
     next_step(coordinator)  # follow up: the action done, the goal met, close the case
-    case = Case.objects.get()
     goal = case.plans.get().goals.get()
     for action in case.plans.get().actions.all():
         choose(coordinator, f"action_{action.pk}_status", "done")
     choose(coordinator, f"goal_{goal.pk}", "met")
     coordinator.locator("input[name=decision][value=close]").check()
-    fill(coordinator, "tpl-insatser-0-insats", "Extra stöd för att öka närvaron.")
-    for column in ("som_planerat", "som_avsett"):
-        select(coordinator, f"tpl-insatser-0-{column}", "yes")
-    select(coordinator, "tpl-insatser-0-forandring", "no")
+    select(coordinator, "tpl-ovriga_insatser-0-part", str(agencies["skola"].pk))
+    fill(coordinator, "tpl-ovriga_insatser-0-insats", "Plats i fotbollslaget.")
+    select(coordinator, "tpl-ovriga_insatser-0-som_planerat", "yes")
+    select(coordinator, "tpl-ovriga_insatser-0-forandring", "no")
     fill(coordinator, "tpl-ungdomens_syn", "Lou tycker att det går bättre.")
     select(coordinator, "tpl-samtycke_fortsatt", "yes")
     submit(coordinator, "text=Välj en avslutsorsak")  # shown next to the field
     # what was typed in the template is still there
-    expect(coordinator.locator("input[name='tpl-insatser-0-insats']")).to_have_value(
-        "Extra stöd för att öka närvaron."
+    expect(coordinator.locator("input[name='tpl-ovriga_insatser-0-insats']")).to_have_value(
+        "Plats i fotbollslaget."
     )
     choose(coordinator, "closure_reason", "goals_met")
     submit(coordinator, CASE_PAGE)

@@ -77,11 +77,11 @@ def test_a_process_owner_adds_a_question_and_publishes_it(admin, protocol):
 
 def test_a_broken_template_is_refused_with_its_reasons_and_nothing_is_lost(admin, protocol):
     draft = services.copy_to_draft(protocol.published)
-    broken = {**NEW_QUESTION, "key": "narvarande", "choices": ""}  # a key already used, no choices
+    broken = {**NEW_QUESTION, "key": "riskfaktorer", "choices": ""}  # a used key, no choices
     page = admin.post(f"/forms/version/{draft.pk}/edit/", formset_post(draft.fields, broken))
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Två fält har nyckeln ”narvarande”." in text
+    assert "Två fält har nyckeln ”riskfaktorer”." in text
     assert "ett valfält behöver minst ett val" in text
     assert "Hur är skolnärvaron?" in text  # what was typed is still there
     draft.refresh_from_db()

@@ -417,9 +417,8 @@ def test_a_new_municipality_gets_the_default_templates_published(db):
     assert kinds == set(FormKind.values)
     protocol = municipality.form_templates.get(kind="protocol").published
     labels = [f["label"]["sv"] for f in protocol.fields]
-    assert (
-        "Riskfaktorer" in labels and "Skyddsfaktorer" in labels and "Åtaganden per part" in labels
-    )
+    assert "Riskfaktorer" in labels and "Skyddsfaktorer" in labels
+    assert "Ungdomens egen bild" in labels and "Vårdnadshavarnas bild" in labels
     assert services.install_defaults(municipality) == []  # nothing twice
 
 

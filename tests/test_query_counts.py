@@ -22,7 +22,7 @@ from forms.models import FormVersion
 from sspf_flow import services
 from sspf_flow.models import CaseTask, Party
 from sspf_flow.models.process import processes_of
-from tests.builders import ALL_CATEGORIES, signed_pdf
+from tests.builders import ALL_CATEGORIES, other_actions, publish_own_version, signed_pdf
 
 # Measured on SQLite and on PostgreSQL (the same on both) when written; raise only with a reason.
 MAX_QUERIES = {
@@ -236,19 +236,25 @@ def test_case_page_queries_do_not_grow_with_its_contents(refer, coordinator, sco
     assert thick.events.count() >= 12
     fill_in(thin, coordinator, "referral", {"ungdomen_vet": True})
     agency = {"id": scope[0].pk, "name": scope[0].name}
+    # rows naming an agency, in the municipality's own protocol (the default has no rows)
+    publish_own_version(thick.municipality, "protocol", other_actions())
     for n in range(3):
         fill_in(thick, coordinator, "referral", {"ungdomen_vet": True, "bast_kontakt": agency})
         fill_in(
             thick,
             coordinator,
             "protocol",
-            {"antecknare": f"Anja {n}", "ataganden": [{"part": agency, "atagande": "Stöd"}] * 3},
+            {
+                "ovrigt": f"Anteckning {n}",
+                "ovriga_insatser": [{"part": agency, "insats": "Stöd"}] * 3,
+            },
         )
 
     response = compare_case_pages(as_coordinator, thin, thick)
     assert b"Insats 5" in response.content
     response = compare_case_pages(as_coordinator, thin, thick, "case history", "history/")
-    assert b"Uppf\xc3\xb6ljning 2" in response.content and b"Anja 2" in response.content
+    assert b"Uppf\xc3\xb6ljning 2" in response.content and b"Anteckning 2" in response.content
+    assert "Övriga insatser".encode() in response.content  # the rows are on the page
 
 
 def test_case_page_queries_do_not_grow_with_parties(refer, coordinator, scope, as_coordinator):

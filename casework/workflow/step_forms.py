@@ -169,7 +169,8 @@ class HoldMeetingForm(ClosureFields):
         label=_("Minute-taker"), queryset=get_user_model().objects.none(), required=False
     )
     protocol = forms.CharField(
-        label=_("Protocol (each party's picture, risk and protective factors, decisions)"),
+        label=_("Protocol: what was said and decided"),
+        help_text=_("The agencies' pictures and the family's views have fields of their own."),
         widget=forms.Textarea,
     )
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False)
