@@ -8,7 +8,17 @@ from viewflow.urls import Application
 
 from sspf_flow import access
 
-from .pages import actions, casefile, cases, consultations, dashboard, documents, grants, log
+from .pages import (
+    actions,
+    casefile,
+    cases,
+    consultations,
+    dashboard,
+    documents,
+    grants,
+    log,
+    pictures,
+)
 from .workflow.flows import CaseFlow
 from .workflow.inbox import CaseFlowViewset
 
@@ -57,6 +67,11 @@ case_app = Application(
             "<str:number>/meetings/<int:pk>/protocol/",
             actions.ProtocolView.as_view(),
             name="meeting_protocol",
+        ),
+        path(
+            "<str:number>/meetings/<int:pk>/picture/",
+            pictures.PictureView.as_view(),
+            name="meeting_picture",
         ),
         path(
             "<str:number>/actions/<int:pk>/",
