@@ -351,3 +351,14 @@ def test_a_moved_meeting_re_arms_the_reminder(users, planned, coordinator):
     with time_machine.travel(at(day + dt.timedelta(days=4)), tick=False):
         deadlines.sweep()
     assert len(picture_reminders()) == 8
+
+
+def test_a_meeting_planned_closer_than_the_reminder_days_asks_at_the_next_sweep(
+    refer, coordinator, consent_for, scope, users
+):
+    for user in users.values():
+        user.email = f"{user.username}@exempel.invalid"
+        user.save(update_fields=["email"])
+    case, meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1)
+    deadlines.sweep()
+    assert "sara@exempel.invalid" in picture_reminders()

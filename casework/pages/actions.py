@@ -103,7 +103,8 @@ class ProtocolView(generic.TemplateView):
     """A held meeting's protocol and the plan written at it, to read and print: for the
     coordinator and the agencies the meeting invited, each within what its consent covers (the
     protocol's text, which mixes every party's picture, only with every category; the plan's
-    actions by their categories, an agency's own always)."""
+    actions by their categories, an agency's own always; the agencies' pictures given before
+    the meeting by ``Sight.picture``)."""
 
     template_name = "casework/protocol.html"
 
