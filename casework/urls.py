@@ -8,7 +8,18 @@ from viewflow.urls import Application
 
 from sspf_flow import access
 
-from .pages import actions, casefile, cases, consultations, dashboard, documents, grants, log, plans
+from .pages import (
+    actions,
+    casefile,
+    cases,
+    consultations,
+    dashboard,
+    documents,
+    grants,
+    log,
+    pictures,
+    plans,
+)
 from .workflow.flows import CaseFlow
 from .workflow.inbox import CaseFlowViewset
 
@@ -62,6 +73,11 @@ case_app = Application(
             "<str:number>/meetings/<int:pk>/protocol/",
             actions.ProtocolView.as_view(),
             name="meeting_protocol",
+        ),
+        path(
+            "<str:number>/meetings/<int:pk>/picture/",
+            pictures.PictureView.as_view(),
+            name="meeting_picture",
         ),
         path(
             "<str:number>/actions/<int:pk>/",

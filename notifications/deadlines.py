@@ -1,9 +1,10 @@
 """The deadline ladder. Each dated thing of an open case — its next follow-up, the open actions of
-its latest plan, the end of its consent, the wait for consent, a planned meeting — has one
-Deadline row, kept in step with the case by ``sync`` inside every change's transaction. The beat
-``sweep`` reads only the rows whose next step has come (a partial index on ``fire_at``), sends
-that step and moves the row to the next one, so each step goes once per item and the sweep's cost
-grows with what is due, not with the number of cases.
+its latest plan, the end of its consent, the wait for consent, a planned meeting and the invited
+agencies' pictures before it — has one Deadline row, kept in step with the case by ``sync``
+inside every change's transaction. The beat ``sweep`` reads only the rows whose next step has
+come (a partial index on ``fire_at``), sends that step and moves the row to the next one, so
+each step goes once per item and the sweep's cost grows with what is due, not with the number
+of cases.
 
 Steps: reminder before the day → notice on the day → escalation to the coordinator → escalation to
 the coordinator's manager; the days are the municipality's settings. When the sweep finds several
@@ -18,9 +19,18 @@ from enum import Enum
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from sspf_flow.models import Action, ActionStatus, Meeting, MeetingStatus, Party, Status
+from sspf_flow.models import (
+    Action,
+    ActionStatus,
+    Meeting,
+    MeetingPicture,
+    MeetingStatus,
+    Party,
+    Status,
+)
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
 
 from . import badge
@@ -36,6 +46,7 @@ class To(Enum):
     MANAGER = "manager"  # the coordinator's manager
     AGENCY = "agency"  # the agency responsible for an action (the coordinator for the family's)
     INVITEES = "invitees"  # a meeting's invitees, the coordinator and the invited family
+    WITHOUT_PICTURE = "without_picture"  # the invited agencies that have given no picture yet
 
 
 # How many days from the due date a step is sent, from the municipality's settings.
@@ -95,6 +106,9 @@ LADDERS = {
         Step("escalation", manager_alerted, To.MANAGER, None),
     ],
     K.MEETING: [Step("reminder", day_before, To.INVITEES, Topic.MEETING)],
+    # once, the municipality's reminder days before the meeting (at once when it is planned
+    # closer than that); a meeting moved to another day is watched again
+    K.MEETING_PICTURE: [Step("reminder", reminder_before, To.WITHOUT_PICTURE, Topic.REMINDER)],
 }
 
 
@@ -143,6 +157,7 @@ def wanted(case):
             case=case, status=MeetingStatus.PLANNED
         ).values_list("pk", "starts_at"):
             result[(K.MEETING, pk)] = timezone.localtime(starts_at).date()
+            result[(K.MEETING_PICTURE, pk)] = timezone.localtime(starts_at).date()
     return result
 
 
@@ -274,7 +289,14 @@ def _notices(due_steps, now):
     )
     meetings = Meeting.objects.prefetch_related(
         "invited_agencies", "case__youth__guardians"
-    ).in_bulk([row.object_id for row, _s in due_steps if row.kind == K.MEETING])
+    ).in_bulk(
+        [row.object_id for row, _s in due_steps if row.kind in (K.MEETING, K.MEETING_PICTURE)]
+    )
+    given = set(
+        MeetingPicture.objects.filter(
+            meeting__in=[row.object_id for row, _s in due_steps if row.kind == K.MEETING_PICTURE]
+        ).values_list("meeting_id", "agency_id")
+    )
     managers = managers_of(
         [row.case.coordinator for row, step in due_steps if step.to == To.MANAGER]
     )
@@ -284,7 +306,7 @@ def _notices(due_steps, now):
             action = actions[row.object_id]
             if action.party == Party.AGENCY:
                 pairs.add((row.case_id, action.agency))
-        if step.to == To.INVITEES and row.object_id in meetings:
+        if step.to in (To.INVITEES, To.WITHOUT_PICTURE) and row.object_id in meetings:
             pairs.update((row.case_id, a) for a in meetings[row.object_id].invited_agencies.all())
     staff = agency_recipients(pairs, today)
 
@@ -293,7 +315,7 @@ def _notices(due_steps, now):
         case = row.case
         coordinator = people([case.coordinator])
         context = {"step": step.name, "due": row.due, "days": abs((today - row.due).days)}
-        template = row.kind
+        template, path = row.kind, case.get_absolute_url()
         action = actions.get(row.object_id) if row.kind == K.ACTION else None
         if row.kind == K.ACTION:
             if action is None:
@@ -307,6 +329,22 @@ def _notices(due_steps, now):
         elif step.to == To.AGENCY:
             agency = action.agency
             recipients = staff.get((case.pk, agency.pk), []) if agency else coordinator
+        elif step.to == To.WITHOUT_PICTURE:
+            meeting = meetings.get(row.object_id)
+            if (
+                meeting is None
+                or meeting.status != MeetingStatus.PLANNED
+                or meeting.starts_at <= now
+            ):
+                continue
+            recipients = [
+                person
+                for agency in meeting.invited_agencies.all()
+                if (meeting.pk, agency.pk) not in given
+                for person in staff.get((case.pk, agency.pk), [])
+            ]
+            context.update(starts_at=timezone.localtime(meeting.starts_at))
+            path = reverse("sspf:meeting_picture", args=[case.number, meeting.pk])
         else:  # the meeting's invitees, the coordinator and the invited family
             meeting = meetings.get(row.object_id)
             if meeting is None:
@@ -324,7 +362,7 @@ def _notices(due_steps, now):
             key=_step_key(row.kind, (row.object_id,), row.due, step),
             template=template,
             case_number=case.number,
-            path=case.get_absolute_url(),
+            path=path,
             topic=step.topic,
             context=context,
         )

@@ -41,6 +41,7 @@ class OutboxKind(models.TextChoices):
     INCIDENT_REPORTED = "incident_reported", _("Incident reported")
     COORDINATOR_CHANGED = "coordinator_changed", _("Coordinator changed")
     MEETING_PROTOCOL = "meeting_protocol", _("Meeting protocol to read")
+    MEETING_PICTURE = "meeting_picture", _("The agency's picture before a meeting")
     DIGEST = "digest", _("Daily summary")
 
 
@@ -98,11 +99,13 @@ class DeadlineKind(models.TextChoices):
     CONSENT_EXPIRY = "consent_expiry", _("Consent ends")
     CONSENT_PENDING = "consent_pending", _("Waiting for consent")
     MEETING = "meeting", _("Meeting")
+    MEETING_PICTURE = "meeting_picture", _("The agencies' pictures before a meeting")
 
 
 class Deadline(models.Model):
     """One dated thing the ladder watches: the case's next follow-up, an open action, the end of
-    the case's consent, a case waiting for consent, a planned meeting. ``level`` is the next
+    the case's consent, a case waiting for consent, a planned meeting (its day, and the invited
+    agencies' pictures before it). ``level`` is the next
     step of the ladder to send and ``fire_at`` when; null once every step is sent. Rows are
     kept in step with the case by ``notifications.deadlines.sync`` inside each change's
     transaction, so the sweep only reads the rows whose ``fire_at`` has come."""

@@ -137,6 +137,18 @@ def reads_protocol(user, meeting, reads_case=None):
     return can_view_case(user, meeting.case) if reads_case is None else reads_case
 
 
+def writes_picture(user, meeting, reads_case=None):
+    """Who gives an agency's picture before ``meeting``: the staff of an agency the meeting
+    invites, while a consent covers it (they may read the case). Not the coordinator, who reads
+    the pictures at the meeting. ``reads_case``: whether they may, when the caller knows it."""
+    agency = agency_of(user)
+    if agency is None or not is_agency_staff(user):
+        return False
+    if agency.pk not in {invited.pk for invited in meeting.invited_agencies.all()}:
+        return False
+    return can_view_case(user, meeting.case) if reads_case is None else reads_case
+
+
 def updates_action(user, action):
     """Staff of the agency responsible for ``action`` may say how it goes (``services.
     update_action``), in their municipality. An agency always sees its own actions."""

@@ -120,3 +120,13 @@ class Sight:
             incident.agency_id in self.covered
             and agency_category(incident.agency) in self.categories
         )
+
+    def picture(self, picture):
+        """An agency's picture before a meeting, under the same rule as its incident reports:
+        for the coordinator and the agency that wrote it; for another agency while a consent
+        covers the writer too and the reader's consent covers the writer's area."""
+        if self.coordinates or picture.agency_id == self.agency_id:
+            return True
+        return (
+            picture.agency_id in self.covered and agency_category(picture.agency) in self.categories
+        )

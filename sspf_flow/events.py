@@ -31,6 +31,7 @@ class EventCode(models.TextChoices):
     FOLLOW_UP_RECORDED = "followup.recorded", _("Follow-up recorded")
     ACTION_UPDATED = "action.updated", _("The responsible agency updated an action")
     INCIDENT_REPORTED = "incident.reported", _("Incident reported")
+    PICTURE_WRITTEN = "picture.written", _("An agency gave its picture before a meeting")
     COORDINATOR_CHANGED = "coordinator.changed", _("Coordinator changed")
     STEP_GIVEN = "step.given", _("A step was given to a colleague")
     CASE_CLOSED = "case.closed", _("Case closed")

@@ -1,10 +1,11 @@
 """The named guards of the records kept beside the process (``records``): journal notes,
-reports of concern, an agency's update of its action and incident reports. Like ``guards``:
-each returns the reason (in Swedish, about a field where it can) or None."""
+reports of concern, an agency's update of its action, incident reports and an agency's picture
+before a meeting. Like ``guards``: each returns the reason (in Swedish, about a field where it
+can) or None."""
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import ActionStatus, IncidentKind
+from .models import ActionStatus, IncidentKind, MeetingStatus
 from .refusals import about
 
 
@@ -67,4 +68,50 @@ def incident_complete(occurred_on, kind, text, today):
         return about("kind", _("Choose what kind of incident it was."))
     if not text.strip():
         return about("text", _("Say briefly what happened."))
+    return None
+
+
+# An agency's picture before a meeting
+
+
+def picture_meeting_ahead(meeting, now):
+    """A picture is written (and revised) before the meeting: while it is planned and has not
+    begun. Once it is held the protocol keeps the pictures as they were."""
+    if meeting.status != MeetingStatus.PLANNED or meeting.starts_at <= now:
+        return _(
+            "The meeting has been held, cancelled or has already begun; the pictures are kept "
+            "as they were."
+        )
+    return None
+
+
+def picture_agency_invited(meeting, agency):
+    """Only an agency the meeting invites gives its picture."""
+    if agency is None or not meeting.invited_agencies.filter(pk=agency.pk).exists():
+        return _("Your agency is not invited to this meeting.")
+    return None
+
+
+def picture_agency_covered(covered, agency):
+    """An agency discloses its picture only while an active consent covers it (``covered``:
+    the agencies an active consent covers today)."""
+    if agency is None or agency.pk not in covered:
+        return _("No active consent covers your agency in this case.")
+    return None
+
+
+PICTURE_FIELDS = {
+    "knows": _("Say what your agency knows of the young person's situation."),
+    "does": _("Say what your agency does for the young person (or that it does nothing yet)."),
+    "strengths": _("Name the strengths and protective factors your agency sees."),
+    "risks": _("Name the risks your agency sees."),
+}
+
+
+def picture_text_given(field, text):
+    """A picture says all four things (``PICTURE_FIELDS``): what the agency knows, what it
+    does, the strengths and the risks (seed 001's "lägesbild"); ask once per field, so that
+    every missing text is named at once."""
+    if not (text or "").strip():
+        return about(field, PICTURE_FIELDS[field])
     return None

@@ -1,5 +1,6 @@
 """Records kept beside the process: journal notes, reports of concern, anonymous
-consultations, the responsible agencies' updates of their actions and incident reports. Same door as
+consultations, the responsible agencies' updates of their actions, incident reports and the
+invited agencies' pictures before a meeting. Same door as
 ``services``: permission → guard → write → CaseEvent."""
 
 from django.core.exceptions import PermissionDenied
@@ -13,10 +14,13 @@ from .models import (
     ActionUpdate,
     Case,
     ConcernReport,
+    ConsentAgency,
     Consultation,
     ConsultationOutcome,
     Incident,
     JournalNote,
+    Meeting,
+    MeetingPicture,
 )
 from .refusals import refuse_if
 
@@ -136,3 +140,51 @@ def report_incident(case, user, occurred_on, kind, text):
     )
     record_event(locked, user, EventCode.INCIDENT_REPORTED, incident=incident.pk, kind=kind)
     return incident
+
+
+@transaction.atomic
+def write_picture(meeting, user, knows, does, strengths, risks):
+    """An invited agency's picture of the young person before ``meeting``: what it knows, what
+    it does, strengths and risks. Written or revised while the meeting is planned and ahead, by
+    an agency the meeting invites and a consent covers (the guards say so in Swedish; a staff
+    member of another municipality, or not of an agency, is refused outright). The case row is
+    locked first, as every change of the case does; the case's history hears of it."""
+    agency = access.agency_of(user)
+    case = meeting.case
+    if not access.is_agency_staff(user) or agency.municipality_id != case.municipality_id:
+        raise PermissionDenied
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    meeting = Meeting.objects.get(pk=meeting.pk)  # as it is now, under the lock
+    covered = set(
+        ConsentAgency.objects.active_on(timezone.localdate())
+        .filter(consent__case=locked)
+        .values_list("agency_id", flat=True)
+    )
+    texts = {"knows": knows, "does": does, "strengths": strengths, "risks": risks}
+    refuse_if(
+        record_guards.picture_meeting_ahead(meeting, timezone.now()),
+        record_guards.picture_agency_invited(meeting, agency),
+        record_guards.picture_agency_covered(covered, agency),
+        *(record_guards.picture_text_given(field, text) for field, text in texts.items()),
+    )
+    now = timezone.now()
+    picture, created = MeetingPicture.objects.update_or_create(
+        meeting=meeting,
+        agency=agency,
+        defaults={"author": user, "updated_at": now, **{k: v.strip() for k, v in texts.items()}},
+        create_defaults={
+            "author": user,
+            "written_at": now,
+            "updated_at": now,
+            **{k: v.strip() for k, v in texts.items()},
+        },
+    )
+    record_event(
+        locked,
+        user,
+        EventCode.PICTURE_WRITTEN,
+        meeting=meeting.pk,
+        picture=picture.pk,
+        revised=not created,
+    )
+    return picture

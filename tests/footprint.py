@@ -13,6 +13,7 @@ from sspf_flow.models import (
     FollowUp,
     Goal,
     Meeting,
+    MeetingPicture,
 )
 
 FROZEN = dt.datetime(2025, 3, 10, 10, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
@@ -31,4 +32,5 @@ def footprint(case):
         "goals": list(Goal.objects.order_by("pk").values_list("pk", "assessment")),
         "actions": list(Action.objects.order_by("pk").values_list("pk", "status")),
         "follow_ups": list(FollowUp.objects.order_by("pk").values_list("pk", flat=True)),
+        "pictures": list(MeetingPicture.objects.order_by("pk").values_list("pk", "updated_at")),
     }

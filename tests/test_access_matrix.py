@@ -42,6 +42,7 @@ from sspf_flow.models import Agency, Case, Role, Status
 from tests.builders import make_user
 from tests.urlmap import (
     ACTIONS,
+    AGENCY_FORMS,
     CASE_FREE,
     COORDINATOR_DOWNLOADS,
     FORM_EDITOR,
@@ -252,6 +253,10 @@ def test_matrix(matrix, route, role):
     if role in ("consented", "other_category"):
         if route.name in COORDINATOR_DOWNLOADS:
             assert answer.status == 403, f"{where} (only the coordinator downloads it)"
+        elif route.name in AGENCY_FORMS:
+            # the consented agency is invited to the planned meeting; the other one is not
+            expected = 200 if role == "consented" else 403
+            assert answer.status == expected, f"{where} (an invited, covered agency's form)"
         elif case_page and route.name in ACTIONS:
             assert answer.status in (302, 403, 404), f"{where} (only coordinators act)"
         elif route.name == "case_detail":
@@ -260,6 +265,9 @@ def test_matrix(matrix, route, role):
             assert answer.limited == (role == "other_category"), where
         return
     # the case's own coordinator
+    if route.name in AGENCY_FORMS:
+        assert answer.status == 403, f"{where} (the agencies' own form)"
+        return
     if route.name in ACTIONS:
         # whether a step may be taken now depends on the task's state (a finished task
         # cannot be executed again), but the case is never hidden from its coordinator

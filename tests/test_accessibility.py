@@ -63,6 +63,7 @@ PAGES = {
         "/sspf/{lou}/actions/{action}/",  # the school's update of its action
         "/sspf/{lou}/incidents/new/",  # an incident report
         "/sspf/{lou}/meetings/{meeting}/protocol/",  # a held meeting's protocol, to print
+        "/sspf/{alva}/meetings/{planned}/picture/",  # the school's picture before a meeting
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
@@ -106,8 +107,17 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
     action = lou.current_plan().actions.filter(agency__kind="skola").first()
     page = page_as(username, DEMO_PASSWORD)
     meeting = lou.meetings.filter(status="held").first()
+    alva = Case.objects.get(youth__first_name="Alva")
+    planned = alva.meetings.get(status="planned")
     urls = [
-        url.format(lou=lou.number, action=action.pk, meeting=meeting.pk) for url in PAGES[username]
+        url.format(
+            lou=lou.number,
+            action=action.pk,
+            meeting=meeting.pk,
+            alva=alva.number,
+            planned=planned.pk,
+        )
+        for url in PAGES[username]
     ]
     assert_accessible(page, live_server.url, urls)
 

@@ -52,10 +52,11 @@ MIXED = "mixed text"  # concern, protective factors, protocol, follow-up notes, 
 HEALTH = "health"  # a coded concern of the health category, the accessibility needs
 POLICE = "police"  # a coded concern of the police category, the police's action in the plan
 SOCIAL = "social services"  # the young person's own action in the plan, a report of concern
+LEISURE = "leisure"  # the leisure agency's picture before a meeting (issue 12)
 JOURNAL = "journal"
 
 COMMON = frozenset({IDENTITY, GUARDIANS})
-FULL_PICTURE = COMMON | {MIXED, HEALTH, POLICE, SOCIAL}
+FULL_PICTURE = COMMON | {MIXED, HEALTH, POLICE, SOCIAL, LEISURE}
 EVERYTHING = FULL_PICTURE | {JOURNAL, GUARDIAN_EMAIL}
 NOTHING = frozenset()
 
@@ -126,6 +127,7 @@ class Seed:
     own_action: str  # the young person's own action (social services' category)
     reported_to: str  # whom the referrer's report of concern went to
     journal: str
+    leisure_picture: tuple  # the leisure agency's picture before the first meeting: four texts
     secrets: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -153,6 +155,11 @@ class Seed:
         add(SOCIAL, "the young person's own action", self.own_action.split()[-1].strip("."))
         add(SOCIAL, "report of concern", self.reported_to.split()[-1].strip("."))
         add(JOURNAL, "journal note", self.journal.split()[-1].strip("."))
+        add(
+            LEISURE,
+            "the leisure agency's picture",
+            *(text.split()[-1].strip(".") for text in self.leisure_picture),
+        )
 
     def referral(self):
         """The referral form's POST, as the school sends it."""
@@ -201,6 +208,9 @@ class Seed:
             "referral": self.referral(),
             "meeting": self.meeting(agencies),
             "follow_up": {"notes": self.follow_up, "tpl-ungdomens_syn": self.youth_view},
+            "picture": dict(
+                zip(("knows", "does", "strengths", "risks"), self.leisure_picture, strict=True)
+            ),
         }
 
 
@@ -231,6 +241,12 @@ def seeds():
             own_action="Hon går till fritidsgården, Egenmaktsplanen.",
             reported_to="Socialjouren Ugglemossen",
             journal="Samtal med mamma om Hjortronmyrsjournalen.",
+            leisure_picture=(
+                "Hon kommer till gården varje kväll, Kvällsgökslägesbilden.",
+                "Vi erbjuder läxhjälp, Läxugglestödet.",
+                "Hon leder dansgruppen, Dansstjärnestyrkan.",
+                "Äldre besökare lockar henne, Nattfjärilsrisken.",
+            ),
         ),
         CLOSED: Seed(
             case=CLOSED,
@@ -254,6 +270,12 @@ def seeds():
             own_action="Hon tränar två gånger i veckan, Sjöstjärneplanen.",
             reported_to="Socialtjänstens mottagning Hägerstrand",
             journal="Avslutande samtal, Smultronjournalen.",
+            leisure_picture=(
+                "Hon kommer sällan till gården, Morgonlärkslägesbilden.",
+                "Vi bjuder in henne till simning, Simfenestödet.",
+                "Hon är en god kamrat, Kamratkompasstyrkan.",
+                "Hon är ensam på helgerna, Helgmörkerrisken.",
+            ),
         ),
     }
 
@@ -288,6 +310,9 @@ IDENTITIES = {
 #   responsible agency's area (the young person's own: social services'), reports of concern
 #   (social services'); the mixed texts (concern, protective factors, protocols, follow-up
 #   notes, filled-in forms) only when it names every category;
+# * an agency's picture before a meeting (issue 12): the writer's own, and to another agency
+#   only while a consent covers the writer too and names the writer's area (the leisure
+#   agency's picture: the leisure category);
 # * the journal is the coordinator's;
 # * the guardians' e-mail addresses: the referral form asks for them and the meeting
 #   invitations are sent to them, but no page shows them (the case page shows name and phone;

@@ -48,8 +48,9 @@ MAX_QUERIES = {
     # access log in one statement, 31 and 32 (bound 34 → 33). Issue 11: 15, with who the user
     # is in one query (sspf_flow.identity), the consents' agencies and the actions' parties
     # joined, the open tasks with their process, and the history, journal, reports of concern,
-    # follow-ups and forms on the case's second page.
-    "case page": 15,
+    # follow-ups and forms on the case's second page. 16 with the agencies' pictures before
+    # each meeting (issue 12), one query however many meetings and pictures.
+    "case page": 16,
     # 11 with the incidents reported into the case (issue 12), one query
     "case history": 11,
 }

@@ -93,7 +93,12 @@ ACTIONS = {
     "action_update",  # the responsible agency's, and the matrix case's action is the school's
     "case_coordinator",
     "step_give",
+    "meeting_picture",  # an invited agency's picture before a meeting (AGENCY_FORMS)
 }
+# Forms of the agencies themselves, not the coordinator's: the staff of an agency the meeting
+# invites and a consent covers open them (the matrix case's planned meeting invites the fully
+# consented agency, not the one covered for another category); the coordinator gets 403.
+AGENCY_FORMS = {"meeting_picture"}
 # Documents with the family's names and signatures, and what the coordinator hands the family:
 # the case's coordinator only.
 COORDINATOR_DOWNLOADS = {
@@ -233,11 +238,12 @@ def follow_up_close_post(case):
     return data
 
 
-def travel_to_closure(users, agencies, referral=None, meeting=None, follow_up=None):
+def travel_to_closure(users, agencies, referral=None, meeting=None, follow_up=None, picture=None):
     """A case referred by the school through the web form, accepted, consented for the four
     agencies, its meeting planned and held, followed up and closed ("goals met"), each step as
     its page's POST. ``referral`` is the referral form's POST (``referral_post()`` if None);
-    ``meeting`` and ``follow_up`` change the hold-meeting and follow-up steps' POSTs."""
+    ``meeting`` and ``follow_up`` change the hold-meeting and follow-up steps' POSTs;
+    ``picture``, the leisure agency's picture before the meeting (its page's POST), if any."""
     scope = [agencies[k].pk for k in ("skola", "socialtjanst", "polis", "fritid")]
     school, coordinator = Client(), Client()
     school.force_login(users["skola"])
@@ -250,6 +256,12 @@ def travel_to_closure(users, agencies, referral=None, meeting=None, follow_up=No
     do_task(coordinator, case, "assess", {"decision": "accept", "risk_level": "medium"})
     do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
     do_task(coordinator, case, "plan_meeting", plan_post(scope))
+    if picture:
+        leisure = Client()
+        leisure.force_login(users["fritid"])
+        planned = case.meetings.get(status="planned")
+        response = leisure.post(f"/sspf/{case.number}/meetings/{planned.pk}/picture/", picture)
+        assert response.status_code == 302, response.content.decode()[:3000]
     held = {**hold_post(scope, agencies["skola"]), **(meeting or {})}
     do_task(coordinator, case, "hold_meeting", held)
     do_task(coordinator, case, "follow_up", {**follow_up_close_post(case), **(follow_up or {})})
@@ -334,6 +346,8 @@ def fill(route, case):
         values["pk"] = case.meetings.filter(status="planned").latest("pk").pk
     if route.name == "meeting_protocol":
         values["pk"] = case.meetings.filter(status="held").latest("pk").pk
+    if route.name == "meeting_picture":  # the planned meeting (case B: its held one)
+        values["pk"] = case.meetings.latest("pk").pk
     if route.name == "step_give":  # the open step the coordinator holds
         values["pk"] = pick_task(case, "hold_meeting").pk
     if route.name == "plan_version":

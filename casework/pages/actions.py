@@ -21,6 +21,7 @@ from sspf_flow.models import AccessAction, Case
 
 from ..perform import PerformOrExplain
 from .page_forms import ActionUpdateForm, IncidentForm
+from .pictures import board
 
 
 class ActionUpdateView(PerformOrExplain, generic.FormView):
@@ -102,7 +103,8 @@ class ProtocolView(generic.TemplateView):
     """A held meeting's protocol and the plan written at it, to read and print: for the
     coordinator and the agencies the meeting invited, each within what its consent covers (the
     protocol's text, which mixes every party's picture, only with every category; the plan's
-    actions by their categories, an agency's own always)."""
+    actions by their categories, an agency's own always; the agencies' pictures given before
+    the meeting by ``Sight.picture``)."""
 
     template_name = "casework/protocol.html"
 
@@ -110,7 +112,10 @@ class ProtocolView(generic.TemplateView):
     def dispatch(self, request, *args, **kwargs):
         self.case = access.get_case_for(request.user, kwargs["number"])  # 404 unless a reader
         self.meeting = get_object_or_404(
-            self.case.meetings.select_related("chair", "minute_taker"), pk=kwargs["pk"]
+            self.case.meetings.select_related("chair", "minute_taker").prefetch_related(
+                "invited_agencies", "pictures__agency", "pictures__author"
+            ),
+            pk=kwargs["pk"],
         )
         if not access.reads_protocol(request.user, self.meeting):
             raise PermissionDenied
@@ -127,6 +132,7 @@ class ProtocolView(generic.TemplateView):
             full_picture=sight.full_picture,
             plan=plan,
             actions=[action for action in actions if sight.action(action)],
+            board=board(self.meeting, sight),  # the pictures the protocol keeps
             printed=timezone.localtime(),
             **kwargs,
         )

@@ -12,13 +12,14 @@ from django.views import generic
 
 from forms.render import render_html
 from sspf_flow import access, accesslog
-from sspf_flow.models import Action, CaseTask, ConsentAgency, Status
+from sspf_flow.models import Action, CaseTask, ConsentAgency, MeetingPicture, MeetingStatus, Status
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
 from sspf_flow.models.process import processes_of
 
 from ..templateforms import language
 from ..workflow import summary
 from .history import describe
+from .pictures import board
 
 
 class CasePage(generic.TemplateView):
@@ -56,9 +57,18 @@ class CaseDetailView(CasePage):
     def sections(self, user, case, sight):
         meetings = list(
             case.meetings.select_related("chair", "minute_taker").prefetch_related(
-                "invited_agencies"
+                "invited_agencies",
+                Prefetch("pictures", MeetingPicture.objects.select_related("agency", "author")),
             )
         )
+        now = timezone.now()
+        for meeting in meetings:  # the agencies' pictures, as the reader may see them
+            meeting.board = board(meeting, sight)
+            meeting.picture_wanted = (
+                meeting.status == MeetingStatus.PLANNED
+                and meeting.starts_at > now
+                and access.writes_picture(user, meeting, reads_case=True)
+            )
         consents = list(
             case.consents.prefetch_related(
                 Prefetch("scope", ConsentAgency.objects.select_related("agency"))

@@ -9,7 +9,7 @@ from collections import namedtuple
 from datetime import date, datetime, time, timedelta
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from notifications import badge
@@ -21,6 +21,7 @@ from sspf_flow.models import (
     Agency,
     Case,
     Meeting,
+    MeetingPicture,
     MeetingStatus,
     Party,
     Status,
@@ -274,7 +275,8 @@ ActionRow = namedtuple("ActionRow", "case days due text status pk")
 
 def agency_overview(user, today=None):
     """An agency's open actions in the cases it may see (what each is, its case, due date and
-    status; an agency always sees its own actions), and the meetings it is invited to."""
+    status; an agency always sees its own actions), the meetings it is invited to, and those
+    it is to give (or may revise) its picture for."""
     today = today or timezone.localdate()
     agency = access.agency_of(user)
     cases = access.cases_visible_to(user)
@@ -299,7 +301,35 @@ def agency_overview(user, today=None):
             for (object_id, *_rest), row in zip(deadlines, _rows(deadlines, today), strict=True)
         ),
         "invitations": Listing(_meetings(cases, start=today, agency=agency)),
+        "to_prepare": Listing(_to_prepare(cases, agency)),
     }
+
+
+PrepareRow = namedtuple("PrepareRow", "case meeting starts_at place given")
+
+
+def _to_prepare(cases, agency):
+    """ "Meetings to prepare": the planned meetings ahead that ``agency`` is invited to in the
+    cases it may see, each with whether the agency has given its picture (to give, or to
+    revise until the meeting); one query."""
+    given = MeetingPicture.objects.filter(meeting=OuterRef("pk"), agency=agency)
+    meetings = (
+        Meeting.objects.filter(
+            status=MeetingStatus.PLANNED,
+            case__in=cases.values("pk"),
+            invited_agencies=agency,
+            starts_at__gt=timezone.now(),
+        )
+        .annotate(given=Exists(given))
+        .order_by("starts_at", "pk")
+        .values_list(
+            "pk", "case_id", "case__number", "case__youth_id", "starts_at", "place", "given"
+        )
+    )
+    return [
+        PrepareRow(_case(case_id, number, youth_id), pk, timezone.localtime(at), place, done)
+        for pk, case_id, number, youth_id, at, place, done in meetings[: SHOWN + 1]
+    ]
 
 
 def _links(overview):

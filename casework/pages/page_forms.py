@@ -1,6 +1,6 @@
 """Forms of the case page's own actions (outside the process steps): closing, reopening,
 withdrawing consent, journal notes, reports of concern, anonymous consultations, and an
-agency's update of its own action, an incident report."""
+agency's update of its own action, an incident report, an agency's picture before a meeting."""
 
 from django import forms
 from django.contrib.auth.models import User
@@ -233,3 +233,42 @@ class GiveStepForm(forms.Form):
     def __init__(self, *args, case, task, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["colleague"].queryset = colleagues(case.municipality_id, task.owner_id)
+
+
+class PictureForm(forms.Form):
+    """An invited agency's picture before a meeting (``records.write_picture``)."""
+
+    # not required here: what is missing is said in the guard's words (record_guards)
+    knows = forms.CharField(
+        label=_("What our agency knows of the young person's situation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    does = forms.CharField(
+        label=_("What our agency does"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    strengths = forms.CharField(
+        label=_("Strengths and protective factors"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    risks = forms.CharField(
+        label=_("Risks"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors:
+            check(
+                self,
+                record_guards.picture_meeting_ahead(self.meeting, timezone.now()),
+                *(
+                    record_guards.picture_text_given(field, cleaned.get(field))
+                    for field in record_guards.PICTURE_FIELDS
+                ),
+            )
+        return cleaned

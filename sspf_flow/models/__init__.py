@@ -20,7 +20,7 @@ from .consent import (
 from .consultation import AgeBand, Consultation, ConsultationOutcome
 from .events import CaseEvent
 from .journal import ConcernReport, Incident, IncidentKind, JournalNote
-from .meeting import Meeting, MeetingKind, MeetingStatus
+from .meeting import Meeting, MeetingKind, MeetingPicture, MeetingStatus
 from .org import Agency, AgencyKind, Membership, Municipality, Role
 from .plan import (
     Action,
@@ -75,6 +75,7 @@ __all__ = [
     "JournalNote",
     "Meeting",
     "MeetingKind",
+    "MeetingPicture",
     "MeetingStatus",
     "Membership",
     "Municipality",

@@ -110,3 +110,41 @@ class Meeting(models.Model):
             self.invited_agencies.remove(*gone)
             self._revise()
         return gone
+
+
+class MeetingPicture(models.Model):
+    """An invited agency's picture of the young person before a meeting (seed 001's
+    "lägesbild"): what it knows, what it does, the strengths it sees and the risks. One per
+    agency and meeting, revised by the agency until the meeting is held; then the protocol keeps
+    it as it was (``records.write_picture`` refuses once the meeting is no longer planned). It
+    belongs to the writing agency's information category (``categories.Sight.picture``)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="pictures", verbose_name=_("meeting")
+    )
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    written_at = models.DateTimeField(_("written"))
+    updated_at = models.DateTimeField(_("updated"))
+    knows = models.TextField(_("what the agency knows"))
+    does = models.TextField(_("what the agency does"))
+    strengths = models.TextField(_("strengths and protective factors"))
+    risks = models.TextField(_("risks"))
+
+    class Meta:
+        verbose_name = _("picture before a meeting")
+        verbose_name_plural = _("pictures before a meeting")
+        ordering = ["agency__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "agency"], name="picture_once_per_agency")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} {self.agency}"

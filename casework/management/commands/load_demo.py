@@ -384,7 +384,16 @@ class Demo:
         self.accept(case)
         keys = ["skola", "socialtjanst", "fritid"]
         self.consent(case, keys, youth_signs=True)
-        self.plan(case, keys, days_ahead=5)
+        meeting = self.plan(case, keys, days_ahead=5)
+        # the school has given its picture before the meeting (issue 12); the others have not
+        records.write_picture(
+            meeting,
+            self.user["sara"],
+            knows="Frånvaron är 35 % sedan höstlovet, mest måndagar.",
+            does="Mentorn ringer hem varje måndag; kuratorn träffar Alva varannan vecka.",
+            strengths="Alva tycker om bild och har två nära vänner i klassen.",
+            risks="Alva säger att hon inte orkar gå hemifrån.",
+        )
 
     def closed(self):
         case = self.refer(
