@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sspf_flow', '0019_meeting_chair'),
+        ('sspf_flow', '0022_meeting_pictures'),
     ]
 
     operations = [
