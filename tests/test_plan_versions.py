@@ -113,6 +113,16 @@ def test_the_new_meeting_starts_from_the_plan_in_force(client, coordinator, case
     assert "Avslutas vid detta möte: tas inte med i den nya planen" in shown
 
 
+def test_the_meeting_weighs_each_carried_action_with_its_agency_s_latest_word(
+    client, coordinator, users, case, v1
+):
+    records.update_action(v1[2], users["skola"], "ongoing", "Stödet har börjat.")
+
+    _url, shown = page(client, coordinator, case)
+
+    assert "Centralskolan angav" in shown and "Pågående. Stödet har börjat." in shown
+
+
 def test_the_goal_picker_shows_the_goals_own_words_numbered_from_one(client, coordinator, case, v1):
     _url, shown = page(client, coordinator, case)
 

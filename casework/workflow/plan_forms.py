@@ -11,7 +11,7 @@ from sspf_flow import plan_guards
 from sspf_flow.models import ActionPlan, Agency, Guardian, Party
 
 from ..perform import check
-from .step_forms import agency_choices
+from .step_forms import agency_choices, latest_updates, word_of
 
 
 class CarriedRow(forms.Form):
@@ -164,6 +164,13 @@ def plan_formsets(case, data=None):
         form_kwargs={"case": case, "goal_labels": goal_labels(texts)},
     )
     action_set.carried = {a.pk: a for a in actions}
+    said = latest_updates(actions)
+    for form, action in zip(action_set.forms, actions, strict=False):
+        if action.pk in said:  # the agency's latest word on it, to weigh at the meeting
+            update = said[action.pk]
+            form.fields["text"].help_text = " ".join(
+                filter(None, [word_of(update), update.comment])
+            )
     goal_set.carried = {g.pk: g for g in goals}
     return goal_set, action_set
 

@@ -212,6 +212,24 @@ class HoldMeetingForm(ClosureFields):
         return cleaned
 
 
+def latest_updates(actions):
+    """Each action's latest word from its agency (``records.update_action``), also one given
+    before a meeting carried the action into this version: action key → ActionUpdate."""
+    latest = {}
+    lineage = Action.objects.lineage(actions)
+    for update in ActionUpdate.objects.filter(action__in=lineage).order_by("-at", "-pk"):
+        latest.setdefault(lineage[update.action_id], update)
+    return latest
+
+
+def word_of(update):
+    return _("%(agency)s said on %(day)s: %(status)s.") % {
+        "agency": update.agency,
+        "day": timezone.localtime(update.at).strftime("%Y-%m-%d"),
+        "status": update.get_status_display(),
+    }
+
+
 class FollowUpForm(ClosureFields):
     CONTINUE, MEETING, CLOSE = FollowUpDecision.values
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
@@ -225,25 +243,14 @@ class FollowUpForm(ClosureFields):
         self.fields["next_follow_up"].initial = default_follow_up()
         self.actions = list(plan.actions.select_related("agency", "guardian")) if plan else []
         self.goals = list(plan.goals.all()) if plan else []
-        latest = {}  # each action's latest word from its agency (records.update_action), also
-        # given before a meeting carried the action into this version
-        lineage = Action.objects.lineage(self.actions)
-        for update in ActionUpdate.objects.filter(action__in=lineage).order_by("-at", "-pk"):
-            latest.setdefault(lineage[update.action_id], update)
+        latest = latest_updates(self.actions)
         for action in self.actions:
             said = latest.get(action.pk)
             self.fields[f"action_{action.pk}_status"] = forms.ChoiceField(
                 label=_("Status"),
                 choices=ActionStatus.choices,
                 initial=action.status,
-                help_text=_("%(agency)s said on %(day)s: %(status)s.")
-                % {
-                    "agency": said.agency,
-                    "day": timezone.localtime(said.at).strftime("%Y-%m-%d"),
-                    "status": said.get_status_display(),
-                }
-                if said
-                else "",
+                help_text=word_of(said) if said else "",
             )
             self.fields[f"action_{action.pk}_comment"] = forms.CharField(
                 label=_("Done as planned? Worked as intended? Change needed?"),

@@ -293,7 +293,13 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
 class FollowUpView(WithTemplate, CaseTaskView):
     form_class = FollowUpForm
     template_kind = "follow_up"
+    template_name = "casework/follow_up.html"
     done_message = _("The follow-up is recorded.")
+
+    def get_context_data(self, **kwargs):
+        # the agencies' pictures the last meeting kept, beside their actions' latest words
+        held = self.case.meetings.filter(status=MeetingStatus.HELD).order_by("-starts_at")
+        return super().get_context_data(last_meeting=held.first(), **kwargs)
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
