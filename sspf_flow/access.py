@@ -184,7 +184,11 @@ def can_coordinate(user, case):
 def get_case_for(user, number):
     """The case with this number if the user may read it; otherwise 404, never a hint."""
     try:
-        return cases_visible_to(user).select_related("youth", "coordinator").get(number=number)
+        return (
+            cases_visible_to(user)
+            .select_related("youth", "coordinator", "municipality")
+            .get(number=number)
+        )
     except Case.DoesNotExist:
         raise Http404 from None
 

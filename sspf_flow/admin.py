@@ -6,6 +6,7 @@ permissions, only another person changes one's roles, an administrator holds no 
 (``access.administrator_holds_no_case_role``), and every role given or taken is recorded with
 who did it (``roles.changed_by``)."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -13,14 +14,31 @@ from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
 
 from . import access, roles
-from .models import Agency, Membership, Municipality, Role
+from .models import Agency, Membership, Municipality, RiskLevel, Role
+
+
+class MunicipalityForm(forms.ModelForm):
+    """The target group's risk levels as boxes to tick (a list of codes in the database)."""
+
+    target_risk_levels = forms.MultipleChoiceField(
+        label=_("risk levels in the target group"),
+        choices=RiskLevel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Municipality._meta.get_field("target_risk_levels").help_text,
+    )
+
+    class Meta:
+        model = Municipality
+        fields = ["target_risk_levels"]  # the admin adds the fieldsets' fields
 
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    """Includes the consent age rules and the deadline ladder, which differ between
-    municipalities."""
+    """Includes the consent age rules, the deadline ladder and the target group, which differ
+    between municipalities."""
 
+    form = MunicipalityForm
     list_display = ["name", "code", "consent_age_alone", "consent_age_with_guardians"]
     search_fields = ["name"]
     fieldsets = [
@@ -39,6 +57,10 @@ class MunicipalityAdmin(admin.ModelAdmin):
                     "plan_within_days",
                 ]
             },
+        ),
+        (
+            _("Target group"),
+            {"fields": ["target_age_min", "target_age_max", "target_risk_levels"]},
         ),
     ]
 

@@ -98,6 +98,12 @@ class Sight:
         return InformationCategory.SOCIAL_SERVICES in self.categories
 
     @property
+    def assessment(self):
+        """The assessments of risk, need and receptivity (RBM) and the risk level: the
+        coordinator's judgement, social services' kind of information (seed 004)."""
+        return self.coordinates or self.social_services
+
+    @property
     def accessibility(self):
         """The young person's accessibility needs (health information)."""
         return ACCESSIBILITY_CATEGORY in self.categories

@@ -6,6 +6,7 @@ check them before any transition and refuse with every reason at once; the step 
 same guards, so a rule has one wording whether the form or the service finds it broken.
 """
 
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,9 @@ from .models import (
     ClosureReason,
     FollowUpDecision,
     GoalAssessment,
+    NeedLevel,
+    Receptivity,
+    RiskLevel,
 )
 from .refusals import about
 
@@ -106,6 +110,83 @@ def follow_up_decision_complete(decision, next_follow_up, closing):
         return about("next_follow_up", _("Choose the date of the next follow-up."))
     if decision == FollowUpDecision.CLOSE and not closing:
         return closure_reason_stated("", "")
+    return None
+
+
+# Assessment (risk, need and receptivity – RBM, seed 004) and the target group
+
+
+def risk_assessed(risk_level):
+    if risk_level not in RiskLevel.values:
+        return about("risk_level", _("Assess the risk level."))
+    return None
+
+
+def need_assessed(need):
+    if need not in NeedLevel.values:
+        return about("need", _("Assess the need for support."))
+    return None
+
+
+def receptivity_assessed(receptivity):
+    if receptivity not in Receptivity.values:
+        return about("receptivity", _("Assess the receptivity."))
+    return None
+
+
+def rbm_assessed(rbm):
+    """Risk, need and receptivity are each judged (``rbm``: an ``assessments.RBM``)."""
+    return (
+        risk_assessed(rbm.risk_level),
+        need_assessed(rbm.need),
+        receptivity_assessed(rbm.receptivity),
+    )
+
+
+def outside_target_group(case, risk_level=""):
+    """What puts the referral outside the municipality's target group, in words: the young
+    person's age on the day of the referral, and the risk level when one is given. Empty when
+    the referral is inside it."""
+    town = case.municipality
+    age = case.youth.age_on(timezone.localtime(case.referred_at).date())
+    outside = []
+    if not town.target_age_min <= age <= town.target_age_max:
+        outside.append(
+            format_lazy(
+                _("aged {age} (the target group is {youngest}–{oldest})"),
+                age=age,
+                youngest=town.target_age_min,
+                oldest=town.target_age_max,
+            )
+        )
+    levels = town.target_risk_levels or RiskLevel.values
+    if risk_level in RiskLevel.values and risk_level not in levels:
+        outside.append(
+            format_lazy(
+                _("risk level {level} (the target group: {levels})"),
+                level=RiskLevel(risk_level).label.lower(),
+                levels=", ".join(
+                    str(RiskLevel(level).label).lower()
+                    for level in RiskLevel.values
+                    if level in levels
+                ),
+            )
+        )
+    return outside
+
+
+def target_group_explained(case, risk_level, reason):
+    """A referral outside the target group may still be accepted, but only with the reason SSPF
+    fits all the same."""
+    outside = outside_target_group(case, risk_level)
+    if outside and not reason.strip():
+        return about(
+            "outside_target_group",
+            format_lazy(
+                _("Outside the target group ({what}): state why SSPF still fits."),
+                what="; ".join(str(item) for item in outside),
+            ),
+        )
     return None
 
 

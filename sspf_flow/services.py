@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from . import access, consent_guards, guards, plan_guards, refusals
+from . import access, assessments, consent_guards, guards, plan_guards, refusals
 from .events import EventCode, record_event
 from .models import (
     ActionPlan,
@@ -82,14 +82,17 @@ def refer_case(user, youth, guardians, **case_fields):
     return case
 
 
-def accept_referral(case, user, risk_level=""):
-    """The coordinator judges that SSPF fits; they become the case's coordinator."""
+def accept_referral(case, user, risk_level="", rbm=None, why_outside=""):
+    """The coordinator judges that SSPF fits and becomes the case's coordinator; ``rbm``, the
+    assessment, is given by the step (``assessments.on_acceptance``), not by older callers."""
     with _changing(case, user) as locked:
+        outside = rbm is not None and assessments.on_acceptance(locked, user, rbm, why_outside)
+        locked.risk_level = (rbm.risk_level if rbm else risk_level) or locked.risk_level
         locked.accept(at=timezone.now())
         locked.coordinator = locked.coordinator or user
-        locked.risk_level = risk_level or locked.risk_level
         locked.save()
-        record_event(locked, user, EventCode.CASE_ACCEPTED, risk_level=locked.risk_level)
+        facts = {"risk_level": locked.risk_level, "outside_target_group": outside}
+        record_event(locked, user, EventCode.CASE_ACCEPTED, **facts)
 
 
 def decline_referral(case, user, reason, text=""):
@@ -340,10 +343,12 @@ def record_follow_up(
     decision,
     next_follow_up=None,
     closing=None,
+    rbm=None,
 ):
     """A follow-up: how each action went, how each goal stands, and what comes next —
     continue to ``next_follow_up``, call a meeting, or close with ``closing`` (reason, text).
-    ``items`` is a list of (Action, status, comment); ``goal_assessments`` maps Goal to value."""
+    ``items``: (Action, status, comment) each; ``goal_assessments``: {Goal: value}; ``rbm``:
+    the reassessment of risk, need and receptivity (``assessments.at_follow_up``)."""
     with _changing(case, user) as locked:
         if locked.status != Status.IN_PROGRESS:
             raise TransitionRefused([refusals.not_now(locked.status)])
@@ -358,6 +363,8 @@ def record_follow_up(
         )
         refuse_if(*(guards.belongs_to_case(locked, a.plan.case_id) for a, _s, _c in items))
         follow_up.evaluate(items, goal_assessments)
+        if rbm is not None:
+            assessments.at_follow_up(locked, user, rbm, follow_up)
         locked.next_follow_up = next_follow_up
         if decision == FollowUpDecision.CLOSE:
             refuse_if(guards.closure_reason_given(locked, *closing))

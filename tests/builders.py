@@ -16,6 +16,8 @@ from sspf_flow import services
 from sspf_flow.models import Membership, Youth
 
 ALL_CATEGORIES = ["school", "social_services", "police", "leisure", "health"]
+# the assessment of risk, need and receptivity as the assess and follow-up steps post it
+RBM_POST = {"risk_level": "medium", "need": "moderate", "receptivity": "good"}
 
 
 def signed_pdf():
@@ -174,11 +176,14 @@ def hold_meeting_post(attended_pks, agency, follow_up_days=1, **changes):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1):
-    """Refer, accept, register consent for ``scope`` and plan a meeting inviting it, each step
-    through its flow task; returns the case and its planned meeting."""
+def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1, rbm=None):
+    """Refer, accept (with the assessment ``rbm`` if given), register consent for ``scope`` and
+    plan a meeting inviting it, each step through its flow task; returns the case and its
+    planned meeting."""
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    steps.complete(
+        case, "assess", coordinator, lambda: services.accept_referral(case, coordinator, rbm=rbm)
+    )
     steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
     meeting = steps.complete(
         case,
@@ -221,9 +226,9 @@ def meeting_record(scope, follow_up_in_days=42, **changes):
     return {**record, **changes}
 
 
-def case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=42):
+def case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=42, rbm=None):
     scope = [agencies["skola"], agencies["socialtjanst"]]
-    case, meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope)
+    case, meeting = walk_to_meeting_planned(refer, coordinator, consent_for, scope, rbm=rbm)
     record = meeting_record(scope, follow_up_in_days)
     steps.complete(
         case,

@@ -11,7 +11,7 @@ from django.utils import timezone
 from casework.workflow import steps
 from sspf_flow import services
 from sspf_flow.models import AccessLog
-from tests.builders import unlawful_read
+from tests.builders import RBM_POST, unlawful_read
 
 
 @pytest.fixture
@@ -90,7 +90,7 @@ def test_doing_a_step_logs_a_view_and_a_change(client, refer, coordinator):
     client.post(f"/case/{task.process_id}/assess/{task.pk}/assign/")
     url = f"/case/{task.process_id}/assess/{task.pk}/execute/"
     client.get(url)
-    client.post(url, {"decision": "accept"})
+    client.post(url, {**RBM_POST, "decision": "accept"})
     actions = list(
         AccessLog.objects.filter(case=case, user=coordinator).values_list("action", flat=True)
     )

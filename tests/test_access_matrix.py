@@ -39,7 +39,7 @@ from viewflow.workflow.status import STATUS
 from casework.workflow.steps import open_task
 from sspf_flow import services
 from sspf_flow.models import Agency, Case, Role, Status
-from tests.builders import make_user
+from tests.builders import RBM_POST, make_user
 from tests.urlmap import (
     ACTIONS,
     AGENCY_FORMS,
@@ -490,7 +490,8 @@ def test_forged_posts_change_nothing(client, refer, agencies, consent_for, coord
     before = task_state(assess)
     assert before[:2] == (STATUS.ASSIGNED, coordinator.pk)
 
-    accept = {"decision": "accept", "risk_level": "high"}  # valid: would accept the referral
+    # valid: would accept the referral
+    accept = {**RBM_POST, "decision": "accept", "risk_level": "high"}
     for view, data in (("execute", accept), ("unassign", {}), ("assign", {})):
         response = client.post(task_url(assess, view), data)
         assert response.status_code in (403, 404), f"{view}: {response.status_code}"

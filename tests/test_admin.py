@@ -49,6 +49,9 @@ def test_case_workers_are_not_let_into_the_admin(client, coordinator):
     assert response.status_code == 302 and "/admin/login/" in response.url
 
 
+TARGET_GROUP = {"target_age_min": 13, "target_age_max": 17, "target_risk_levels": ["low", "high"]}
+
+
 def test_the_ladder_days_are_set_per_municipality_and_checked(client, admin_user, municipality):
     client.force_login(admin_user)
     url = f"/admin/sspf_flow/municipality/{municipality.pk}/change/"
@@ -64,6 +67,7 @@ def test_the_ladder_days_are_set_per_municipality_and_checked(client, admin_user
         "assess_within_days": 5,
         "consent_pending_days": 10,
         "plan_within_days": 10,
+        **TARGET_GROUP,
     }
     refused = client.post(url, form)
     assert refused.status_code == 200

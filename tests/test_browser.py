@@ -116,6 +116,8 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     coordinator.wait_for_load_state("networkidle")
     submit(coordinator, "/execute/$", "button[name=_continue]")  # "Ta den och gör steget nu"
     coordinator.locator("input[name=decision][value=accept]").check()
+    for name, value in (("risk_level", "high"), ("need", "extensive"), ("receptivity", "adapt")):
+        choose(coordinator, name, value)  # the assessment of risk, need and receptivity
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Inväntar samtycke"
 

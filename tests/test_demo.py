@@ -37,6 +37,16 @@ def test_lou_is_walked_to_follow_up_with_the_seed_action_plan(demo):
     assert follow_up.owner.username == "anja"
 
 
+def test_every_accepted_demo_case_has_its_assessment_of_risk_need_and_receptivity(demo):
+    accepted = Case.objects.filter(accepted_at__isnull=False)
+    assert accepted.exists()
+    for case in accepted:
+        (assessment,) = case.assessments.all()
+        assert assessment.occasion == "acceptance" and case.risk_level == assessment.risk_level
+    lou = Case.objects.get(youth__first_name="Lou").assessments.get()
+    assert (lou.risk_level, lou.need, lou.receptivity) == ("high", "extensive", "adapt")
+
+
 def test_loading_twice_changes_nothing(demo, capsys):
     call_command("load_demo")
     assert Case.objects.count() == 7

@@ -22,6 +22,7 @@ from sspf_flow.models import Case, Consent, FollowUp, Municipality
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
     ALL_CATEGORIES,
+    RBM_POST,
     case_in_progress,
     consent_post,
     hold_meeting_post,
@@ -106,6 +107,7 @@ def hold_data(agencies, **changes):
 def follow_up_data(case, **changes):
     plan = case.plans.order_by("-version").first()
     data = {"notes": "Närvaron är nu 93 %.", "decision": "close", "closure_reason": "goals_met"}
+    data.update(RBM_POST)
     for action in plan.actions.all():
         data[f"action_{action.pk}_status"] = "done"
         data[f"action_{action.pk}_comment"] = "Fungerade."

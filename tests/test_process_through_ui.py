@@ -11,7 +11,13 @@ from viewflow.workflow import timers
 from casework.workflow.flows import CaseFlow
 from casework.workflow.steps import open_task
 from sspf_flow.models import Case, CaseTask, Status
-from tests.builders import consent_post, hold_meeting_post, referral_post, template_answers
+from tests.builders import (
+    RBM_POST,
+    consent_post,
+    hold_meeting_post,
+    referral_post,
+    template_answers,
+)
 
 
 def url(task, view="execute"):
@@ -40,7 +46,7 @@ def test_referral_travels_to_closure(client, users, agencies, today):
     client.post(url(assess, "assign"))
     inbox = client.get(CaseFlow.instance.reverse("inbox"))
     assert f"/{assess.pk}/".encode() in inbox.content
-    response = client.post(url(assess), {"decision": "accept", "risk_level": "medium"})
+    response = client.post(url(assess), {**RBM_POST, "decision": "accept"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "awaiting_consent" and case.coordinator == coordinator
@@ -95,6 +101,7 @@ def test_referral_travels_to_closure(client, users, agencies, today):
             f"action_{action.pk}_status": "done",
             f"action_{action.pk}_comment": "Fungerade.",
             f"goal_{goal.pk}": "met",
+            **RBM_POST,
             "notes": "Närvaron är nu 93 %.",
             "decision": "close",
             "closure_reason": "goals_met",

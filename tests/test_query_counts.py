@@ -49,8 +49,10 @@ MAX_QUERIES = {
     # is in one query (sspf_flow.identity), the consents' agencies and the actions' parties
     # joined, the open tasks with their process, and the history, journal, reports of concern,
     # follow-ups and forms on the case's second page. 16 with the agencies' pictures before
-    # each meeting (issue 12), one query however many meetings and pictures.
-    "case page": 16,
+    # each meeting (issue 12), one query however many meetings and pictures; 17 with the
+    # assessments of risk, need and receptivity (issue 12), one query; the municipality (its
+    # target group) is joined to the case's query
+    "case page": 17,
     # 11 with the incidents reported into the case (issue 12), one query
     "case history": 11,
 }

@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from casework.workflow import steps
+from casework.workflow.assess_form import AssessForm
 from casework.workflow.consent_form import ConsentForm
 from casework.workflow.plan_forms import ActionForm
 from casework.workflow.referral_forms import ReferralConcernReportForm
 from casework.workflow.step_forms import (
-    AssessForm,
     FollowUpForm,
     HoldMeetingForm,
     PlanMeetingForm,
@@ -28,7 +28,7 @@ def words(reason):
 
 
 def test_declining_without_a_reason_reads_as_the_closure_guard(case, coordinator):
-    form = AssessForm({"decision": "decline"})
+    form = AssessForm({"decision": "decline"}, case=case)
     assert not form.is_valid()
     expected = words(guards.closure_reason_stated("", ""))
     assert form.errors["closure_reason"] == [expected]
@@ -39,7 +39,7 @@ def test_declining_without_a_reason_reads_as_the_closure_guard(case, coordinator
 
 
 def test_other_without_a_description_is_shown_at_the_comment(case):
-    form = AssessForm({"decision": "decline", "closure_reason": "other"})
+    form = AssessForm({"decision": "decline", "closure_reason": "other"}, case=case)
     assert not form.is_valid()
     assert form.errors["closure_text"] == [words(guards.closure_reason_stated("other", ""))]
     assert "closure_reason" not in form.errors

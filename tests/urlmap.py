@@ -22,7 +22,13 @@ from casework.workflow.flows import CaseFlow
 from casework.workflow.steps import open_task
 from sspf_flow.models import Case, CaseTask, Status
 from sspf_flow.models.process import processes_of
-from tests.builders import consent_post, hold_meeting_post, referral_post, template_answers
+from tests.builders import (
+    RBM_POST,
+    consent_post,
+    hold_meeting_post,
+    referral_post,
+    template_answers,
+)
 
 # Pages that belong to no case, so there is nothing to fill in. Each is still requested by
 # every role (login for anonymous, no leak for outsiders, no 500 for anyone). Add a page here
@@ -228,6 +234,7 @@ def follow_up_close_post(case):
         "notes": "Närvaron är nu 93 %.",
         "decision": "close",
         "closure_reason": "goals_met",
+        **RBM_POST,
         **template_answers("follow_up"),
     }
     for action in plan.actions.all():
@@ -253,7 +260,7 @@ def travel_to_closure(users, agencies, referral=None, meeting=None, follow_up=No
     assert response.status_code == 302, response.content.decode()[:3000]
     case = Case.objects.order_by("-pk").first()
 
-    do_task(coordinator, case, "assess", {"decision": "accept", "risk_level": "medium"})
+    do_task(coordinator, case, "assess", {**RBM_POST, "decision": "accept"})
     do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
     do_task(coordinator, case, "plan_meeting", plan_post(scope))
     if picture:
@@ -279,7 +286,7 @@ def build_case(users, agencies, **posts):
 
     response = coordinator.post(f"/sspf/{case.number}/reopen/", {"reason": "Ny oro från skolan."})
     assert response.status_code == 302, response.content.decode()[:3000]
-    do_task(coordinator, case, "assess", {"decision": "accept", "risk_level": "high"})
+    do_task(coordinator, case, "assess", {**RBM_POST, "decision": "accept", "risk_level": "high"})
     do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
     # The guardians withdraw every consent, the one given before the closure too; a new
     # consent follows.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from forms.render import render_html
-from sspf_flow import access, accesslog
+from sspf_flow import access, accesslog, guards
 from sspf_flow.models import Action, CaseTask, ConsentAgency, MeetingPicture, MeetingStatus, Status
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
 from sspf_flow.models.process import processes_of
@@ -41,6 +41,10 @@ class CasePage(generic.TemplateView):
             concerns=summary.concerns_seen(user, case),
             full_picture=sight.full_picture,
             may_coordinate=sight.coordinates,
+            # a referral outside the municipality's target group, flagged in the summary
+            outside_target_group=guards.outside_target_group(case, case.risk_level)
+            if sight.assessment
+            else [],
             **self.sections(user, case, sight),
             **kwargs,
         )
@@ -96,6 +100,11 @@ class CaseDetailView(CasePage):
                 if access.updates_action(user, a)
             },
             sees_accessibility=sight.accessibility,
+            # risk, need and receptivity over time, and whether the referral is outside the
+            # municipality's target group: for those whose sight covers the assessment
+            assessments=list(case.assessments.select_related("assessed_by"))
+            if sight.assessment
+            else [],
             may_close=coordinator and case.is_open,
             may_report_incident=case.is_open
             and access.reports_incidents(user, case, reads_case=True),

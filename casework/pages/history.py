@@ -1,5 +1,7 @@
-"""Readable lines for the case history: each event's label from the catalogue, and the coded
-reason of a closure."""
+"""Readable lines for the case history: each event's label from the catalogue, the coded reason
+of a closure, and an acceptance outside the target group."""
+
+from django.utils.translation import gettext as _
 
 from sspf_flow.events import CLOSING_EVENTS, EventCode
 from sspf_flow.models import ClosureReason
@@ -10,4 +12,6 @@ def describe(event):
     reason = event.data.get("reason")
     if event.action in CLOSING_EVENTS and reason in ClosureReason.values:
         return f"{label}: {ClosureReason(reason).label}"
+    if event.action == EventCode.CASE_ACCEPTED and event.data.get("outside_target_group"):
+        return f"{label} ({_('outside the target group, with a reason')})"
     return label

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.forms.renderers import FieldSet, Layout
 
 from sspf_flow import guards, plan_guards
+from sspf_flow.assessments import RBM
 from sspf_flow.models import (
     Action,
     ActionStatus,
@@ -22,10 +23,10 @@ from sspf_flow.models import (
     FollowUpDecision,
     GoalAssessment,
     MeetingKind,
-    RiskLevel,
 )
 
 from ..perform import check
+from .assessment_form import RBM_FIELDS, RBMFields
 from .people import Person, participants
 
 # viewflow 2.4's open-source frontend has no component for CheckboxSelectMultiple (the field
@@ -73,32 +74,6 @@ class ClosureFields(forms.Form):
 
     def closing(self):
         return self.cleaned_data["closure_reason"], self.cleaned_data.get("closure_text", "")
-
-
-class AssessForm(ClosureFields):
-    field_order = ["decision", "risk_level", "closure_reason", "closure_text"]
-    ACCEPT, DECLINE = "accept", "decline"
-    decision = forms.ChoiceField(
-        label=_("Decision"),
-        widget=forms.RadioSelect,
-        choices=[
-            (ACCEPT, _("SSPF fits: accept and obtain consent")),
-            (DECLINE, _("SSPF does not fit: close the referral")),
-        ],
-    )
-    risk_level = forms.ChoiceField(
-        label=_("Risk level"), required=False, choices=[("", "---------"), *RiskLevel.choices]
-    )
-    layout = Layout(
-        FieldSet(_("Decision"), "decision", "risk_level"),
-        FieldSet(CLOSING, "closure_reason", "closure_text"),
-    )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("decision") == self.DECLINE:
-            self.require_closure_reason(cleaned)
-        return cleaned
 
 
 def agency_choices(municipality):
@@ -230,7 +205,7 @@ def word_of(update):
     }
 
 
-class FollowUpForm(ClosureFields):
+class FollowUpForm(RBMFields, ClosureFields):
     CONTINUE, MEETING, CLOSE = FollowUpDecision.values
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
     decision = forms.ChoiceField(
@@ -238,9 +213,12 @@ class FollowUpForm(ClosureFields):
     )
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False)
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, previous=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["next_follow_up"].initial = default_follow_up()
+        self.previous = previous  # the latest assessment: shown, and the reassessment's start
+        if previous is not None:
+            self.prefill(RBM.of(previous))
         self.actions = list(plan.actions.select_related("agency", "guardian")) if plan else []
         self.goals = list(plan.goals.all()) if plan else []
         latest = latest_updates(self.actions)
@@ -267,7 +245,7 @@ class FollowUpForm(ClosureFields):
         actions = [name for name in self.fields if name.startswith("action_")]
         goals = [name for name in self.fields if name.startswith("goal_")]
         next_step = ["decision", "next_follow_up", "closure_reason", "closure_text"]
-        self.order_fields(actions + goals + ["notes", *next_step])
+        self.order_fields(actions + goals + [*RBM_FIELDS, "notes", *next_step])
         self.layout = Layout(
             *[  # each action in full above its status and comment
                 FieldSet(
@@ -283,12 +261,14 @@ class FollowUpForm(ClosureFields):
                 for action in self.actions
             ],
             *([FieldSet(_("The goals"), *goals)] if goals else []),
+            FieldSet(_("Risk, need and receptivity now"), *RBM_FIELDS),
             FieldSet(_("Notes"), "notes"),
             FieldSet(_("Next step"), *next_step),
         )
 
     def clean(self):
         cleaned = super().clean()
+        self.rbm_required()
         decision = cleaned.get("decision")
         if decision == self.CLOSE:
             self.require_closure_reason(cleaned)

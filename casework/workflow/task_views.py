@@ -10,17 +10,18 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from sspf_flow import access, accesslog, records, services
+from sspf_flow import access, accesslog, assessments, guards, records, services
 from sspf_flow.models import AccessAction, Guardian, Meeting, MeetingStatus, ReferralSource
 from sspf_flow.refusals import TransitionRefused
 
 from ..perform import PerformOrExplain, explain
 from ..templateforms import TemplateSection, WithTemplate
 from . import summary
+from .assess_form import AssessForm
 from .consent_form import ConsentForm
 from .plan_forms import plan_formsets, plan_rows
 from .referral_forms import GuardianFormSet, ReferralConcernReportForm, ReferralForm, YouthForm
-from .step_forms import AssessForm, FollowUpForm, HoldMeetingForm, PlanMeetingForm
+from .step_forms import FollowUpForm, HoldMeetingForm, PlanMeetingForm
 
 
 class CaseTaskView(PerformOrExplain, generic.FormView):
@@ -52,7 +53,10 @@ class CaseTaskView(PerformOrExplain, generic.FormView):
     def get_context_data(self, **kwargs):
         accesslog.record(self.request, [self.case], self.activation.task.title)
         return super().get_context_data(
-            case=self.case, concerns=summary.concerns_seen(self.request.user, self.case), **kwargs
+            case=self.case,
+            concerns=summary.concerns_seen(self.request.user, self.case),
+            outside_target_group=guards.outside_target_group(self.case, self.case.risk_level),
+            **kwargs,
         )
 
     def done(self):
@@ -171,16 +175,14 @@ class ReferralView(generic.TemplateView):
 
 class AssessView(CaseTaskView):
     form_class = AssessForm
-
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        kwargs.pop("case")
-        return kwargs
+    template_name = "casework/assess.html"
 
     def perform(self, form):
         data = form.cleaned_data
         if data["decision"] == AssessForm.ACCEPT:
-            services.accept_referral(self.case, self.request.user, data["risk_level"])
+            services.accept_referral(
+                self.case, self.request.user, rbm=form.rbm(), why_outside=form.why_outside()
+            )
         else:
             services.decline_referral(self.case, self.request.user, *form.closing())
 
@@ -296,15 +298,18 @@ class FollowUpView(WithTemplate, CaseTaskView):
     template_name = "casework/follow_up.html"
     done_message = _("The follow-up is recorded.")
 
-    def get_context_data(self, **kwargs):
-        # the agencies' pictures the last meeting kept, beside their actions' latest words
-        held = self.case.meetings.filter(status=MeetingStatus.HELD).order_by("-starts_at")
-        return super().get_context_data(last_meeting=held.first(), **kwargs)
-
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs.pop("case")
-        return {**kwargs, "plan": self.case.current_plan()}
+        previous = assessments.latest(self.case)
+        return {**kwargs, "plan": self.case.current_plan(), "previous": previous}
+
+    def get_context_data(self, **kwargs):
+        # the agencies' pictures the last meeting kept, beside their actions' latest words
+        held = self.case.meetings.filter(status=MeetingStatus.HELD).order_by("-starts_at")
+        return super().get_context_data(
+            previous=assessments.latest(self.case), last_meeting=held.first(), **kwargs
+        )
 
     def perform(self, form):
         data = form.cleaned_data
@@ -319,5 +324,6 @@ class FollowUpView(WithTemplate, CaseTaskView):
             decision=decision,
             next_follow_up=data["next_follow_up"] if decision == form.CONTINUE else None,
             closing=form.closing() if decision == form.CLOSE else None,
+            rbm=form.rbm(),
         )
         self.store_template("follow_up", follow_up.pk)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sspf_flow', '0019_meeting_chair'),
+        ('sspf_flow', '0020_assessments_and_target_group'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,4 +1,5 @@
 from .accesslog import AccessAction, AccessLog
+from .assessment import Assessment, NeedLevel, Occasion, Receptivity
 from .case import (
     Case,
     CaseNumberSequence,
@@ -39,6 +40,10 @@ from .rolechange import RoleChange
 from .youth import Gender, Guardian, Youth
 
 __all__ = [
+    "Assessment",
+    "NeedLevel",
+    "Occasion",
+    "Receptivity",
     "Incident",
     "IncidentKind",
     "ActionUpdate",

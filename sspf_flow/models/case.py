@@ -15,7 +15,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from .org import Agency, Municipality
+from .org import Agency, Municipality, RiskLevel
 from .youth import Youth
 
 
@@ -66,12 +66,6 @@ class ReferralSource(models.TextChoices):
     OTHER_AGENCY = "ovrig", _("Other agency")
     GUARDIAN = "vardnadshavare", _("Guardian")
     YOUTH = "ungdom", _("The young person")
-
-
-class RiskLevel(models.TextChoices):
-    LOW = "low", _("Low")
-    MEDIUM = "medium", _("Medium")
-    HIGH = "high", _("High")
 
 
 class ConcernCategory(models.TextChoices):

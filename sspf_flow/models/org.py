@@ -53,6 +53,18 @@ def validate_header_colour(value):
         )
 
 
+class RiskLevel(models.TextChoices):
+    """A young person's risk level (the case's, an assessment's, a target group's)."""
+
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+def default_target_risk_levels():
+    return list(RiskLevel.values)
+
+
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     code = models.CharField(_("municipality code"), max_length=4, blank=True)
@@ -114,6 +126,35 @@ class Municipality(models.Model):
         ),
     )
 
+    # The target group (seed 004: "Tydligt definiera målgruppen" – age and risk level); a
+    # referral outside it is flagged, and accepted only with a reason (guards.target_group).
+    target_age_min = models.PositiveSmallIntegerField(
+        _("youngest age in the target group"),
+        default=13,
+        help_text=_(
+            "Age in whole years on the day of the referral. 13 as in the model routine for "
+            "individual SSPF meetings (“young people aged 13 up to 18”); many municipalities "
+            "use 12 or 10."
+        ),
+    )
+    target_age_max = models.PositiveSmallIntegerField(
+        _("oldest age in the target group"),
+        default=17,
+        help_text=_(
+            "Age in whole years on the day of the referral. 17: up to the 18th birthday, as in "
+            "the routine (“up to 18”) and the national guidance (“normally under 18”)."
+        ),
+    )
+    target_risk_levels = models.JSONField(
+        _("risk levels in the target group"),
+        default=default_target_risk_levels,
+        blank=True,
+        help_text=_(
+            "The risk levels SSPF takes on. Every level by default; a municipality that leaves "
+            "low risk to the ordinary services, or high risk to SIG, unticks it."
+        ),
+    )
+
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
@@ -133,6 +174,27 @@ class Municipality(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if (
+            self.target_age_min is not None
+            and self.target_age_max is not None
+            and self.target_age_min > self.target_age_max
+        ):
+            raise ValidationError(
+                {
+                    "target_age_max": _(
+                        "The oldest age must be at least the youngest age (%(youngest)s)."
+                    )
+                    % {"youngest": self.target_age_min}
+                }
+            )
+        unknown = set(self.target_risk_levels or []) - set(RiskLevel.values)
+        if unknown or not self.target_risk_levels:
+            raise ValidationError(
+                {"target_risk_levels": _("Choose at least one of the risk levels.")}
+            )
 
 
 class Agency(models.Model):

@@ -14,6 +14,7 @@ from viewflow.workflow import timers
 
 from casework.workflow import steps
 from sspf_flow import records, services
+from sspf_flow.assessments import RBM
 from sspf_flow.models import (
     Agency,
     AgencyKind,
@@ -171,9 +172,11 @@ class Demo:
         self.cases.append(case)
         return case
 
-    def accept(self, case, risk="medium"):
+    def accept(self, case, risk="medium", need="moderate", receptivity="good", **more):
+        """Anja accepts with her assessment of risk, need and receptivity (RBM)."""
         anja = self.user["anja"]
-        steps.complete(case, "assess", anja, lambda: services.accept_referral(case, anja, risk))
+        rbm = RBM(risk, need, receptivity, **more)
+        steps.complete(case, "assess", anja, lambda: services.accept_referral(case, anja, rbm=rbm))
 
     def consent(self, case, keys, youth_signs=False, days_ago=0, categories=None):
         anja = self.user["anja"]
@@ -239,7 +242,15 @@ class Demo:
                 "åtgärder behöver anpassas."
             },
         )
-        self.accept(case, risk="high")
+        self.accept(
+            case,
+            risk="high",
+            need="extensive",
+            receptivity="adapt",
+            need_areas=("school_absence", "substance_use", "criminal_peers"),
+            need_text="Skolnärvaro, cannabis och kamratgänget.",
+            comment="Intellektuell funktionsnedsättning: alla insatser behöver anpassas.",
+        )
         keys = ["skola", "socialtjanst", "polis", "fritid"]
         self.consent(case, keys, days_ago=14)
         meeting = self.plan(case, keys, days_ahead=-7, kind=MeetingKind.INITIAL)
