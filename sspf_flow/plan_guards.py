@@ -2,12 +2,13 @@
 covers), what a held meeting records, and each action's responsible party and due date. Same
 form as ``guards``: ``None`` or the reason, with the field it is about."""
 
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import access
-from .guards import _first, _names
-from .models import ConsentAgency, MeetingStatus, Party
+from .guards import _first, _names, closure_reason_given
+from .models import ConsentAgency, MeetingKind, MeetingStatus, Party
 from .refusals import about
 
 # Consent gates
@@ -189,3 +190,22 @@ def carried_from_current_plan(case, goals, actions):
     ):
         return _("A goal or action to carry over is not in the plan in force: open the step again.")
     return None
+
+
+def holding_refusals(case, meeting, *, attended_agencies, family, record, people):
+    """Every reason a meeting cannot be recorded as held (``services.hold_meeting``): ``record``
+    is (protocol, goals, actions, next follow-up, closing), ``family`` whether the young person
+    or the guardians took part, ``people`` the chair and the minute-taker chosen. "Goals met"
+    is judged on the plan the meeting started from."""
+    protocol, goals, actions, next_follow_up, closing = record
+    attended = list(attended_agencies) or family
+    decision = meeting.kind == MeetingKind.DECISION
+    return [
+        meeting_record_complete(attended, protocol, actions, next_follow_up, closing, decision),
+        meeting_is_planned(case, meeting),
+        every_action_complete(actions),
+        chosen_among_participants(case, attended_agencies, **people),
+        plan_names_covered_agencies(case, actions, timezone.localdate()),
+        carried_from_current_plan(case, goals, actions),
+        closing and closure_reason_given(case, *closing),
+    ]

@@ -25,7 +25,6 @@ from .models import (
     FollowUp,
     FollowUpDecision,
     Meeting,
-    MeetingKind,
     Status,
 )
 from .models.case import OPEN_AFTER_CONSENT
@@ -282,25 +281,15 @@ def hold_meeting(
     meeting decided to close the case.
     """
     with _changing(case, user) as locked:
-        attended = list(attended_agencies) or youth_attended or guardians_attended
         refuse_if(
-            plan_guards.meeting_record_complete(
-                attended,
-                protocol,
-                actions,
-                next_follow_up,
-                closing,
-                decision=meeting.kind == MeetingKind.DECISION,
-            ),
-            plan_guards.meeting_is_planned(locked, meeting),
-            plan_guards.every_action_complete(actions),
-            plan_guards.chosen_among_participants(
-                locked, attended_agencies, minute_taker=minute_taker, chair=chair
-            ),
-            plan_guards.plan_names_covered_agencies(locked, actions, timezone.localdate()),
-            plan_guards.carried_from_current_plan(locked, goals, actions),
-            # "goals met" is judged on the plan the meeting started from
-            closing and guards.closure_reason_given(locked, *closing),
+            *plan_guards.holding_refusals(
+                locked,
+                meeting,
+                attended_agencies=attended_agencies,
+                family=youth_attended or guardians_attended,
+                record=(protocol, goals, actions, next_follow_up, closing),
+                people={"minute_taker": minute_taker, "chair": chair},
+            )
         )
         now = timezone.now()
         meeting.record(

@@ -13,5 +13,6 @@ def describe(event):
     if event.action in CLOSING_EVENTS and reason in ClosureReason.values:
         return f"{label}: {ClosureReason(reason).label}"
     if event.action == EventCode.CASE_ACCEPTED and event.data.get("outside_target_group"):
-        return f"{label} ({_('outside the target group, with a reason')})"
+        outside = _("outside the target group, with a reason")
+        return f"{label} ({outside})"
     return label
