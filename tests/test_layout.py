@@ -83,7 +83,9 @@ def test_no_module_of_the_apps_is_over_400_lines():
     assert not long
 
 
-@pytest.mark.parametrize("module", ["guards.py", "consent_guards.py", "plan_guards.py", "record_guards.py"])
+@pytest.mark.parametrize(
+    "module", ["guards.py", "consent_guards.py", "plan_guards.py", "record_guards.py"]
+)
 def test_guards_compare_with_the_models_choices_not_bare_strings(module):
     tree = ast.parse((ROOT / "sspf_flow" / module).read_text(encoding="utf-8"))
     bare = [
