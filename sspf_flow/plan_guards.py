@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .guards import _first, _names
-from .models import ConsentAgency, MeetingStatus, Party
+from .models import ConsentAgency, MeetingStatus, NetworkPerson, Party
 from .refusals import about
 
 # Consent gates
@@ -57,6 +57,52 @@ def plan_names_covered_agencies(case, actions, day):
     return None
 
 
+def consent_names_network_invitees(case, persons, day):
+    """A network person is invited only while an active consent names them (seed 004: the
+    family's network takes part in what is shared only by the consent)."""
+    outside = [person for person in persons if person.pk not in covered_network(case, day)]
+    if outside:
+        return about(
+            "network",
+            format_lazy(
+                _(
+                    "No valid consent names: {persons}. Remove them from the invitation or "
+                    "register a consent that names them."
+                ),
+                persons=_names(outside),
+            ),
+        )
+    return None
+
+
+def plan_names_covered_network(case, actions, day):
+    """The plan names as responsible only network persons an active consent names."""
+    named = {
+        a["network_person"]
+        for a in actions
+        if a.get("party") == Party.NETWORK and a.get("network_person")
+    }
+    outside = [person for person in named if person.pk not in covered_network(case, day)]
+    if outside:
+        return about(
+            "actions",
+            format_lazy(
+                _(
+                    "The plan can only name network persons a valid consent names; it does not "
+                    "name: {persons}. Give the action to a covered party, or register a consent "
+                    "that names them first."
+                ),
+                persons=_names(outside),
+            ),
+        )
+    return None
+
+
+def covered_network(case, day):
+    """Primary keys of the case's network persons an active consent names on ``day``."""
+    return set(NetworkPerson.objects.filter(case=case).covered_on(day).values_list("pk", flat=True))
+
+
 def covered_agencies(case, day):
     """Primary keys of the agencies an active consent covers on ``day``."""
     return set(
@@ -101,7 +147,12 @@ def plan_has_an_action(actions, closing):
     return None
 
 
-RESPONSIBLE_FIELD = {Party.AGENCY: "agency", Party.GUARDIAN: "guardian", Party.OTHER: "other_name"}
+RESPONSIBLE_FIELD = {
+    Party.AGENCY: "agency",
+    Party.GUARDIAN: "guardian",
+    Party.OTHER: "other_name",
+    Party.NETWORK: "network_person",
+}
 
 
 def action_complete(party, named, due_date):
@@ -124,8 +175,8 @@ def every_action_complete(actions):
 
 
 def responsible_named(action):
-    """The agency, guardian or name an action row (a dict) gives for its party; True for the
-    young person, who needs no name."""
+    """The agency, guardian, network person or name an action row (a dict) gives for its
+    party; True for the young person, who needs no name."""
     field = RESPONSIBLE_FIELD.get(action.get("party"))
     return True if field is None else action.get(field)
 

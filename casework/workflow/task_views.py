@@ -17,7 +17,8 @@ from sspf_flow.refusals import TransitionRefused
 from ..perform import PerformOrExplain, explain
 from ..templateforms import TemplateSection, WithTemplate
 from . import summary
-from .consent_form import ConsentForm
+from .consent_form import ConsentForm, KeepsSignedForm
+from .meeting_forms import PlanMeetingForm
 from .referral_forms import GuardianFormSet, ReferralConcernReportForm, ReferralForm, YouthForm
 from .step_forms import (
     ActionFormSet,
@@ -25,7 +26,6 @@ from .step_forms import (
     FollowUpForm,
     GoalFormSet,
     HoldMeetingForm,
-    PlanMeetingForm,
     plan_rows,
 )
 
@@ -192,7 +192,7 @@ class AssessView(CaseTaskView):
             services.decline_referral(self.case, self.request.user, *form.closing())
 
 
-class ConsentView(WithTemplate, CaseTaskView):
+class ConsentView(KeepsSignedForm, WithTemplate, CaseTaskView):
     form_class = ConsentForm
     template_kind = "consent"
 
@@ -224,6 +224,7 @@ class PlanMeetingView(CaseTaskView):
             agencies=list(data["agencies"]),
             invite_youth=data["invite_youth"],
             invite_guardians=data["invite_guardians"],
+            network=list(data["network"]),
         )
 
 
@@ -284,6 +285,7 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
             attended_agencies=list(data["attended_agencies"]),
             youth_attended=data["youth_attended"],
             guardians_attended=data["guardians_attended"],
+            attended_network=list(data["attended_network"]),
             protocol=data["protocol"],
             goals=self.goal_rows,
             actions=self.action_rows,

@@ -21,6 +21,7 @@ from .consultation import AgeBand, Consultation, ConsultationOutcome
 from .events import CaseEvent
 from .journal import ConcernReport, Incident, IncidentKind, JournalNote
 from .meeting import Meeting, MeetingKind, MeetingStatus
+from .network import NetworkPerson
 from .org import Agency, AgencyKind, Membership, Municipality, Role
 from .plan import (
     Action,
@@ -78,6 +79,7 @@ __all__ = [
     "MeetingStatus",
     "Membership",
     "Municipality",
+    "NetworkPerson",
     "Party",
     "Programme",
     "ReferralSource",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .case import Case
+from .network import NetworkPerson
 from .org import Agency
 
 
@@ -40,10 +41,19 @@ class Meeting(models.Model):
     invited_agencies = models.ManyToManyField(
         Agency, related_name="meeting_invitations", verbose_name=_("invited agencies")
     )
+    invited_network = models.ManyToManyField(
+        NetworkPerson,
+        blank=True,
+        related_name="meeting_invitations",
+        verbose_name=_("invited network persons"),
+    )
     invite_youth = models.BooleanField(_("the young person is invited"), default=True)
     invite_guardians = models.BooleanField(_("the guardians are invited"), default=True)
     attended_agencies = models.ManyToManyField(
         Agency, related_name="+", blank=True, verbose_name=_("agencies present")
+    )
+    attended_network = models.ManyToManyField(
+        NetworkPerson, blank=True, related_name="+", verbose_name=_("network persons present")
     )
     youth_attended = models.BooleanField(_("the young person took part"), default=False)
     guardians_attended = models.BooleanField(_("guardians took part"), default=False)
