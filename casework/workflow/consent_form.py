@@ -195,7 +195,7 @@ class ConsentForm(ClosureFields):
         return kept_uploads.restore(token, self.user)
 
     def keep_upload(self):
-        """After a refusal: keep the signed form given, and say so at its field."""
+        """After a refusal: keep the signed form given, and say so above the form."""
         upload = getattr(self, "cleaned_data", {}).get("signed_form")
         if not upload or self.user is None:
             return
@@ -205,9 +205,7 @@ class ConsentForm(ClosureFields):
             token = kept_uploads.keep(upload, self.user)
         self.data = self.data.copy()
         self.data[field] = token
-        self.fields["signed_form"].help_text = _(
-            "Attached: %(name)s (kept). Choose another file to replace it."
-        ) % {"name": upload.name}
+        self.kept_name = upload.name  # shown above the form (casework/_kept_upload.html)
 
     def clean(self):
         cleaned = super().clean()
