@@ -140,7 +140,8 @@ def register_consent(
 
 def withdraw_consent(case, user, consent, agency=None, reason=""):
     """Withdraw a consent for one agency or whole. Access ends in the same transaction, and
-    invitations to planned meetings of agencies no longer covered are withdrawn; with no agency
+    invitations to planned meetings of agencies and network persons no longer covered are
+    withdrawn; with no agency
     left covered the case goes back to awaiting consent and its planned meetings are cancelled."""
     with _changing(case, user) as locked:
         refuse_if(guards.belongs_to_case(locked, consent.case_id))
@@ -154,11 +155,9 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
                 withdrawn_at=now, withdrawn_by=user, withdrawn_reason=reason
             )
         left = plan_guards.covered_agencies(locked, timezone.localdate())
-        uninvited = [
-            [meeting.pk, agency]
-            for meeting in locked.meetings.planned()
-            for agency in meeting.uninvite_all_but(left)
-        ]
+        uninvited, network_uninvited = locked.meetings.planned().uninvite_all_but(
+            left, plan_guards.covered_network(locked, timezone.localdate())
+        )
         cancel = not left and locked.status in OPEN_AFTER_CONSENT
         if cancel:
             locked.withdraw_consent()
@@ -171,6 +170,7 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
             agency=agency.pk if agency else None,
             reason=reason,
             invitations_withdrawn=uninvited,
+            network_invitations_withdrawn=network_uninvited,
         )
         if cancel:
             _cancel_planned_meetings(locked, user, EventCode.CONSENT_WITHDRAWN)

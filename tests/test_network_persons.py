@@ -255,6 +255,27 @@ def test_a_move_and_a_cancellation_reach_the_network_person_in_the_same_calendar
     assert (moved[0], cancelled[0]) == ("REQUEST", "CANCEL")
 
 
+def test_a_withdrawn_consent_takes_the_person_off_the_meeting_with_a_cancellation(
+    with_mats, coordinator, scope
+):
+    case, mats = with_mats
+    written_consent(case, coordinator, scope)  # the agencies stay covered
+    meeting = steps.complete(
+        case, "plan_meeting", coordinator, lambda: plan(case, coordinator, scope, [mats])
+    )
+
+    services.withdraw_consent(case, coordinator, mats.consents.get(), reason="Ångrat")
+
+    meeting.refresh_from_db()
+    assert meeting.status == "planned" and not meeting.invited_network.exists()
+    row = Outbox.objects.get(kind="meeting_cancelled", to=MATS["email"])
+    invitation = Outbox.objects.get(kind="meeting_invitation", to=MATS["email"])
+    cancel, invite = (Calendar.from_ical(r.calendar).walk("VEVENT")[0] for r in (row, invitation))
+    assert "METHOD:CANCEL" in row.calendar and cancel["UID"] == invite["UID"]
+    assert int(cancel["SEQUENCE"]) > int(invite["SEQUENCE"])
+    assert not Outbox.objects.filter(kind="meeting_cancelled").exclude(to=MATS["email"])
+
+
 def test_a_network_person_without_an_email_is_invited_but_gets_no_mail(refer, coordinator, scope):
     case = refer()
     steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))

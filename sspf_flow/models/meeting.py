@@ -27,6 +27,22 @@ class MeetingQuerySet(models.QuerySet):
     def planned(self):
         return self.filter(status=MeetingStatus.PLANNED)
 
+    def uninvite_all_but(self, agencies, network):
+        """Take the invitees no consent covers any more off these meetings: the agencies
+        outside ``agencies`` and the network persons outside ``network`` (primary keys).
+        Returns ([meeting, agency] pairs, [meeting, network person] pairs) of keys."""
+        gone_agencies, gone_network = [], []
+        for meeting in self:
+            gone_agencies += [[meeting.pk, pk] for pk in meeting.uninvite_all_but(agencies)]
+            gone = list(
+                meeting.invited_network.exclude(pk__in=network).values_list("pk", flat=True)
+            )
+            if gone:
+                meeting.invited_network.remove(*gone)
+                meeting._revise()
+            gone_network += [[meeting.pk, pk] for pk in gone]
+        return gone_agencies, gone_network
+
 
 class Meeting(models.Model):
     case = models.ForeignKey(
