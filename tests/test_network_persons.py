@@ -22,6 +22,7 @@ from sspf_flow.models import Action, Consent, Guardian, NetworkPerson, Youth
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
     consent_post,
+    hold_meeting_post,
     meeting_record,
     signed_pdf,
     walk_to_meeting_planned,
@@ -373,3 +374,35 @@ def test_a_network_persons_action_is_seen_as_the_familys_not_by_police_only_cons
     police = categories.Sight(frozenset({"police"}), coordinates=False, agency_id=None)
     social = categories.Sight(frozenset({"social_services"}), coordinates=False, agency_id=None)
     assert (police.action(action), social.action(action)) == (False, True)
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+
+def test_the_coordinator_invites_hears_and_gives_an_action_to_a_network_person_on_the_pages(
+    client, with_mats, coordinator, scope
+):
+    case, mats = with_mats
+    client.force_login(coordinator)
+    task = steps.open_task(case, "plan_meeting")
+    url = f"/case/{task.process_id}/plan_meeting/{task.pk}/execute/"
+    assert "Bjud in nätverkspersoner" in client.get(url).content.decode()
+    starts = timezone.localtime() + dt.timedelta(days=3)
+    form = {"kind": "network", "place": "Skolan", "agencies": [a.pk for a in scope]}
+    form.update(starts_at=starts.strftime("%Y-%m-%d %H:%M"), network=[mats.pk])
+    assert client.post(url, form).status_code == 302
+    assert list(case.meetings.get().invited_network.all()) == [mats]
+
+    task = steps.open_task(case, "hold_meeting")
+    url = f"/case/{task.process_id}/hold_meeting/{task.pk}/execute/"
+    page = client.get(url).content.decode()
+    assert "Närvarande nätverkspersoner" in page and "Ansvarig nätverksperson" in page
+    data = hold_meeting_post([a.pk for a in scope], scope[0], attended_network=[mats.pk])
+    data.update({"action-0-party": "network", "action-0-network_person": mats.pk})
+    data.pop("action-0-agency")
+    assert client.post(url, data).status_code == 302
+
+    assert list(case.meetings.get().attended_network.all()) == [mats]
+    assert Action.objects.get().network_person == mats
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert "Mats Morbrorsson (morbror)" in page.split('data-testid="plan"')[1]

@@ -169,7 +169,7 @@ class ConsentForm(ClosureFields):
         if not self.fields["network_known"].queryset.exists():  # nobody named before
             self.fields["network_known"].widget = forms.MultipleHiddenInput()
         data = self.data if self.is_bound and "network-TOTAL_FORMS" in self.data else None
-        self.network = NetworkPersonFormSet(
+        self.network_formset = NetworkPersonFormSet(
             data, prefix="network", queryset=NetworkPerson.objects.none()
         )
         self.fields["agencies"].queryset = agency_choices(case.municipality)
@@ -181,7 +181,7 @@ class ConsentForm(ClosureFields):
 
     def is_valid(self):
         valid = super().is_valid()
-        if self.network.is_bound and not self.network.is_valid():
+        if self.network_formset.is_bound and not self.network_formset.is_valid():
             self.add_error(None, _("Check the network persons below the form."))
             return False
         return valid
@@ -249,9 +249,11 @@ class ConsentForm(ClosureFields):
     def network_persons(self):
         """The persons named before that were chosen, and the new ones typed in (unsaved)."""
         known = list(self.cleaned_data.get("network_known") or [])
-        if not self.network.is_bound:
+        if not self.network_formset.is_bound:
             return known
-        typed = [form.save(commit=False) for form in self.network.forms if form.has_changed()]
+        typed = [
+            form.save(commit=False) for form in self.network_formset.forms if form.has_changed()
+        ]
         return known + [person for person in typed if person.name]
 
     def signer_list(self):
