@@ -213,6 +213,15 @@ def chosen_among_participants(case, attended_agencies, **people):
     return None
 
 
+def network_present_was_invited(meeting, attended_network):
+    """Only network persons the meeting invited (while a consent named them) are recorded as
+    present."""
+    invited = set(meeting.invited_network.values_list("pk", flat=True))
+    if any(person.pk not in invited for person in attended_network):
+        return about("attended_network", _("Only invited network persons can be present."))
+    return None
+
+
 def meeting_is_planned(case, meeting):
     """Only a planned meeting of this case can be held."""
     if meeting.case_id != case.pk or meeting.status != MeetingStatus.PLANNED:

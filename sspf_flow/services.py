@@ -289,6 +289,7 @@ def hold_meeting(
             ),
             plan_guards.plan_names_covered_agencies(locked, actions, timezone.localdate()),
             plan_guards.plan_names_covered_network(locked, actions, timezone.localdate()),
+            plan_guards.network_present_was_invited(meeting, attended_network),
         )
         now = timezone.now()
         meeting.record(

@@ -297,6 +297,22 @@ def test_the_meeting_records_which_network_persons_were_present(with_mats, coord
     assert list(meeting.attended_network.all()) == [mats]
 
 
+def test_a_network_person_not_invited_cannot_be_recorded_present(with_mats, coordinator, scope):
+    case, mats = with_mats
+    meeting = steps.complete(
+        case, "plan_meeting", coordinator, lambda: plan(case, coordinator, scope, [])
+    )
+    before = footprint(case)
+    with pytest.raises(TransitionRefused) as refused:
+        services.hold_meeting(
+            case, coordinator, meeting, attended_network=[mats], **meeting_record(scope)
+        )
+    assert "Bara inbjudna nätverkspersoner kan vara närvarande." in [
+        str(r) for r in refused.value.reasons
+    ]
+    assert footprint(case) == before and not meeting.attended_network.exists()
+
+
 # --- actions -----------------------------------------------------------------------------------
 
 
