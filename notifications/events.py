@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from sspf_flow import plan_guards
 from sspf_flow.events import EventCode
-from sspf_flow.models import Case, CaseTask, Consent, ConsentAgency, Meeting
+from sspf_flow.models import Case, CaseTask, Consent, ConsentAgency, Meeting, NetworkPerson
 
 from . import badge, deadlines, ics
 from .mail import Notice, send
@@ -114,7 +114,8 @@ def meeting_cancelled(event, case):
 
 def consent_withdrawn(event, case):
     """The agencies whose consent ended are told their access to the case ended (unless another
-    consent still covers them); agencies taken off a planned meeting get its cancellation."""
+    consent still covers them); agencies and network persons taken off a planned meeting get
+    its cancellation."""
     data = event.data
     consent = Consent.objects.get(pk=data["consent"])
     ended = consent.scope.select_related("agency")
@@ -148,6 +149,12 @@ def consent_withdrawn(event, case):
         notice = meeting_notice(case, meeting, "meeting_cancelled", key, cancel=True)
         recipients = meeting_recipients(case, meeting, agencies=[agency], covered_only=False)
         notices.append((notice, recipients))
+    for meeting_pk, person_pk in data.get("network_invitations_withdrawn", []):
+        meeting = Meeting.objects.get(pk=meeting_pk)
+        person = NetworkPerson.objects.get(pk=person_pk)
+        key = _meeting_key(meeting, "uninvited", "network", person.pk)
+        notice = meeting_notice(case, meeting, "meeting_cancelled", key, cancel=True)
+        notices.append((notice, [(None, person.email)] if person.email else []))
     return notices
 
 

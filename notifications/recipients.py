@@ -77,9 +77,19 @@ def agency_recipients(pairs, day, covered_only=True):
     return result
 
 
+def network_recipients(meeting, day, covered_only=True):
+    """The invited network persons who gave an e-mail address — while a consent names them on
+    ``day``, except, with ``covered_only=False``, to tell them the meeting is off."""
+    persons = meeting.invited_network.exclude(email="")
+    if covered_only:
+        persons = persons.covered_on(day)
+    return [(None, person.email) for person in persons]
+
+
 def meeting_recipients(case, meeting, agencies=None, covered_only=True):
-    """The invited agencies' staff and contact addresses, and the custodial guardians' addresses
-    when the family is invited (``agencies`` narrows it to those agencies, without the family)."""
+    """The invited agencies' staff and contact addresses, and the custodial guardians' and the
+    invited network persons' addresses (``agencies`` narrows it to those agencies, without the
+    family and the network)."""
     family = agencies is None
     agencies = list(meeting.invited_agencies.all()) if agencies is None else agencies
     by_agency = agency_recipients(
@@ -88,6 +98,8 @@ def meeting_recipients(case, meeting, agencies=None, covered_only=True):
     found = [person for group in by_agency.values() for person in group]
     if family and meeting.invite_guardians:
         found += family_recipients(case.youth.guardians.all())
+    if family:
+        found += network_recipients(meeting, timezone.localdate(), covered_only)
     return found
 
 

@@ -5,7 +5,10 @@ The rule is deliberately conservative: data takes the category of its source; te
 every party's picture (the description of the concern, meeting protocols, follow-up notes) are
 shown only when the consent covers every category. Identification, the consent itself, meeting
 times and the plan's goals are the common ground of the collaboration and stay visible to every
-covered agency, and so do the actions an agency is itself responsible for."""
+covered agency, and so do the actions an agency is itself responsible for. The network persons a
+consent names (name and relation) are part of the consent and so of the common ground; how to
+reach them is for the coordinator. A network person's action, like the family's own, is about
+the family's circumstances: social services' category."""
 
 from dataclasses import dataclass
 
@@ -45,8 +48,8 @@ def agency_category(agency):
 
 
 def action_category(action):
-    """An agency's action belongs to that agency's area; the young person's and the family's
-    own actions to social services' (the family's circumstances)."""
+    """An agency's action belongs to that agency's area; the young person's, the family's and
+    a network person's own actions to social services' (the family's circumstances)."""
     if action.party == Party.AGENCY and action.agency is not None:
         return agency_category(action.agency)
     return InformationCategory.SOCIAL_SERVICES

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access
 from .guards import _first, _names, closure_reason_given
-from .models import ConsentAgency, MeetingKind, MeetingStatus, Party
+from .models import ConsentAgency, MeetingKind, MeetingStatus, NetworkPerson, Party
 from .refusals import about
 
 # Consent gates
@@ -56,6 +56,52 @@ def plan_names_covered_agencies(case, actions, day):
             ),
         )
     return None
+
+
+def consent_names_network_invitees(case, persons, day):
+    """A network person is invited only while an active consent names them (seed 004: the
+    family's network takes part in what is shared only by the consent)."""
+    outside = [person for person in persons if person.pk not in covered_network(case, day)]
+    if outside:
+        return about(
+            "network",
+            format_lazy(
+                _(
+                    "No valid consent names: {persons}. Remove them from the invitation or "
+                    "register a consent that names them."
+                ),
+                persons=_names(outside),
+            ),
+        )
+    return None
+
+
+def plan_names_covered_network(case, actions, day):
+    """The plan names as responsible only network persons an active consent names."""
+    named = {
+        a["network_person"]
+        for a in actions
+        if a.get("party") == Party.NETWORK and a.get("network_person")
+    }
+    outside = [person for person in named if person.pk not in covered_network(case, day)]
+    if outside:
+        return about(
+            "actions",
+            format_lazy(
+                _(
+                    "The plan can only name network persons a valid consent names; it does not "
+                    "name: {persons}. Give the action to a covered party, or register a consent "
+                    "that names them first."
+                ),
+                persons=_names(outside),
+            ),
+        )
+    return None
+
+
+def covered_network(case, day):
+    """Primary keys of the case's network persons an active consent names on ``day``."""
+    return set(NetworkPerson.objects.filter(case=case).covered_on(day).values_list("pk", flat=True))
 
 
 def covered_agencies(case, day):
@@ -106,7 +152,12 @@ def plan_has_an_action(actions, closing, decision=False):
     return None
 
 
-RESPONSIBLE_FIELD = {Party.AGENCY: "agency", Party.GUARDIAN: "guardian", Party.OTHER: "other_name"}
+RESPONSIBLE_FIELD = {
+    Party.AGENCY: "agency",
+    Party.GUARDIAN: "guardian",
+    Party.OTHER: "other_name",
+    Party.NETWORK: "network_person",
+}
 
 
 def action_complete(party, named, due_date):
@@ -129,8 +180,8 @@ def every_action_complete(actions):
 
 
 def responsible_named(action):
-    """The agency, guardian or name an action row (a dict) gives for its party; True for the
-    young person, who needs no name."""
+    """The agency, guardian, network person or name an action row (a dict) gives for its
+    party; True for the young person, who needs no name."""
     field = RESPONSIBLE_FIELD.get(action.get("party"))
     return True if field is None else action.get(field)
 
@@ -167,6 +218,15 @@ def chosen_among_participants(case, attended_agencies, **people):
     return None
 
 
+def network_present_was_invited(meeting, attended_network):
+    """Only network persons the meeting invited (while a consent named them) are recorded as
+    present."""
+    invited = set(meeting.invited_network.values_list("pk", flat=True))
+    if any(person.pk not in invited for person in attended_network):
+        return about("attended_network", _("Only invited network persons can be present."))
+    return None
+
+
 def meeting_is_planned(case, meeting):
     """Only a planned meeting of this case can be held."""
     if meeting.case_id != case.pk or meeting.status != MeetingStatus.PLANNED:
@@ -192,13 +252,16 @@ def carried_from_current_plan(case, goals, actions):
     return None
 
 
-def holding_refusals(case, meeting, *, attended_agencies, family, record, people):
+def holding_refusals(
+    case, meeting, *, attended_agencies, family, record, people, attended_network=()
+):
     """Every reason a meeting cannot be recorded as held (``services.hold_meeting``): ``record``
     is (protocol, goals, actions, next follow-up, closing), ``family`` whether the young person
-    or the guardians took part, ``people`` the chair and the minute-taker chosen. "Goals met"
-    is judged on the plan the meeting started from."""
+    or the guardians took part, ``people`` the chair and the minute-taker chosen,
+    ``attended_network`` the network persons present. "Goals met" is judged on the plan the
+    meeting started from."""
     protocol, goals, actions, next_follow_up, closing = record
-    attended = list(attended_agencies) or family
+    attended = list(attended_agencies) or family or list(attended_network)
     decision = meeting.kind == MeetingKind.DECISION
     return [
         meeting_record_complete(attended, protocol, actions, next_follow_up, closing, decision),
@@ -206,6 +269,8 @@ def holding_refusals(case, meeting, *, attended_agencies, family, record, people
         every_action_complete(actions),
         chosen_among_participants(case, attended_agencies, **people),
         plan_names_covered_agencies(case, actions, timezone.localdate()),
+        plan_names_covered_network(case, actions, timezone.localdate()),
+        network_present_was_invited(meeting, attended_network),
         carried_from_current_plan(case, goals, actions),
         closing and closure_reason_given(case, *closing),
     ]

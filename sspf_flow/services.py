@@ -6,16 +6,13 @@ and deadlines there, so they commit or roll back with the change). Views, flow t
 and the demo loader all call these; nothing else writes ``Case.status``.
 """
 
-from contextlib import contextmanager
-
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from . import access, assessments, consent_guards, guards, plan_guards, refusals
+from .door import _changing, changed_meanwhile  # noqa: F401 - callers say services.changed_meanwhile
 from .events import EventCode, record_event
 from .models import (
     ActionPlan,
@@ -29,30 +26,6 @@ from .models import (
 )
 from .models.case import OPEN_AFTER_CONSENT
 from .refusals import TransitionRefused, refuse_if
-
-
-def changed_meanwhile(case):
-    """The refusal for a step whose case someone else changed while it waited (e.g. the case
-    was closed while its meeting was being planned): the case's status now, in words."""
-    return TransitionRefused([refusals.conflict(Case.objects.get(pk=case.pk).status)])
-
-
-@contextmanager
-def _changing(case, user, allowed=access.can_coordinate):
-    """Permission, then the row lock; the case seen by the caller must still be current."""
-    if not allowed(user, case):
-        raise PermissionDenied
-    try:
-        with transaction.atomic():
-            locked = Case.objects.select_for_update().get(pk=case.pk)
-            if locked.status != case.status:
-                raise TransitionRefused([refusals.conflict(locked.status)])
-            yield locked
-    except TransitionNotAllowed as exc:
-        raise TransitionRefused([refusals.not_now(case.status)]) from exc
-    except ConcurrentTransition as exc:
-        raise changed_meanwhile(case) from exc
-    case.refresh_from_db()
 
 
 @transaction.atomic
@@ -117,9 +90,11 @@ def register_consent(
     signed_form=None,
     oral_notes="",
     youth_view="",
+    network=(),
 ):
     """Record a consent. ``signers`` is a list of (SignerRole, Guardian or None);
-    ``signed_form`` the uploaded signed form of a written consent."""
+    ``signed_form`` the uploaded signed form of a written consent; ``network`` the network
+    persons it names: the case's saved ones, or unsaved ones that are saved for the case."""
     with _changing(case, user) as locked:
         if not locked.is_open:
             raise TransitionRefused([_("A closed case cannot receive a consent.")])
@@ -130,9 +105,15 @@ def register_consent(
             consent_guards.oral_consent_documented(method, oral_notes),
             consent_guards.signers_satisfy_age_rules(locked.youth, signers, youth_view, valid_from),
         )
+        for person in network:
+            refuse_if(guards.belongs_to_case(locked, person.case_id or locked.pk))
+            if person.pk is None:
+                person.case = locked
+                person.save()
         consent = Consent.objects.write(
             agencies,
             signers,
+            network,
             case=locked,
             method=method,
             oral_notes=oral_notes,
@@ -154,6 +135,7 @@ def register_consent(
             EventCode.CONSENT_REGISTERED,
             consent=consent.pk,
             agencies=sorted(a.pk for a in agencies),
+            network=sorted(p.pk for p in network),
             valid_to=str(valid_to),
         )
         return consent
@@ -161,7 +143,8 @@ def register_consent(
 
 def withdraw_consent(case, user, consent, agency=None, reason=""):
     """Withdraw a consent for one agency or whole. Access ends in the same transaction, and
-    invitations to planned meetings of agencies no longer covered are withdrawn; with no agency
+    invitations to planned meetings of agencies and network persons no longer covered are
+    withdrawn; with no agency
     left covered the case goes back to awaiting consent and its planned meetings are cancelled."""
     with _changing(case, user) as locked:
         refuse_if(guards.belongs_to_case(locked, consent.case_id))
@@ -175,11 +158,9 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
                 withdrawn_at=now, withdrawn_by=user, withdrawn_reason=reason
             )
         left = plan_guards.covered_agencies(locked, timezone.localdate())
-        uninvited = [
-            [meeting.pk, agency]
-            for meeting in locked.meetings.planned()
-            for agency in meeting.uninvite_all_but(left)
-        ]
+        uninvited, network_uninvited = locked.meetings.planned().uninvite_all_but(
+            left, plan_guards.covered_network(locked, timezone.localdate())
+        )
         cancel = not left and locked.status in OPEN_AFTER_CONSENT
         if cancel:
             locked.withdraw_consent()
@@ -192,6 +173,7 @@ def withdraw_consent(case, user, consent, agency=None, reason=""):
             agency=agency.pk if agency else None,
             reason=reason,
             invitations_withdrawn=uninvited,
+            network_invitations_withdrawn=network_uninvited,
         )
         if cancel:
             _cancel_planned_meetings(locked, user, EventCode.CONSENT_WITHDRAWN)
@@ -205,14 +187,27 @@ def _cancel_planned_meetings(case, user, because):
 
 
 def plan_meeting(
-    case, user, *, kind, starts_at, place, agencies, invite_youth=True, invite_guardians=True
+    case,
+    user,
+    *,
+    kind,
+    starts_at,
+    place,
+    agencies,
+    invite_youth=True,
+    invite_guardians=True,
+    network=(),
 ):
+    """``network``: the network persons invited, each named on a consent active today and on
+    the meeting's day."""
     with _changing(case, user) as locked:
         today = timezone.localdate()
         meeting_day = timezone.localtime(starts_at).date()
         refuse_if(
             plan_guards.consent_covers_invitees(locked, agencies, today)
-            or plan_guards.consent_covers_invitees(locked, agencies, meeting_day)
+            or plan_guards.consent_covers_invitees(locked, agencies, meeting_day),
+            plan_guards.consent_names_network_invitees(locked, network, today)
+            or plan_guards.consent_names_network_invitees(locked, network, meeting_day),
         )
         meeting = Meeting.objects.create(
             case=locked,
@@ -223,6 +218,7 @@ def plan_meeting(
             invite_guardians=invite_guardians,
         )
         meeting.invited_agencies.set(agencies)
+        meeting.invited_network.set(network)
         locked.plan_meeting()
         locked.save()
         record_event(
@@ -232,6 +228,7 @@ def plan_meeting(
             meeting=meeting.pk,
             kind=kind,
             agencies=sorted(a.pk for a in agencies),
+            network=sorted(p.pk for p in network),
         )
         return meeting
 
@@ -271,14 +268,16 @@ def hold_meeting(
     minute_taker=None,
     chair=None,
     closing=None,
+    attended_network=(),
 ):
     """Record the meeting, its protocol and the new version of the action plan.
 
     ``goals`` is a list of dicts (text, measure, target_date); ``actions`` a list of dicts
-    (text, party, agency, guardian, other_name, due_date, goal index or None); a row with
-    ``carried_from`` continues a goal or action of the plan in force, and what the meeting
-    leaves out of the new version has ended there. ``closing`` is (reason, text) when the
-    meeting decided to close the case.
+    (text, party, agency, guardian, other_name, network_person, due_date, goal index or None);
+    a row with ``carried_from`` continues a goal or action of the plan in force, and what the
+    meeting leaves out of the new version has ended there; ``attended_network`` the invited
+    network persons present. ``closing`` is (reason, text) when the meeting decided to close the
+    case.
     """
     with _changing(case, user) as locked:
         refuse_if(
@@ -289,6 +288,7 @@ def hold_meeting(
                 family=youth_attended or guardians_attended,
                 record=(protocol, goals, actions, next_follow_up, closing),
                 people={"minute_taker": minute_taker, "chair": chair},
+                attended_network=attended_network,
             )
         )
         now = timezone.now()
@@ -301,6 +301,7 @@ def hold_meeting(
             chair=chair or locked.coordinator,
             held_at=now,
         )
+        meeting.attended_network.set(attended_network)
         plan = None
         if actions or goals or (locked.current_plan() and not closing):  # also what ended
             plan = ActionPlan.objects.write(locked, meeting, goals, actions, user, created_at=now)

@@ -1,7 +1,8 @@
 """What a page shows, not only whether it opens: a content-aware leak test.
 
 Two cases are seeded with distinct secret strings, one kind per entitlement (the young person's
-identity, the guardians' names and phones, the guardians' e-mail addresses, the texts that mix
+identity, the guardians' names and phones, the guardians' e-mail addresses, the network
+persons' names and (apart) their phones and e-mail addresses, the texts that mix
 every party's picture, health, police and social services' information, the coordinator's
 journal): case A, open and far travelled (``urlmap.build_case``), and case B, closed after a
 full consent. Different agencies stand in different consent states on case A (full, partial by
@@ -37,7 +38,16 @@ from stdnum.se import personnummer
 
 from casework.workflow import steps
 from sspf_flow import records, services
-from sspf_flow.models import AccessLog, Agency, AgencyKind, ConsentAgency, Role, Status
+from sspf_flow.models import (
+    AccessLog,
+    Agency,
+    AgencyKind,
+    ConsentAgency,
+    InformationCategory,
+    NetworkPerson,
+    Role,
+    Status,
+)
 from tests.builders import make_user, referral_post
 from tests.urlmap import ROUTES, build_case, fill, travel_to_closure
 
@@ -54,10 +64,12 @@ POLICE = "police"  # a coded concern of the police category, the police's action
 SOCIAL = "social services"  # the young person's own action in the plan, a report of concern
 LEISURE = "leisure"  # the leisure agency's picture before a meeting (issue 12)
 JOURNAL = "journal"
+NETWORK = "network person"  # the name a consent gives: common ground, like the guardians'
+NETWORK_CONTACT = "network person's contact"  # phone and e-mail: the coordinator's only
 
-COMMON = frozenset({IDENTITY, GUARDIANS})
+COMMON = frozenset({IDENTITY, GUARDIANS, NETWORK})
 FULL_PICTURE = COMMON | {MIXED, HEALTH, POLICE, SOCIAL, LEISURE}
-EVERYTHING = FULL_PICTURE | {JOURNAL, GUARDIAN_EMAIL}
+EVERYTHING = FULL_PICTURE | {JOURNAL, GUARDIAN_EMAIL, NETWORK_CONTACT}
 NOTHING = frozenset()
 
 # The Swedish labels of the coded concerns as the pages show them (locale/sv). A page with a
@@ -128,6 +140,7 @@ class Seed:
     reported_to: str  # whom the referrer's report of concern went to
     journal: str
     leisure_picture: tuple  # the leisure agency's picture before the first meeting: four texts
+    network: list = field(default_factory=list)  # (name, relation, phone, e-mail)
     secrets: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -160,6 +173,10 @@ class Seed:
             "the leisure agency's picture",
             *(text.split()[-1].strip(".") for text in self.leisure_picture),
         )
+        for name, _relation, phone, email in self.network:
+            add(NETWORK, "network person's name", name)
+            add(NETWORK_CONTACT, "network person's phone", phone)
+            add(NETWORK_CONTACT, "network person's e-mail", email)
 
     def referral(self):
         """The referral form's POST, as the school sends it."""
@@ -247,6 +264,14 @@ def seeds():
                 "Hon leder dansgruppen, Dansstjärnestyrkan.",
                 "Äldre besökare lockar henne, Nattfjärilsrisken.",
             ),
+            network=[
+                (
+                    "Gunnar Nätverksson",
+                    "fotbollstränare",
+                    "076-987 65 43",
+                    "gunnar.n@hemlig.invalid",
+                )
+            ],
         ),
         CLOSED: Seed(
             case=CLOSED,
@@ -395,6 +420,29 @@ def consent_states(case, coordinator):
     return members
 
 
+def name_the_network(case, coordinator, agency, network):
+    """A further consent of case A, for an agency already covered with every category, that
+    names the young person's network persons."""
+    today = timezone.localdate()
+    return services.register_consent(
+        case,
+        coordinator,
+        method="oral",
+        oral_notes="Per telefon med båda vårdnadshavarna.",
+        purpose="Nätverket får delta.",
+        valid_from=today,
+        valid_to=today + dt.timedelta(days=90),
+        agencies=[agency],
+        categories=list(InformationCategory.values),
+        signers=[("guardian", g) for g in case.youth.guardians.all()],
+        youth_view="Okej.",
+        network=[
+            NetworkPerson(name=name, relation=relation, phone=phone, email=email)
+            for name, relation, phone, email in network
+        ],
+    )
+
+
 def build_cases(users, agencies):
     """Case B travels to its closure, case A far (urlmap.build_case), both with the secrets and
     a journal note; then case A's consent is withdrawn for the police alone and further
@@ -415,6 +463,7 @@ def build_cases(users, agencies):
     )
     assert not police.exists(), "the consent is withdrawn for the police"
     people = {**users, **consent_states(case, coordinator)}
+    name_the_network(case, coordinator, agencies["socialtjanst"], seeded[OPEN].network)
     case.refresh_from_db()
     closed.refresh_from_db()
     assert case.status == Status.MEETING_PLANNED, case.status

@@ -125,9 +125,11 @@ def plan_meeting(refer, coordinator, consent_for, agencies, users):
 
     def plan():
         scope = [agencies["skola"], agencies["fritid"]]
-        # three days ahead: the meeting's own reminder (the day before) is not due in any sweep
+        # five days ahead: neither the meeting's own reminder (the day before) nor the request
+        # for the agencies' pictures (the municipality's reminder days, 3, before) is due in any
+        # sweep, so the invitations are the only e-mails
         case, meeting = walk_to_meeting_planned(
-            refer_with_family, coordinator, consent_for, scope, days_ahead=3
+            refer_with_family, coordinator, consent_for, scope, days_ahead=5
         )
         expected = {
             "sara@skola.exempel.invalid",

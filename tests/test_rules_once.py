@@ -11,12 +11,12 @@ from django.utils.html import escape
 from casework.workflow import steps
 from casework.workflow.assess_form import AssessForm
 from casework.workflow.consent_form import ConsentForm
+from casework.workflow.meeting_forms import PlanMeetingForm
 from casework.workflow.plan_forms import ActionForm
 from casework.workflow.referral_forms import ReferralConcernReportForm
 from casework.workflow.step_forms import (
     FollowUpForm,
     HoldMeetingForm,
-    PlanMeetingForm,
 )
 from sspf_flow import consent_guards, guards, plan_guards, record_guards, services
 from sspf_flow.refusals import TransitionRefused

@@ -75,15 +75,25 @@ class CaseDetailView(CasePage):
             )
         consents = list(
             case.consents.prefetch_related(
-                Prefetch("scope", ConsentAgency.objects.select_related("agency"))
+                Prefetch("scope", ConsentAgency.objects.select_related("agency")),
+                "network_persons",
             )
         )
         plan = case.current_plan(
-            "goals", Prefetch("actions", Action.objects.select_related("agency", "guardian"))
+            "goals",
+            Prefetch(
+                "actions", Action.objects.select_related("agency", "guardian", "network_person")
+            ),
         )
         coordinator = sight.coordinates
         return dict(
             guardians=list(case.youth.guardians.all()),
+            # named on the consent: common ground of every covered agency (categories.py);
+            # how to reach them, for the coordinator only
+            network=list(case.network.all()),
+            network_covered=set(
+                case.network.covered_on(timezone.localdate()).values_list("pk", flat=True)
+            ),
             consents=consents,
             covered_now=covered_now(consents),
             meetings=meetings,

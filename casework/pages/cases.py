@@ -30,6 +30,7 @@ from sspf_flow.refusals import TransitionRefused
 from ..perform import PerformOrExplain
 from ..templateforms import WithTemplate
 from ..workflow import steps
+from ..workflow.consent_form import KeepsSignedForm
 from . import columns
 from .filters import CaseFilter
 from .page_forms import (
@@ -178,7 +179,7 @@ class MeetingChangeView(CaseActionView):
         messages.success(self.request, _("The meeting is changed; the invitees are told."))
 
 
-class FurtherConsentView(WithTemplate, CaseActionView):
+class FurtherConsentView(KeepsSignedForm, WithTemplate, CaseActionView):
     """Register a further consent while the case already has consent (a renewal before or
     after expiry, or an agency that joins); before that, consent is the flow's own step."""
 

@@ -33,6 +33,7 @@ def consent_form_pdf(request, number, pk=None):
             else Agency.objects.filter(municipality=case.municipality).order_by("name")
         ),
         "categories": consent.category_labels if consent else InformationCategory.labels,
+        "network": list(consent.network_persons.all()) if consent else [],
         "purpose": consent.purpose if consent else ConsentForm.base_fields["purpose"].initial,
         "coordinator": case.coordinator or request.user,
     }

@@ -19,7 +19,8 @@ from sspf_flow.models import (
 
 from ..perform import check
 from ..workflow.consent_form import ConsentForm
-from ..workflow.step_forms import MULTIPLE, ClosureFields, MeetingTime, agency_choices
+from ..workflow.meeting_forms import MeetingTime
+from ..workflow.step_forms import MULTIPLE, ClosureFields, agency_choices
 
 
 class CloseCaseForm(ClosureFields):

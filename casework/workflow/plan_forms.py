@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sspf_flow import plan_guards
-from sspf_flow.models import ActionPlan, Agency, Guardian, Party
+from sspf_flow.models import ActionPlan, Agency, Guardian, NetworkPerson, Party
 
 from ..perform import check
 from .step_forms import agency_choices, latest_updates, word_of
@@ -66,6 +66,9 @@ class ActionForm(CarriedRow):
         label=_("Responsible guardian"), required=False, queryset=Guardian.objects.none()
     )
     other_name = forms.CharField(label=_("Responsible (other, by name)"), required=False)
+    network_person = forms.ModelChoiceField(
+        label=_("Responsible network person"), required=False, queryset=NetworkPerson.objects.none()
+    )
     due_date = forms.DateField(label=_("Due date"), required=False)
     goal = forms.TypedChoiceField(
         label=_("Goal it serves"), required=False, coerce=int, empty_value=None
@@ -80,6 +83,7 @@ class ActionForm(CarriedRow):
         covered = case._covered_today
         self.fields["agency"].queryset = agency_choices(case.municipality).filter(pk__in=covered)
         self.fields["guardian"].queryset = case.youth.guardians.all()
+        self.fields["network_person"].queryset = case.network.covered_on(timezone.localdate())
         # the goals by their own words, numbered from 1 as on the page
         self.fields["goal"].choices = [("", "---------"), *goal_labels]
 
@@ -120,6 +124,7 @@ def carried_action(action, goal_numbers):
         "agency": action.agency_id,
         "guardian": action.guardian_id,
         "other_name": action.other_name,
+        "network_person": action.network_person_id,
         "due_date": action.due_date,
         "goal": goal_numbers.get(action.goal_id),
     }

@@ -22,7 +22,7 @@ from sspf_flow.models import (
     ClosureReason,
     FollowUpDecision,
     GoalAssessment,
-    MeetingKind,
+    NetworkPerson,
 )
 
 from ..perform import check
@@ -80,47 +80,12 @@ def agency_choices(municipality):
     return Agency.objects.filter(municipality=municipality).order_by("name")
 
 
-class MeetingTime:
-    """A meeting's time must not have passed (``plan_guards.meeting_not_in_past``)."""
-
-    def clean_starts_at(self):
-        starts_at = self.cleaned_data["starts_at"]
-        reason = plan_guards.meeting_not_in_past(starts_at, timezone.now())
-        if reason:
-            raise forms.ValidationError(str(reason))
-        return starts_at
-
-
-class PlanMeetingForm(MeetingTime, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of meeting"), choices=MeetingKind.choices)
-    starts_at = forms.DateTimeField(label=_("Time"))
-    place = forms.CharField(label=_("Place"), max_length=200)
-    agencies = forms.ModelMultipleChoiceField(
-        label=_("Invite agencies"),
-        queryset=Agency.objects.none(),
-        widget=MULTIPLE,
-    )
-    invite_youth = forms.BooleanField(
-        label=_("Invite the young person"), required=False, initial=True
-    )
-    invite_guardians = forms.BooleanField(
-        label=_("Invite the guardians"), required=False, initial=True
-    )
-    layout = Layout(
-        FieldSet(_("When and where"), "kind", "starts_at", "place"),
-        FieldSet(_("Who is invited"), "agencies", "invite_youth", "invite_guardians"),
-    )
-
-    def __init__(self, *args, case, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["agencies"].queryset = agency_choices(case.municipality)
-
-
 class HoldMeetingForm(ClosureFields):
     field_order = [
         "attended_agencies",
         "youth_attended",
         "guardians_attended",
+        "attended_network",
         "chair",
         "minute_taker",
         "protocol",
@@ -137,6 +102,12 @@ class HoldMeetingForm(ClosureFields):
     )
     youth_attended = forms.BooleanField(label=_("The young person took part"), required=False)
     guardians_attended = forms.BooleanField(label=_("Guardians took part"), required=False)
+    attended_network = forms.ModelMultipleChoiceField(
+        label=_("Network persons present"),
+        queryset=NetworkPerson.objects.none(),
+        required=False,
+        widget=MULTIPLE,
+    )
     # chosen among those who took part (the service checks it); left empty, the coordinator
     # chairs and the one who records the meeting took the minutes
     chair = Person(label=_("Chair"), queryset=get_user_model().objects.none(), required=False)
@@ -159,6 +130,7 @@ class HoldMeetingForm(ClosureFields):
             "attended_agencies",
             "youth_attended",
             "guardians_attended",
+            "attended_network",
             "chair",
             "minute_taker",
         ),
@@ -172,6 +144,9 @@ class HoldMeetingForm(ClosureFields):
         super().__init__(*args, **kwargs)
         invited = meeting.invited_agencies if meeting else Agency.objects.none()
         self.fields["attended_agencies"].queryset = invited.order_by("name")
+        self.fields["attended_network"].queryset = (
+            meeting.invited_network.all() if meeting else NetworkPerson.objects.none()
+        )
         people = participants(meeting).select_related("membership__agency")
         self.fields["chair"].queryset = self.fields["minute_taker"].queryset = people
         self.fields["chair"].initial = meeting.case.coordinator_id if meeting else None

@@ -18,10 +18,11 @@ from ..perform import PerformOrExplain, explain
 from ..templateforms import TemplateSection, WithTemplate
 from . import summary
 from .assess_form import AssessForm
-from .consent_form import ConsentForm
+from .consent_form import ConsentForm, KeepsSignedForm
+from .meeting_forms import PlanMeetingForm
 from .plan_forms import plan_formsets, plan_rows
 from .referral_forms import GuardianFormSet, ReferralConcernReportForm, ReferralForm, YouthForm
-from .step_forms import FollowUpForm, HoldMeetingForm, PlanMeetingForm
+from .step_forms import FollowUpForm, HoldMeetingForm
 
 
 class CaseTaskView(PerformOrExplain, generic.FormView):
@@ -187,7 +188,7 @@ class AssessView(CaseTaskView):
             services.decline_referral(self.case, self.request.user, *form.closing())
 
 
-class ConsentView(WithTemplate, CaseTaskView):
+class ConsentView(KeepsSignedForm, WithTemplate, CaseTaskView):
     form_class = ConsentForm
     template_kind = "consent"
 
@@ -219,6 +220,7 @@ class PlanMeetingView(CaseTaskView):
             agencies=list(data["agencies"]),
             invite_youth=data["invite_youth"],
             invite_guardians=data["invite_guardians"],
+            network=list(data["network"]),
         )
 
 
@@ -281,6 +283,7 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
             attended_agencies=list(data["attended_agencies"]),
             youth_attended=data["youth_attended"],
             guardians_attended=data["guardians_attended"],
+            attended_network=list(data["attended_network"]),
             protocol=data["protocol"],
             goals=self.goal_rows,
             actions=self.action_rows,

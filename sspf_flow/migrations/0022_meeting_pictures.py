@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sspf_flow', '0020_assessments_and_target_group'),
+        ('sspf_flow', '0021_network_persons'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

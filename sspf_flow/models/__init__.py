@@ -22,6 +22,7 @@ from .consultation import AgeBand, Consultation, ConsultationOutcome
 from .events import CaseEvent
 from .journal import ConcernReport, Incident, IncidentKind, JournalNote
 from .meeting import Meeting, MeetingKind, MeetingPicture, MeetingStatus
+from .network import NetworkPerson
 from .org import Agency, AgencyKind, Membership, Municipality, Role
 from .plan import (
     Action,
@@ -84,6 +85,7 @@ __all__ = [
     "MeetingStatus",
     "Membership",
     "Municipality",
+    "NetworkPerson",
     "Party",
     "Programme",
     "ReferralSource",

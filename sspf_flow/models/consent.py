@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .case import Case
+from .network import NetworkPerson
 from .org import Agency
 from .youth import Guardian
 
@@ -29,10 +30,11 @@ class SignerRole(models.TextChoices):
 
 
 class ConsentQuerySet(models.QuerySet):
-    def write(self, agencies, signers, **fields):
-        """A consent with the agencies it covers and its signers, (SignerRole, Guardian or
-        None) pairs."""
+    def write(self, agencies, signers, network=(), **fields):
+        """A consent with the agencies it covers, its signers, (SignerRole, Guardian or
+        None) pairs, and the network persons it names (saved ones)."""
         consent = self.create(**fields)
+        consent.network_persons.set(network)
         ConsentAgency.objects.bulk_create(
             ConsentAgency(consent=consent, agency=agency) for agency in agencies
         )
@@ -55,6 +57,9 @@ class Consent(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
     youth_view = models.TextField(_("the young person's own view"), blank=True)
+    network_persons = models.ManyToManyField(
+        NetworkPerson, blank=True, related_name="consents", verbose_name=_("network persons")
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .case import Case
+from .network import NetworkPerson
 from .org import Agency
 
 
@@ -28,6 +29,22 @@ class MeetingQuerySet(models.QuerySet):
     def planned(self):
         return self.filter(status=MeetingStatus.PLANNED)
 
+    def uninvite_all_but(self, agencies, network):
+        """Take the invitees no consent covers any more off these meetings: the agencies
+        outside ``agencies`` and the network persons outside ``network`` (primary keys).
+        Returns ([meeting, agency] pairs, [meeting, network person] pairs) of keys."""
+        gone_agencies, gone_network = [], []
+        for meeting in self:
+            gone_agencies += [[meeting.pk, pk] for pk in meeting.uninvite_all_but(agencies)]
+            gone = list(
+                meeting.invited_network.exclude(pk__in=network).values_list("pk", flat=True)
+            )
+            if gone:
+                meeting.invited_network.remove(*gone)
+                meeting._revise()
+            gone_network += [[meeting.pk, pk] for pk in gone]
+        return gone_agencies, gone_network
+
 
 class Meeting(models.Model):
     case = models.ForeignKey(
@@ -42,10 +59,19 @@ class Meeting(models.Model):
     invited_agencies = models.ManyToManyField(
         Agency, related_name="meeting_invitations", verbose_name=_("invited agencies")
     )
+    invited_network = models.ManyToManyField(
+        NetworkPerson,
+        blank=True,
+        related_name="meeting_invitations",
+        verbose_name=_("invited network persons"),
+    )
     invite_youth = models.BooleanField(_("the young person is invited"), default=True)
     invite_guardians = models.BooleanField(_("the guardians are invited"), default=True)
     attended_agencies = models.ManyToManyField(
         Agency, related_name="+", blank=True, verbose_name=_("agencies present")
+    )
+    attended_network = models.ManyToManyField(
+        NetworkPerson, blank=True, related_name="+", verbose_name=_("network persons present")
     )
     youth_attended = models.BooleanField(_("the young person took part"), default=False)
     guardians_attended = models.BooleanField(_("guardians took part"), default=False)

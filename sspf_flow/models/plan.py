@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 from .appendonly import AppendOnly
 from .case import Case
 from .meeting import Meeting
+from .network import NetworkPerson
 from .org import Agency
 from .youth import Guardian
 
@@ -32,6 +33,7 @@ class Party(models.TextChoices):
     YOUTH = "youth", _("The young person")
     GUARDIAN = "guardian", _("Guardian")
     OTHER = "other", _("Other (named)")
+    NETWORK = "network", _("Network person")
 
 
 OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.ONGOING)
@@ -74,6 +76,7 @@ class ActionPlanQuerySet(models.QuerySet):
                 agency=item.get("agency"),
                 guardian=item.get("guardian"),
                 other_name=item.get("other_name", ""),
+                network_person=item.get("network_person"),
                 due_date=item["due_date"],
                 goal=saved[item["goal"]] if item.get("goal") is not None else None,
                 carried_from=item.get("carried_from"),
@@ -208,6 +211,14 @@ class Action(models.Model):
         verbose_name=_("responsible guardian"),
     )
     other_name = models.CharField(_("responsible (other)"), max_length=150, blank=True)
+    network_person = models.ForeignKey(
+        NetworkPerson,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("responsible network person"),
+    )
     due_date = models.DateField(_("due date"), db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.PLANNED
@@ -235,6 +246,7 @@ class Action(models.Model):
                     | Q(party="guardian", guardian__isnull=False)
                     | Q(party="other") & ~Q(other_name="")
                     | Q(party="youth")
+                    | Q(party="network", network_person__isnull=False)
                 ),
                 name="action_has_responsible",
             )
@@ -255,6 +267,8 @@ class Action(models.Model):
             return str(self.guardian)
         if self.party == Party.OTHER:
             return self.other_name
+        if self.party == Party.NETWORK:
+            return str(self.network_person)
         return str(Party.YOUTH.label)
 
 
