@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from casework.workflow import steps
 from casework.workflow.meeting_forms import PlanMeetingForm
-from casework.workflow.step_forms import ActionForm
+from casework.workflow.plan_forms import ActionForm
 from notifications import outbox
 from notifications.models import Outbox
 from sspf_flow import categories, plan_guards, services

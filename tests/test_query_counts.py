@@ -51,8 +51,9 @@ MAX_QUERIES = {
     # follow-ups and forms on the case's second page. 16 with the agencies' pictures before
     # each meeting (issue 12), one query however many meetings and pictures; 17 with the
     # assessments of risk, need and receptivity (issue 12), one query; the municipality (its
-    # target group) is joined to the case's query
-    "case page": 17,
+    # target group) is joined to the case's query; 18 with the network persons the consents
+    # name (issue 12), one query, from which the page also tells who is covered today
+    "case page": 18,
     # 11 with the incidents reported into the case (issue 12), one query
     "case history": 11,
 }

@@ -86,16 +86,16 @@ class CaseDetailView(CasePage):
             ),
         )
         coordinator = sight.coordinates
+        covered = covered_now(consents)
+        # named on the consent: common ground of every covered agency (categories.py); how to
+        # reach them, for the coordinator only
+        network, network_covered = named_network(consents)
         return dict(
             guardians=list(case.youth.guardians.all()),
-            # named on the consent: common ground of every covered agency (categories.py);
-            # how to reach them, for the coordinator only
-            network=list(case.network.all()),
-            network_covered=set(
-                case.network.covered_on(timezone.localdate()).values_list("pk", flat=True)
-            ),
+            network=network,
+            network_covered=network_covered,
             consents=consents,
-            covered_now=covered_now(consents),
+            covered_now=covered,
             meetings=meetings,
             readable_protocols={
                 m.pk for m in meetings if access.reads_protocol(user, m, reads_case=True)
@@ -220,6 +220,19 @@ def covered_now(consents):
                 if not item.withdrawn_at:
                     until[item.agency] = max(until.get(item.agency, today), consent.valid_to)
     return sorted(until.items(), key=lambda pair: pair[0].name)
+
+
+def named_network(consents):
+    """The network persons the case's consents name, by name, and the keys of those a consent
+    active today names (``covered_now`` marked which consents are active): read from the
+    consents already loaded, as ``NetworkPerson.objects.covered_on`` would answer."""
+    persons, covered = {}, set()
+    for consent in consents:
+        for person in consent.network_persons.all():
+            persons[person.pk] = person
+            if consent.active:
+                covered.add(person.pk)
+    return sorted(persons.values(), key=lambda p: (p.name, p.pk)), covered
 
 
 def step_list(case):
