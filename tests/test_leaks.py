@@ -37,7 +37,7 @@ from stdnum import luhn
 from stdnum.se import personnummer
 
 from casework.workflow import steps
-from sspf_flow import records, services
+from sspf_flow import assessments, records, services
 from sspf_flow.models import (
     AccessLog,
     Agency,
@@ -45,6 +45,7 @@ from sspf_flow.models import (
     ConsentAgency,
     InformationCategory,
     NetworkPerson,
+    Occasion,
     Role,
     Status,
 )
@@ -141,6 +142,7 @@ class Seed:
     journal: str
     leisure_picture: tuple  # the leisure agency's picture before the first meeting: four texts
     network: list = field(default_factory=list)  # (name, relation, phone, e-mail)
+    rbm_comment: str = ""  # the coordinator's assessment of risk, need and receptivity
     secrets: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -167,6 +169,7 @@ class Seed:
         add(POLICE, "the police's action", self.police_action.split()[-1].strip("."))
         add(SOCIAL, "the young person's own action", self.own_action.split()[-1].strip("."))
         add(SOCIAL, "report of concern", self.reported_to.split()[-1].strip("."))
+        add(SOCIAL, "assessment of risk, need and receptivity", self.rbm_comment.split()[-1])
         add(JOURNAL, "journal note", self.journal.split()[-1].strip("."))
         add(
             LEISURE,
@@ -264,6 +267,7 @@ def seeds():
                 "Hon leder dansgruppen, Dansstjärnestyrkan.",
                 "Äldre besökare lockar henne, Nattfjärilsrisken.",
             ),
+            rbm_comment="Mottagligheten bygger på Tallmosbedömningen",
             network=[
                 (
                     "Gunnar Nätverksson",
@@ -301,6 +305,7 @@ def seeds():
                 "Hon är en god kamrat, Kamratkompasstyrkan.",
                 "Hon är ensam på helgerna, Helgmörkerrisken.",
             ),
+            rbm_comment="Behovet vägdes enligt Lingonrisbedömningen",
         ),
     }
 
@@ -462,6 +467,13 @@ def build_cases(users, agencies):
         consent__case=case, agency=agencies["polis"]
     )
     assert not police.exists(), "the consent is withdrawn for the police"
+    for label, assessed in ((CLOSED, closed), (OPEN, case)):  # a reassessment, with its words
+        assessments.write(
+            assessed,
+            coordinator,
+            assessments.RBM("high", "extensive", "partly", comment=seeded[label].rbm_comment),
+            Occasion.FOLLOW_UP,
+        )
     people = {**users, **consent_states(case, coordinator)}
     name_the_network(case, coordinator, agencies["socialtjanst"], seeded[OPEN].network)
     case.refresh_from_db()
