@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from casework.workflow import steps
+from casework.workflow import steps, timers
 from forms import services as form_services
 from forms.models import FormVersion
 from sspf_flow import services
@@ -176,6 +176,23 @@ def hold_meeting_post(attended_pks, agency, follow_up_days=1, **changes):
     return {key: value for key, value in data.items() if value is not None}
 
 
+def plan_meeting_step(case, coordinator, scope, days_ahead=1, kind="network"):
+    """Complete the case's plan-meeting step: a meeting ``days_ahead`` inviting ``scope``."""
+    return steps.complete(
+        case,
+        "plan_meeting",
+        coordinator,
+        lambda: services.plan_meeting(
+            case,
+            coordinator,
+            kind=kind,
+            starts_at=timezone.now() + dt.timedelta(days=days_ahead),
+            place="Skolan",
+            agencies=scope,
+        ),
+    )
+
+
 def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1, rbm=None):
     """Refer, accept (with the assessment ``rbm`` if given), register consent for ``scope`` and
     plan a meeting inviting it, each step through its flow task; returns the case and its
@@ -185,20 +202,7 @@ def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1
         case, "assess", coordinator, lambda: services.accept_referral(case, coordinator, rbm=rbm)
     )
     steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
-    meeting = steps.complete(
-        case,
-        "plan_meeting",
-        coordinator,
-        lambda: services.plan_meeting(
-            case,
-            coordinator,
-            kind="network",
-            starts_at=timezone.now() + dt.timedelta(days=days_ahead),
-            place="Skolan",
-            agencies=scope,
-        ),
-    )
-    return case, meeting
+    return case, plan_meeting_step(case, coordinator, scope, days_ahead)
 
 
 def meeting_record(scope, follow_up_in_days=42, **changes):
@@ -277,6 +281,19 @@ def follow_up_calling_a_meeting(case, coordinator):
         )
 
     steps.complete(case, "follow_up", coordinator, record)
+
+
+def second_meeting_planned(refer, coordinator, consent_for, agencies):
+    """A case whose first meeting wrote plan v1 (the goal "Närvaro", the school's action
+    "Stöd"), whose follow-up called a new meeting, planned in 5 days with the school and social
+    services: its hold-meeting step is open."""
+    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=1)
+    timers.fire_due_timers()
+    follow_up_calling_a_meeting(case, coordinator)
+    scope = [agencies["skola"], agencies["socialtjanst"]]
+    plan_meeting_step(case, coordinator, scope, days_ahead=5, kind="follow_up")
+    case.refresh_from_db()
+    return case
 
 
 # Where each demo user lands, and the data-testid of the work that page shows.

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from casework.workflow import steps, timers
 from sspf_flow import services
 from tests.browser import CHROMIUM, require
-from tests.builders import case_in_progress, follow_up_calling_a_meeting, written_consent
+from tests.builders import second_meeting_planned, written_consent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 require(CHROMIUM, "Debian's chromium")
@@ -39,23 +39,8 @@ def save(page, then):
 def case(refer, coordinator, consent_for, agencies):
     """Plan v1 holds the school's action; a follow-up called a new meeting with the school and
     social services; the police are covered for their own category only."""
-    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=1)
+    case = second_meeting_planned(refer, coordinator, consent_for, agencies)
     written_consent(case, coordinator, [agencies["polis"]], categories=["police"])
-    timers.fire_due_timers()
-    follow_up_calling_a_meeting(case, coordinator)
-    steps.complete(
-        case,
-        "plan_meeting",
-        coordinator,
-        lambda: services.plan_meeting(
-            case,
-            coordinator,
-            kind="follow_up",
-            starts_at=timezone.now() + dt.timedelta(days=5),
-            place="Centralskolan",
-            agencies=[agencies["skola"], agencies["socialtjanst"]],
-        ),
-    )
     return case
 
 

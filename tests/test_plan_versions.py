@@ -13,11 +13,11 @@ from django.utils import timezone
 from casework.workflow import steps, timers
 from notifications.models import Deadline, DeadlineKind
 from sspf_flow import records, services
-from sspf_flow.models import Action, Case, Goal
+from sspf_flow.models import Action, Goal
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
     case_in_progress,
-    follow_up_calling_a_meeting,
+    second_meeting_planned,
     template_answers,
     written_consent,
 )
@@ -27,25 +27,8 @@ from tests.urlmap import task_url
 
 @pytest.fixture
 def case(refer, coordinator, consent_for, agencies):
-    """A case whose first meeting wrote plan v1 (goal "Närvaro", the school's action "Stöd"),
-    whose follow-up called a new meeting, now planned: its hold-meeting step is open."""
-    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=1)
-    timers.fire_due_timers()
-    follow_up_calling_a_meeting(case, coordinator)
-    steps.complete(
-        case,
-        "plan_meeting",
-        coordinator,
-        lambda: services.plan_meeting(
-            case,
-            coordinator,
-            kind="follow_up",
-            starts_at=timezone.now() + dt.timedelta(days=2),
-            place="Skolan",
-            agencies=[agencies["skola"], agencies["socialtjanst"]],
-        ),
-    )
-    return Case.objects.get(pk=case.pk)
+    """The hold-meeting step of the case's second meeting is open (builders)."""
+    return second_meeting_planned(refer, coordinator, consent_for, agencies)
 
 
 @pytest.fixture
