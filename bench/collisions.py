@@ -227,9 +227,11 @@ class Cases:
 
         from casework.workflow import steps
         from sspf_flow import services
+        from sspf_flow.assessments import RBM
 
         anja, case = self.org.anja, self.referred()
-        steps.complete(case, "assess", anja, lambda: services.accept_referral(case, anja))
+        judged = RBM("medium", "moderate", "good")
+        steps.complete(case, "assess", anja, lambda: services.accept_referral(case, anja, judged))
         today = timezone.localdate()
 
         def consent():

@@ -54,12 +54,12 @@ def refer_case(user, youth, guardians, **case_fields):
     return case
 
 
-def accept_referral(case, user, risk_level="", rbm=None, why_outside=""):
-    """The coordinator judges that SSPF fits and becomes the case's coordinator; ``rbm``, the
-    assessment, is given by the step (``assessments.on_acceptance``), not by older callers."""
+def accept_referral(case, user, rbm, why_outside=""):
+    """The coordinator judges that SSPF fits and becomes the case's coordinator, with the
+    assessment of risk, need and receptivity (``rbm``, ``assessments.on_acceptance``) and, for
+    a referral outside the municipality's target group, the reason SSPF fits all the same."""
     with _changing(case, user) as locked:
-        outside = rbm is not None and assessments.on_acceptance(locked, user, rbm, why_outside)
-        locked.risk_level = (rbm.risk_level if rbm else risk_level) or locked.risk_level
+        outside = assessments.on_acceptance(locked, user, rbm, why_outside)
         locked.accept(at=timezone.now())
         locked.coordinator = locked.coordinator or user
         locked.save()

@@ -13,11 +13,17 @@ from casework.workflow import steps, timers
 from forms import services as form_services
 from forms.models import FormVersion
 from sspf_flow import services
+from sspf_flow.assessments import RBM
 from sspf_flow.models import Membership, Youth
 
 ALL_CATEGORIES = ["school", "social_services", "police", "leisure", "health"]
 # the assessment of risk, need and receptivity as the assess and follow-up steps post it
 RBM_POST = {"risk_level": "medium", "need": "moderate", "receptivity": "good"}
+
+
+def assessed(risk_level="medium"):
+    """An assessment of risk, need and receptivity, as accepting a referral needs one."""
+    return RBM(risk_level, "moderate", "good")
 
 
 def signed_pdf():
@@ -176,6 +182,16 @@ def hold_meeting_post(attended_pks, agency, follow_up_days=1, **changes):
     return {key: value for key, value in data.items() if value is not None}
 
 
+def accept_step(case, coordinator, rbm=None):
+    """Complete the case's assess step: accepted, with the assessment ``rbm`` (a medium one)."""
+    steps.complete(
+        case,
+        "assess",
+        coordinator,
+        lambda: services.accept_referral(case, coordinator, rbm or assessed()),
+    )
+
+
 def plan_meeting_step(case, coordinator, scope, days_ahead=1, kind="network"):
     """Complete the case's plan-meeting step: a meeting ``days_ahead`` inviting ``scope``."""
     return steps.complete(
@@ -194,12 +210,15 @@ def plan_meeting_step(case, coordinator, scope, days_ahead=1, kind="network"):
 
 
 def walk_to_meeting_planned(refer, coordinator, consent_for, scope, days_ahead=1, rbm=None):
-    """Refer, accept (with the assessment ``rbm`` if given), register consent for ``scope`` and
-    plan a meeting inviting it, each step through its flow task; returns the case and its
-    planned meeting."""
+    """Refer, accept (with the assessment ``rbm``, or a medium one), register consent for
+    ``scope`` and plan a meeting inviting it, each step through its flow task; returns the case
+    and its planned meeting."""
     case = refer()
     steps.complete(
-        case, "assess", coordinator, lambda: services.accept_referral(case, coordinator, rbm=rbm)
+        case,
+        "assess",
+        coordinator,
+        lambda: services.accept_referral(case, coordinator, rbm or assessed()),
     )
     steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
     return case, plan_meeting_step(case, coordinator, scope, days_ahead)

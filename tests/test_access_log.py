@@ -9,15 +9,14 @@ import pytest
 from django.utils import timezone
 
 from casework.workflow import steps
-from sspf_flow import services
 from sspf_flow.models import AccessLog
-from tests.builders import RBM_POST, unlawful_read
+from tests.builders import RBM_POST, accept_step, unlawful_read
 
 
 @pytest.fixture
 def consented_case(refer, coordinator, consent_for, agencies):
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     steps.complete(
         case, "obtain_consent", coordinator, lambda: consent_for(case, [agencies["polis"]])
     )

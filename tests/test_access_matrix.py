@@ -39,7 +39,7 @@ from viewflow.workflow.status import STATUS
 from casework.workflow.steps import open_task
 from sspf_flow import services
 from sspf_flow.models import Agency, Case, Role, Status
-from tests.builders import RBM_POST, make_user
+from tests.builders import RBM_POST, assessed, make_user
 from tests.urlmap import (
     ACTIONS,
     AGENCY_FORMS,
@@ -372,7 +372,7 @@ def check_visibility(users, case, covered, when=None):
 @pytest.fixture
 def accepted(refer, coordinator):
     case = refer(by="skola")
-    services.accept_referral(case, coordinator, "medium")
+    services.accept_referral(case, coordinator, assessed("medium"))
     return case
 
 

@@ -165,6 +165,7 @@ def test_each_follow_up_records_a_reassessment_and_the_case_keeps_the_latest_ris
 
     rows = list(Assessment.objects.filter(case=in_progress).order_by("at", "pk"))
     assert [(a.occasion, a.follow_up, a.risk_level) for a in rows] == [
+        ("acceptance", None, "medium"),  # every acceptance is assessed
         ("follow_up", first, "medium"),
         ("follow_up", second, "low"),
     ]
@@ -179,7 +180,8 @@ def test_a_follow_up_with_an_incomplete_reassessment_writes_nothing(in_progress,
         follow_up(in_progress, coordinator, RBM("", "moderate", "good"))
 
     assert refused.value.reasons == ["Bedöm risknivån."]
-    assert footprint(in_progress) == before and not Assessment.objects.exists()
+    assert footprint(in_progress) == before
+    assert not Assessment.objects.filter(occasion="follow_up").exists()
 
 
 # The step pages

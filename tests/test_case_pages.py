@@ -4,13 +4,16 @@ import pytest
 
 from casework.workflow import steps
 from sspf_flow import services
-from tests.builders import walk_to_meeting_planned
+from tests.builders import accept_step, assessed, walk_to_meeting_planned
 
 
 def test_case_list_filters_by_status(client, refer, coordinator):
     waiting, new = refer(), refer()
     steps.complete(
-        waiting, "assess", coordinator, lambda: services.accept_referral(waiting, coordinator)
+        waiting,
+        "assess",
+        coordinator,
+        lambda: services.accept_referral(waiting, coordinator, assessed()),
     )
     client.force_login(coordinator)
     page = client.get("/sspf/list/", {"status": "awaiting_consent"}).content.decode()
@@ -19,7 +22,7 @@ def test_case_list_filters_by_status(client, refer, coordinator):
 
 def test_case_list_filters_by_coordinator(client, refer, coordinator, users):
     mine, unassigned = refer(), refer()
-    steps.complete(mine, "assess", coordinator, lambda: services.accept_referral(mine, coordinator))
+    accept_step(mine, coordinator)
     client.force_login(coordinator)
     page = client.get("/sspf/list/", {"coordinator": coordinator.pk}).content.decode()
     assert mine.number in page and unassigned.number not in page
@@ -45,7 +48,7 @@ def test_a_consented_agency_sees_the_case_but_cannot_act(
     client, refer, coordinator, users, agencies, consent_for
 ):
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     steps.complete(
         case, "obtain_consent", coordinator, lambda: consent_for(case, [agencies["polis"]])
     )

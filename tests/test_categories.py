@@ -10,14 +10,14 @@ from django.utils import timezone
 from casework.workflow import steps
 from sspf_flow import records, services
 from sspf_flow.models import Consent
-from tests.builders import ALL_CATEGORIES, written_consent
+from tests.builders import ALL_CATEGORIES, accept_step, written_consent
 
 
 @pytest.fixture
 def held(refer, coordinator, agencies):
     """Consent for school, police and social services, a meeting held with one action each."""
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     case.concerns = ["school_absence", "criminal_peers"]
     case.save(update_fields=["concerns"])
     scope = [agencies["skola"], agencies["polis"], agencies["socialtjanst"]]

@@ -21,6 +21,7 @@ from sspf_flow import services
 from sspf_flow.models import Case, CaseEvent, CaseTask, Meeting, MeetingStatus, Role, Status
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
+    accept_step,
     case_in_progress,
     hold_meeting_post,
     make_user,
@@ -122,7 +123,7 @@ def reopen(case, coordinator):
 @pytest.fixture
 def consented(refer, coordinator, consent_for, scope):
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     steps.complete(case, "obtain_consent", coordinator, lambda: consent_for(case, scope))
     return case
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from sspf_flow import services
 from sspf_flow.models import Case, CaseEvent, Meeting, Role
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import make_user
+from tests.builders import assessed, make_user
 from tests.threads import SOMEONE_ELSE, TIMEOUT, Attempt, backend_pid, seen_waiting
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -100,7 +100,7 @@ def close_case(case, user):
 
 def accept_referral(case, user):
     def call():
-        return services.accept_referral(case, User.objects.get(pk=user.pk), risk_level="high")
+        return services.accept_referral(case, User.objects.get(pk=user.pk), assessed("high"))
 
     return call
 
@@ -121,7 +121,7 @@ def actions_of(case):
 @pytest.fixture
 def consented(refer, coordinator, consent_for, agencies):
     case = refer()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     consent_for(case, [agencies["skola"], agencies["socialtjanst"]])
     return case
 

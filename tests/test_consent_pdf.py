@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from sspf_flow import services
 from sspf_flow.models import AccessLog, InformationCategory
+from tests.builders import assessed
 
 
 def pdf_text(response):
@@ -22,7 +23,7 @@ def test_a_registered_consent_prints_with_its_scope(
     client, refer, coordinator, consent_for, agencies
 ):
     case = refer()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     consent = consent_for(case, [agencies["skola"], agencies["polis"]])
     client.force_login(coordinator)
     text = pdf_text(client.get(f"/sspf/{case.number}/consent/{consent.pk}/form.pdf"))
@@ -50,7 +51,7 @@ def test_printing_is_logged_and_for_the_coordinator_only(
     client, refer, coordinator, users, consent_for, agencies
 ):
     case = refer()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     consent_for(case, [agencies["polis"]])
     client.force_login(users["polis"])
     assert client.get(f"/sspf/{case.number}/consent-form.pdf").status_code == 403

@@ -10,13 +10,13 @@ from django.utils import timezone
 from casework.workflow import steps
 from sspf_flow import services
 from sspf_flow.models import AccessLog, Consent
-from tests.builders import ALL_CATEGORIES, consent_post, signed_pdf
+from tests.builders import ALL_CATEGORIES, accept_step, assessed, consent_post, signed_pdf
 
 
 @pytest.fixture
 def consent_task(client, refer, coordinator):
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     task = steps.open_task(case, "obtain_consent")
     client.force_login(coordinator)
     return case, f"/case/{task.process_id}/obtain_consent/{task.pk}/execute/"
@@ -72,7 +72,7 @@ def test_the_coordinator_downloads_the_signed_form_and_it_is_logged(
     client, refer, coordinator, consent_for, agencies
 ):
     case = refer()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     consent = consent_for(case, [agencies["polis"]])
     client.force_login(coordinator)
     response = client.get(f"/sspf/{case.number}/consent/{consent.pk}/signed-form/")
@@ -86,7 +86,7 @@ def test_the_signed_form_is_not_for_agencies_nor_a_plain_file(
     client, refer, coordinator, consent_for, agencies, users
 ):
     case = refer()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     consent = consent_for(case, [agencies["polis"]])
     client.force_login(users["polis"])
     assert client.get(f"/sspf/{case.number}/consent/{consent.pk}/signed-form/").status_code == 403

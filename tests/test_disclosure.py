@@ -7,8 +7,7 @@ referral template."""
 import pytest
 
 from casework.workflow import steps
-from sspf_flow import services
-from tests.builders import ALL_CATEGORIES, written_consent
+from tests.builders import ALL_CATEGORIES, accept_step, written_consent
 
 CONCERN = "Frånvaro varje måndag"
 
@@ -20,7 +19,7 @@ def case(refer, coordinator):
     case.concern_text = CONCERN
     case.protective_text = "Tycker om fotboll."
     case.save(update_fields=["concern_text", "protective_text"])
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     return case
 
 

@@ -5,7 +5,7 @@ from django.test import RequestFactory
 from django.views.defaults import server_error
 
 from casework.workflow import steps
-from sspf_flow import services
+from tests.builders import accept_step
 from tests.urlmap import task_url
 
 
@@ -20,7 +20,7 @@ def test_a_refused_page_is_ours_in_the_shell(client, users):
 
 def test_a_finished_steps_page_is_refused_without_the_librarys_exception(client, coordinator, case):
     task = steps.open_task(case, "assess")
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     client.force_login(coordinator)
     response = client.get(task_url(task, "execute"))
     page = response.content.decode()

@@ -23,6 +23,7 @@ from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
     ALL_CATEGORIES,
     RBM_POST,
+    assessed,
     case_in_progress,
     consent_post,
     hold_meeting_post,
@@ -146,7 +147,10 @@ def step_for(users, agencies, refer, coordinator, consent_for):
         if name == "consent":
             case = refer()
             steps.complete(
-                case, "assess", coordinator, lambda: services.accept_referral(case, coordinator)
+                case,
+                "assess",
+                coordinator,
+                lambda: services.accept_referral(case, coordinator, assessed()),
             )
             url = task_url(case, "obtain_consent")
             return Step("consent", "consent", url, consent_data(case, agencies), case, client)
@@ -416,7 +420,7 @@ def test_only_the_full_picture_shows_the_submissions(step_for, users, agencies, 
     step = step_for("referral")
     assert step.post().status_code == 302
     case = Case.objects.get()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     today = timezone.localdate()
     for agency, covered in (
         (agencies["skola"], ["school"]),

@@ -22,7 +22,7 @@ from sspf_flow.models import (
     Youth,
 )
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import ALL_CATEGORIES, make_user, signed_pdf
+from tests.builders import ALL_CATEGORIES, assessed, make_user, signed_pdf
 from tests.footprint import FROZEN, TODAY, footprint
 
 
@@ -77,7 +77,7 @@ def meeting_record(agencies, **changes):
 @pytest.fixture
 def awaiting_consent(refer, coordinator):
     case = refer()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     return case
 
 
@@ -597,7 +597,7 @@ def test_register_consent_allowed_without_guardian_lacking_custody(
 
 def test_register_consent_16_year_old_refused_without_their_own_consent(refer, coordinator, scope):
     case = refer(age=16)
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     before = footprint(case)
 
     reasons = refusal(services.register_consent, case, coordinator, **consent_form(case, scope))
@@ -608,7 +608,7 @@ def test_register_consent_16_year_old_refused_without_their_own_consent(refer, c
 
 def test_register_consent_adult_allowed_alone(refer, coordinator, scope):
     case = refer(age=18)
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed(), why_outside="Fyllde 18 i veckan.")
 
     services.register_consent(
         case, coordinator, **consent_form(case, scope, signers=[YOUTH], youth_view="")

@@ -12,7 +12,7 @@ from sspf_flow import handover, services
 from sspf_flow.models import CaseEvent, CaseTask, Role
 from sspf_flow.models.process import processes_of
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import make_user, meeting_record, walk_to_meeting_planned
+from tests.builders import assessed, make_user, meeting_record, walk_to_meeting_planned
 from tests.footprint import footprint
 
 
@@ -113,7 +113,7 @@ def test_every_open_case_of_an_absent_coordinator_goes_to_a_colleague(
         other,
         "assess",
         coordinator,
-        lambda: services.accept_referral(other, coordinator),
+        lambda: services.accept_referral(other, coordinator, assessed()),
     )
     client.force_login(colleague)  # a colleague hands Anja's cases over while she is away
     assert "Lämna över en koordinators ärenden" in client.get("/sspf/dashboard/").content.decode()

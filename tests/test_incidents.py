@@ -14,7 +14,7 @@ from notifications.models import Outbox
 from sspf_flow import records, services
 from sspf_flow.models import CaseEvent, Incident
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import ALL_CATEGORIES, written_consent
+from tests.builders import ALL_CATEGORIES, accept_step, written_consent
 from tests.footprint import footprint
 
 WHAT = "Greps med kniv vid centrum"
@@ -26,7 +26,7 @@ def case(refer, coordinator, users):
         user.email = f"{user.username}@exempel.invalid"
         user.save(update_fields=["email"])
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     return case
 
 

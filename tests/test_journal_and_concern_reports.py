@@ -11,7 +11,7 @@ from django.utils import timezone
 from casework.workflow.flows import CaseFlow
 from sspf_flow import records, services
 from sspf_flow.models import ConcernReport, JournalNote
-from tests.builders import referral_post
+from tests.builders import assessed, referral_post
 
 
 def test_notes_are_signed_dated_and_shown_in_order(client, refer, coordinator):
@@ -74,7 +74,7 @@ def test_only_the_coordinator_writes_and_reads_the_journal(
     client, refer, coordinator, users, agencies, consent_for
 ):
     case = refer()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     consent_for(case, [agencies["polis"]])
     records.write_journal_note(case, coordinator, "Uppgift om familjen.")
     with pytest.raises(PermissionDenied):

@@ -14,9 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from casework.workflow import kept_uploads, steps
-from sspf_flow import services
 from sspf_flow.models import Consent
-from tests.builders import consent_post, signed_pdf
+from tests.builders import accept_step, consent_post, signed_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ SCAN = b"%PDF-1.4\n% just denna underskrivna blankett\n"
 @pytest.fixture
 def consent_task(client, refer, coordinator):
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     task = steps.open_task(case, "obtain_consent")
     client.force_login(coordinator)
     return case, f"/case/{task.process_id}/obtain_consent/{task.pk}/execute/"

@@ -21,6 +21,7 @@ from sspf_flow import categories, plan_guards, services
 from sspf_flow.models import Action, Consent, Guardian, NetworkPerson, Youth
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
+    accept_step,
     consent_post,
     hold_meeting_post,
     meeting_record,
@@ -65,7 +66,7 @@ def named(case, coordinator, scope, **person):
 @pytest.fixture
 def consent_task(client, refer, coordinator):
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     task = steps.open_task(case, "obtain_consent")
     client.force_login(coordinator)
     return case, f"/case/{task.process_id}/obtain_consent/{task.pk}/execute/"
@@ -75,7 +76,7 @@ def consent_task(client, refer, coordinator):
 def with_mats(refer, coordinator, scope):
     """An accepted case whose consent names Mats, the young person's uncle."""
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     steps.complete(case, "obtain_consent", coordinator, lambda: named(case, coordinator, scope))
     case.refresh_from_db()
     return case, case.network.get()
@@ -279,7 +280,7 @@ def test_a_withdrawn_consent_takes_the_person_off_the_meeting_with_a_cancellatio
 
 def test_a_network_person_without_an_email_is_invited_but_gets_no_mail(refer, coordinator, scope):
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     named(case, coordinator, scope, email="")
     meeting = plan(case, coordinator, scope, list(case.network.all()))
     assert meeting.invited_network.count() == 1

@@ -19,7 +19,12 @@ from notifications.models import Deadline, DeadlineKind, Delivery, DigestItem, O
 from sspf_flow import services
 from sspf_flow.models import Action, Guardian, Membership, Role, Youth
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import case_in_progress, make_user, walk_to_meeting_planned
+from tests.builders import (
+    accept_step,
+    case_in_progress,
+    make_user,
+    walk_to_meeting_planned,
+)
 
 pytestmark = pytest.mark.django_db
 NAMES = re.compile(r"\b(Lou|Exempel)\b|121212-1212|Vårdnadshavare")
@@ -162,7 +167,7 @@ def test_a_new_task_is_announced_to_the_coordinators_then_to_its_owner(
     waiting = rows("task")
     assert [row.to for row in waiting] == ["anja@exempel.invalid"]
     assert "väntar" in waiting[0].subject and case.number in waiting[0].subject
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     assigned = rows("task")[1]
     assert (assigned.to, "Inhämta samtycke" in assigned.body_text) == ("anja@exempel.invalid", True)
     assert "till dig" in assigned.subject
@@ -252,7 +257,7 @@ def test_consent_ending_reminds_the_coordinator(in_progress):
 
 def test_a_case_waiting_for_consent_is_chased(with_emails, manager, refer, coordinator):
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     today = timezone.localdate()
     sweep_at(at(today + dt.timedelta(days=14)))
     assert addresses("consent_pending") == ["anja@exempel.invalid"]

@@ -11,6 +11,7 @@ from casework.workflow.steps import open_task
 from sspf_flow import services
 from sspf_flow.models import AccessLog
 from sspf_flow.models.process import processes_of
+from tests.builders import assessed
 
 SECRET = "Ökad frånvaro."  # the referral's description of the concern (see the ``refer`` fixture)
 
@@ -19,7 +20,7 @@ SECRET = "Ökad frånvaro."  # the referral's description of the concern (see th
 def consented(refer, coordinator, consent_for, agencies):
     """A case in the consent step's next state, covered for the school only."""
     case = refer()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     consent_for(case, [agencies["skola"]])
     return case
 

@@ -21,7 +21,12 @@ from notifications.models import Deadline, Outbox
 from sspf_flow import records, services
 from sspf_flow.models import CaseEvent, MeetingPicture
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import meeting_record, walk_to_meeting_planned, written_consent
+from tests.builders import (
+    accept_step,
+    meeting_record,
+    walk_to_meeting_planned,
+    written_consent,
+)
 from tests.footprint import footprint
 
 KNOWS = "Frånvaron har ökat till 40 procent, Ugglebosignalen."
@@ -244,7 +249,7 @@ def police_only(refer, coordinator, agencies, users):
     """The school covered with every category, the police only with the police's; a meeting
     inviting both."""
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     steps.complete(
         case,
         "obtain_consent",

@@ -22,7 +22,7 @@ from forms.models import FormVersion
 from sspf_flow import services
 from sspf_flow.models import CaseTask, Party
 from sspf_flow.models.process import processes_of
-from tests.builders import ALL_CATEGORIES, other_actions, publish_own_version, signed_pdf
+from tests.builders import ALL_CATEGORIES, assessed, other_actions, publish_own_version, signed_pdf
 
 # Measured on SQLite and on PostgreSQL (the same on both) when written; raise only with a reason.
 MAX_QUERIES = {
@@ -144,7 +144,7 @@ def consent(case, coordinator, scope, days=180):
 
 def consented_case(refer, coordinator, scope):
     case = refer()
-    services.accept_referral(case, coordinator, "medium")
+    services.accept_referral(case, coordinator, assessed("medium"))
     consent(case, coordinator, scope)
     return case
 

@@ -20,7 +20,7 @@ from casework.workflow.step_forms import (
 )
 from sspf_flow import consent_guards, guards, plan_guards, record_guards, services
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import meeting_record, walk_to_meeting_planned
+from tests.builders import accept_step, meeting_record, walk_to_meeting_planned
 
 
 def words(reason):
@@ -139,7 +139,7 @@ def test_a_refusal_from_the_service_is_listed_above_the_form_and_shown_at_its_fi
     client, refer, coordinator, consent_for, agencies
 ):
     case = refer()
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
     steps.complete(
         case, "obtain_consent", coordinator, lambda: consent_for(case, [agencies["skola"]])
     )

@@ -25,7 +25,12 @@ from notifications.models import Deadline, DeadlineKind
 from sspf_flow import services, taskdue
 from sspf_flow.models import CaseTask, TaskDeadline
 from sspf_flow.models.process import processes_of
-from tests.builders import case_in_progress, follow_up_calling_a_meeting, walk_to_meeting_planned
+from tests.builders import (
+    accept_step,
+    case_in_progress,
+    follow_up_calling_a_meeting,
+    walk_to_meeting_planned,
+)
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 MONDAY = dt.datetime(2030, 3, 4, 10, 0, tzinfo=STOCKHOLM)
@@ -49,7 +54,7 @@ def due(case, step):
 
 
 def accept(case, coordinator):
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
 
 
 def give_consent(case, coordinator, consent_for, scope):

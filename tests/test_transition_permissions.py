@@ -18,7 +18,7 @@ from sspf_flow.models import (
     Youth,
 )
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import ALL_CATEGORIES, new_youth, signed_pdf
+from tests.builders import ALL_CATEGORIES, assessed, new_youth, signed_pdf
 from tests.footprint import FROZEN, TODAY, footprint
 
 
@@ -35,7 +35,7 @@ def scope_of(agencies):
 
 
 def accept(case, user, agencies):
-    services.accept_referral(case, user, risk_level="medium")
+    services.accept_referral(case, user, assessed("medium"))
 
 
 def decline(case, user, agencies):
@@ -242,7 +242,7 @@ def test_withdraw_consent_refuses_a_consent_of_another_case(
 ):
     ours = case_at("consented")
     theirs = refer_as(foreign_coordinator)  # a case of the other municipality
-    services.accept_referral(theirs, foreign_coordinator)
+    services.accept_referral(theirs, foreign_coordinator, assessed())
     our_consent = ours.consents.get()
 
     with pytest.raises((PermissionDenied, TransitionRefused)):
@@ -319,7 +319,7 @@ def test_withdrawing_consent_for_the_only_covered_agency_awaits_consent_again(
     refer, coordinator, agencies, consent_for, users
 ):
     case = refer()
-    services.accept_referral(case, coordinator)
+    services.accept_referral(case, coordinator, assessed())
     given = consent_for(case, [agencies["skola"]])
     assert case.status == "consented"
 

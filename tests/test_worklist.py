@@ -15,9 +15,8 @@ from django.test import Client
 
 from casework.workflow import steps
 from casework.workflow.flows import CaseFlow
-from sspf_flow import services
 from sspf_flow.models import AccessLog
-from tests.builders import case_in_progress
+from tests.builders import accept_step, case_in_progress
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 START = dt.datetime(2030, 3, 4, 10, 0, tzinfo=STOCKHOLM)  # a Monday
@@ -27,7 +26,7 @@ ARCHIVE = CaseFlow.instance.reverse("archive")
 
 
 def accept(case, coordinator):
-    steps.complete(case, "assess", coordinator, lambda: services.accept_referral(case, coordinator))
+    accept_step(case, coordinator)
 
 
 @pytest.fixture
