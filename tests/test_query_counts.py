@@ -56,6 +56,10 @@ MAX_QUERIES = {
     "case page": 18,
     # 11 with the incidents reported into the case (issue 12), one query
     "case history": 11,
+    # a version of the action plan with what changed since the one before (issue 12): 11, the
+    # two versions in one query, each one's actions (with the ones they continue) and goals,
+    # the latest version's number
+    "plan version": 11,
 }
 
 
@@ -282,3 +286,64 @@ def test_case_page_queries_do_not_grow_with_parties(refer, coordinator, scope, a
 
     response = compare_case_pages(as_coordinator, few, many)
     assert b"Fotbollstr" in response.content
+
+
+def second_version(case, coordinator, scope, actions):
+    """Hold a second meeting whose plan carries every goal over beside ``actions``."""
+    goals = [
+        {"text": g.text, "measure": g.measure, "target_date": g.target_date, "carried_from": g}
+        for g in case.current_plan().goals.all()
+    ]
+    planned = services.plan_meeting(
+        case,
+        coordinator,
+        kind="follow_up",
+        starts_at=timezone.now() + dt.timedelta(days=9),
+        place="Centralskolan",
+        agencies=scope,
+    )
+    services.hold_meeting(
+        case,
+        coordinator,
+        planned,
+        attended_agencies=scope,
+        youth_attended=True,
+        guardians_attended=True,
+        protocol="Planen gicks igenom.",
+        goals=goals,
+        actions=actions,
+        next_follow_up=timezone.localdate() + dt.timedelta(days=42),
+    )
+
+
+def carry(plan, scope, count):
+    """The first ``count`` actions of ``plan`` carried over as they were."""
+    return [
+        {**action(n, Party.AGENCY, scope[n]), "carried_from": old, "goal": None}
+        for n, old in enumerate(plan.actions.order_by("pk")[:count])
+    ]
+
+
+def test_a_plan_version_s_queries_do_not_grow_with_its_rows(
+    refer, coordinator, scope, as_coordinator
+):
+    """A second version carrying one action over as it was, and one that carries three over
+    (one changed, one ended) beside three new ones: the same statements."""
+    thin = consented_case(refer, coordinator, scope)
+    meeting(thin, coordinator, scope, 1, [action(0, Party.AGENCY, scope[0])], 7)
+    second_version(thin, coordinator, scope, carry(thin.current_plan(), scope, 1))
+
+    thick = consented_case(refer, coordinator, scope)
+    meeting(thick, coordinator, scope, 2, [action(n, Party.AGENCY, scope[n]) for n in range(3)], 7)
+    carried = carry(thick.current_plan(), scope, 2)
+    carried[1]["due_date"] += dt.timedelta(days=7)  # changed; the third action ended
+    new = [{**action(10 + n, Party.AGENCY, scope[n]), "goal": None} for n in range(3)]
+    second_version(thick, coordinator, scope, carried + new)
+
+    few, response, sql_few = queries(as_coordinator, f"/sspf/{thin.number}/plans/2/")
+    assert b'data-change="kept"' in response.content  # the goal, as it was
+    many, response, sql_many = queries(as_coordinator, f"/sspf/{thick.number}/plans/2/")
+    assert b'data-change="ended"' in response.content
+    assert b'data-change="changed"' in response.content and b"Insats 12" in response.content
+    assert many == few, f"--- thin:\n{show(sql_few)}\n--- thick:\n{show(sql_many)}"
+    assert few <= MAX_QUERIES["plan version"], f"{few} queries\n{show(sql_few)}"
