@@ -13,9 +13,15 @@ from icalendar import Calendar, Event, vCalAddress, vText
 MEETING_LENGTH = timedelta(hours=1, minutes=30)
 
 
-def uid_of(meeting):
-    host = urlsplit(settings.SITE_URL).hostname or "sspf.invalid"
-    return f"sspf-meeting-{meeting.pk}@{host}"
+def host():
+    """The installation's host name: the right-hand side of every UID it gives."""
+    return urlsplit(settings.SITE_URL).hostname or "sspf.invalid"
+
+
+def uid_of(meeting, kind="meeting"):
+    """The meeting's UID for its whole life; ``kind`` keeps a case's meetings and an operative
+    group's ("group-meeting") apart."""
+    return f"sspf-{kind}-{meeting.pk}@{host()}"
 
 
 def invitation(meeting, case_number, attendee, cancel=False):

@@ -42,6 +42,10 @@ class OutboxKind(models.TextChoices):
     COORDINATOR_CHANGED = "coordinator_changed", _("Coordinator changed")
     MEETING_PROTOCOL = "meeting_protocol", _("Meeting protocol to read")
     MEETING_PICTURE = "meeting_picture", _("The agency's picture before a meeting")
+    GROUP_SERIES_PLANNED = "group_series_planned", _("Operative group: meetings planned")
+    GROUP_MEETING_CHANGED = "group_meeting_changed", _("Operative group: meeting moved")
+    GROUP_MEETING_CANCELLED = "group_meeting_cancelled", _("Operative group: meeting cancelled")
+    GROUP_MEETING_REMINDER = "group_meeting_reminder", _("Operative group: meeting tomorrow")
     DIGEST = "digest", _("Daily summary")
 
 

@@ -235,7 +235,9 @@ def _message(row):
     if row.body_html:
         message.attach_alternative(row.body_html, "text/html")
     if row.calendar:
-        method = "CANCEL" if "METHOD:CANCEL" in row.calendar else "REQUEST"
+        method = next(
+            (m for m in ("CANCEL", "PUBLISH") if f"METHOD:{m}" in row.calendar), "REQUEST"
+        )
         message.attach("invite.ics", row.calendar, f"text/calendar; method={method}")
     return message
 

@@ -38,3 +38,8 @@ def _beat_schedule(sender, **kwargs):
         sender.signature("notifications.tasks.sweep"),
         name="deadline ladder, daily summaries and the outbox",
     )
+    sender.add_periodic_task(
+        float(settings.TIMER_SWEEP_SECONDS),
+        sender.signature("operative.tasks.sweep"),
+        name="operative groups: extend the calendars, remind the day before",
+    )

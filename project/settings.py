@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "forms",
     "notifications",
     "casework",
+    "operative",
 ]
 
 MIDDLEWARE = [
@@ -127,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "casework.pages.shell.shell",
+                "project.context.next_group_meeting",
             ],
         },
     },
@@ -263,6 +265,8 @@ DEADLINE_SWEEP_BATCH = env_int("SSPF_DEADLINE_SWEEP_BATCH", 500)
 # Case numbering prefix (SSPF-2026-0001) and the follow-up interval proposed after a meeting.
 CASE_NUMBER_PREFIX = env("SSPF_CASE_NUMBER_PREFIX", "SSPF")
 DEFAULT_FOLLOW_UP_DAYS = env_int("SSPF_DEFAULT_FOLLOW_UP_DAYS", 42)
+# How far ahead an operative group's recurring meetings are made (the beat extends them).
+OPERATIVE_HORIZON_DAYS = env_int("SSPF_OPERATIVE_HORIZON_DAYS", 183)
 # The follow-up task opens in the coordinator's inbox this many days before the booked date.
 FOLLOW_UP_LEAD_DAYS = env_int("SSPF_FOLLOW_UP_LEAD_DAYS", 7)
 

@@ -25,5 +25,6 @@ urlpatterns = [
     path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("operative/", include("operative.urls")),
     path("", site.urls),
 ]

@@ -25,6 +25,15 @@ from .models.meeting import MeetingStatus
 from .models.org import Role
 from .models.plan import Action, Party
 from .models.rolechange import RoleChange
+from .operative_access import (  # noqa: F401 - the operative group's rules, asked of access
+    chairs_group,
+    coordinates_group,
+    groups_visible_to,
+    has_operative_group,
+    in_operative_group,
+    plans_group_meetings,
+    sees_group,
+)
 from .refusals import about
 
 AGENCY_ROLES = frozenset(

@@ -344,3 +344,23 @@ def unlawful_read(user, case, what="ärendesida"):
         action="view",
         had_basis=False,
     )
+
+
+def operative_group(users, agencies, name="Operativa gruppen Centrum"):
+    """An operative group of the municipality: social services chairs, the police keep the
+    minutes, the school is a member (each user given an e-mail address)."""
+    from operative.models import GroupMember, OperativeGroup
+
+    group = OperativeGroup.objects.create(
+        municipality=agencies["skola"].municipality, name=name, area="Centrum och Norr"
+    )
+    for key, role, mandate in (
+        ("socialtjanst", "chair", "Beslutar om insatser från socialtjänsten"),
+        ("polis", "secretary", "Kommunpolis med mandat för lokalpolisområdet"),
+        ("skola", "member", "Rektor, beslutar om skolans åtgärder"),
+    ):
+        user = users[key]
+        user.email = f"{user.username}@exempel.invalid"
+        user.save(update_fields=["email"])
+        GroupMember.objects.create(group=group, user=user, role=role, mandate=mandate)
+    return group

@@ -70,6 +70,13 @@ def _sections(user):
     sections = []
     if access.works_with_cases(user):
         sections.append(Section(_("Case work"), _case_work(user)))
+    if access.has_operative_group(user):
+        sections.append(
+            Section(
+                _("Operative group"),
+                [Link(_("Operative groups"), reverse("operative:index"), "groups")],
+            )
+        )
     if access.follows_statistics(user):
         sections.append(
             Section(

@@ -1,0 +1,76 @@
+"""The operative group's forms: they show the services' guards in ``clean`` (the same reasons
+the services refuse with)."""
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import guards
+
+
+class SeriesForm(forms.Form):
+    first_day = forms.DateField(
+        label=_("First meeting"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    time = forms.TimeField(
+        label=_("Time"), initial=dt.time(9, 0), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    every_weeks = forms.IntegerField(label=_("Every … weeks"), initial=2, min_value=1)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    until = forms.DateField(
+        label=_("Last day (optional)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        first_day, time = data.get("first_day"), data.get("time")
+        starts = (
+            timezone.make_aware(dt.datetime.combine(first_day, time))
+            if first_day and time
+            else None
+        )
+        explain(
+            self,
+            guards.starts_ahead("first_day", starts, timezone.now()),
+            guards.sensible_interval(data.get("every_weeks")),
+            guards.ends_after_start(first_day, data.get("until")),
+        )
+        return data
+
+
+class MoveForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("New time"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+
+    def clean(self):
+        data = super().clean()
+        explain(self, guards.starts_ahead("starts_at", data.get("starts_at"), timezone.now()))
+        return data
+
+
+class MinutesForm(forms.Form):
+    minutes = forms.CharField(
+        label=_("Minutes"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("The group level: no names and no personal identity numbers."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        explain(self, guards.no_identity_number("minutes", data.get("minutes")))
+        return data
+
+
+def explain(form, *reasons):
+    """Each reason next to the field it is about, or above the form."""
+    for reason in filter(None, reasons):
+        field = getattr(reason, "field", None)
+        form.add_error(field if field in form.fields else None, str(reason))

@@ -1,0 +1,74 @@
+"""The rules that can refuse a change to an operative group's calendar: each returns ``None``
+or the reason, in Swedish on the page. The services refuse with them (``refuse_if``); the forms
+show the same reasons in ``clean``."""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+from stdnum.se import personnummer
+
+from sspf_flow import access
+from sspf_flow.refusals import about
+
+from .models import GroupMeetingStatus
+
+MAX_WEEKS = 8
+IDENTITY_NUMBER = re.compile(r"\b\d{6,8}[-+]?\d{4}\b")
+
+
+def may_plan(user, group):
+    """Only the group's chair or secretary, or a coordinator of its municipality, plans,
+    moves or cancels its meetings."""
+    if access.plans_group_meetings(user, group):
+        return None
+    return _(
+        "Only the group's chair or secretary, or the municipality's coordinator, plans its "
+        "meetings."
+    )
+
+
+def starts_ahead(field, moment, now):
+    """A meeting is planned for a time still to come."""
+    if moment is not None and moment <= now:
+        return about(field, _("Choose a time that has not passed."))
+    return None
+
+
+def sensible_interval(every_weeks):
+    """The operative group meets at least every eighth week (seed 001: a fixed calendar)."""
+    if every_weeks is not None and not 1 <= every_weeks <= MAX_WEEKS:
+        return about(
+            "every_weeks",
+            _("Meet every 1 to %(most)d weeks.") % {"most": MAX_WEEKS},
+        )
+    return None
+
+
+def ends_after_start(first_day, until):
+    """A series that ends ends after its first meeting."""
+    if until is not None and first_day is not None and until < first_day:
+        return about("until", _("The last day cannot come before the first meeting."))
+    return None
+
+
+def still_planned(meeting):
+    """Only a planned meeting can be moved, cancelled or held."""
+    if meeting.status != GroupMeetingStatus.PLANNED:
+        return _("The meeting is no longer planned: it was held or cancelled.")
+    return None
+
+
+def has_begun(meeting, now):
+    """Minutes are written for a meeting that has begun."""
+    if meeting.starts_at > now:
+        return _("The meeting has not begun yet: its minutes are written once it has.")
+    return None
+
+
+def no_identity_number(field, text):
+    """The minutes name no one: no personal identity number in them (seed 001, the group
+    level is de-identified)."""
+    for candidate in IDENTITY_NUMBER.findall(text or ""):
+        if personnummer.is_valid(candidate):
+            return about(field, _("Write no personal identity numbers here."))
+    return None

@@ -1,0 +1,159 @@
+"""The operative group (seed 001): a municipality's (or area's) members from each agency with
+their mandate, a chair and a secretary, and its calendar of recurring meetings. The agenda,
+commitments and programmes are built on these in later slices."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+def new_token():
+    """A calendar feed's secret: 256 bits, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+class OperativeGroup(models.Model):
+    municipality = models.ForeignKey(
+        "sspf_flow.Municipality",
+        on_delete=models.PROTECT,
+        related_name="operative_groups",
+        verbose_name=_("municipality"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    area = models.TextField(_("area"), blank=True)
+
+    class Meta:
+        verbose_name = _("operative group")
+        verbose_name_plural = _("operative groups")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class MemberRole(models.TextChoices):
+    CHAIR = "chair", _("Chair")
+    SECRETARY = "secretary", _("Secretary")
+    MEMBER = "member", _("Member")
+
+
+class GroupMember(models.Model):
+    """One person in one group: their agency (taken from their membership when they join),
+    what their mandate is, and their role. ``calendar_token`` opens their calendar feed."""
+
+    group = models.ForeignKey(
+        OperativeGroup, on_delete=models.CASCADE, related_name="members", verbose_name=_("group")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="operative_memberships",
+        verbose_name=_("user"),
+    )
+    agency = models.ForeignKey(
+        "sspf_flow.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    mandate = models.CharField(_("mandate"), max_length=300, blank=True)
+    role = models.CharField(
+        _("role in the group"), max_length=12, choices=MemberRole.choices, default=MemberRole.MEMBER
+    )
+    calendar_token = models.CharField(
+        _("calendar token"), max_length=64, unique=True, default=new_token, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        ordering = ["group", "agency__name", "user__first_name"]
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="group_member_once")]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+    def save(self, *args, **kwargs):
+        if self.agency_id is None:
+            self.agency = self.user.membership.agency  # the agency they represent
+        super().save(*args, **kwargs)
+
+
+class MeetingSeries(models.Model):
+    """The group's recurring calendar: from ``first_day`` on its weekday at ``time``, every
+    ``every_weeks`` weeks, until ``until`` (or on). Its meetings are made ahead up to
+    ``made_until`` (``services.extend_series``)."""
+
+    group = models.ForeignKey(
+        OperativeGroup, on_delete=models.CASCADE, related_name="series", verbose_name=_("group")
+    )
+    first_day = models.DateField(_("first meeting"))
+    time = models.TimeField(_("time"))
+    every_weeks = models.PositiveSmallIntegerField(_("every … weeks"))
+    place = models.CharField(_("place"), max_length=200)
+    until = models.DateField(_("until"), null=True, blank=True)
+    made_until = models.DateField(_("meetings made until"))
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("planned by"),
+    )
+    planned_at = models.DateTimeField(_("planned"))
+
+    class Meta:
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+
+    def __str__(self):
+        return f"{self.group}: {self.first_day:%Y-%m-%d} +{self.every_weeks}w"
+
+
+class GroupMeetingStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("meeting status", "Planned")
+    HELD = "held", pgettext_lazy("meeting status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("meeting status", "Cancelled")
+
+
+class GroupMeeting(models.Model):
+    """One meeting of the group. ``slot`` is the series' day it was made for (it stays when the
+    meeting moves, so extending the series never makes it again); ``sequence`` is its iCalendar
+    revision, raised when it moves or is cancelled; ``reminded_at`` is set when the reminder
+    the day before was queued (claimed by a conditional UPDATE, so it goes once)."""
+
+    group = models.ForeignKey(
+        OperativeGroup, on_delete=models.CASCADE, related_name="meetings", verbose_name=_("group")
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+        verbose_name=_("series"),
+    )
+    slot = models.DateField(_("day in the series"), null=True, blank=True)
+    starts_at = models.DateTimeField(_("starts"))
+    place = models.CharField(_("place"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=GroupMeetingStatus.choices,
+        default=GroupMeetingStatus.PLANNED,
+    )
+    minutes = models.TextField(_("minutes"), blank=True)
+    sequence = models.PositiveIntegerField(_("revision"), default=0)
+    reminded_at = models.DateTimeField(_("reminder queued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("group meeting")
+        verbose_name_plural = _("group meetings")
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "slot"], name="group_meeting_slot_once")
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"], name="group_meeting_due")]
+
+    def __str__(self):
+        return f"{self.group} {self.starts_at:%Y-%m-%d %H:%M}"

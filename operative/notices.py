@@ -1,0 +1,64 @@
+"""What the members of an operative group are told, through the outbox (``notifications.mail``):
+the dates of a planned series, a moved or cancelled meeting, the reminder the day before. One
+e-mail per member and event (the key holds the meeting's revision), never twice. Like every
+e-mail of SSPF: no names, no case, only the group, the time, the place and a link."""
+
+from django.urls import reverse
+
+from notifications.mail import Notice, send
+
+from . import calendar
+
+
+def _members(group):
+    return [
+        (member.user, member.user.email)
+        for member in group.members.select_related("user").filter(user__is_active=True)
+    ]
+
+
+def _notice(key, template, path, context, ics):
+    return Notice(
+        key=key,
+        template=template,
+        case_number="",
+        path=path,
+        context=context,
+        calendar=lambda _address: ics,
+    )
+
+
+def series_planned(series, meetings):
+    group = series.group
+    notice = _notice(
+        ("group-series", series.pk, "planned"),
+        "group_series_planned",
+        reverse("operative:group", args=[group.pk]),
+        {"group": group.name, "days": [m.starts_at for m in meetings], "place": series.place},
+        calendar.calendar(group, meetings),
+    )
+    send([(notice, _members(group))])
+
+
+def _about_one(meeting, template, method="PUBLISH"):
+    group = meeting.group
+    notice = _notice(
+        ("group-meeting", meeting.pk, meeting.sequence, template),
+        template,
+        reverse("operative:meeting", args=[meeting.pk]),
+        {"group": group.name, "starts_at": meeting.starts_at, "place": meeting.place},
+        calendar.calendar(group, [meeting], method),
+    )
+    send([(notice, _members(group))])
+
+
+def meeting_changed(meeting):
+    _about_one(meeting, "group_meeting_changed")
+
+
+def meeting_cancelled(meeting):
+    _about_one(meeting, "group_meeting_cancelled", "CANCEL")
+
+
+def reminder(meeting):
+    _about_one(meeting, "group_meeting_reminder")

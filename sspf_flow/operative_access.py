@@ -1,0 +1,66 @@
+"""Who may see and do what in an operative group (seed 001): the rules ``access`` offers
+(``access.in_operative_group`` and the rest; callers ask ``access``, not this module).
+
+The ground floor knows no operative model: these functions ask duck-typed questions of the
+objects they are given (``group.members``, ``group.municipality_id``, ``user.
+operative_memberships``). A group's pages are for its members and the coordinators of its
+municipality; planning its meetings is for its chair, its secretary and those coordinators."""
+
+from . import identity
+from .models.org import Role
+
+CHAIRING = ("chair", "secretary")
+
+
+def _active(user):
+    return user.is_authenticated and user.is_active
+
+
+def _coordinates_in(user):
+    """The municipality a coordinator coordinates in, or None."""
+    if not _active(user) or Role.COORDINATOR not in identity.roles_of(user):
+        return None
+    membership = identity.membership_of(user)
+    return membership.agency.municipality_id if membership else None
+
+
+def in_operative_group(user, group):
+    """Whether ``user`` is a member of ``group`` (any role)."""
+    return _active(user) and group.members.filter(user=user).exists()
+
+
+def chairs_group(user, group):
+    """The group's chair or secretary: they plan, move and cancel its meetings."""
+    return _active(user) and group.members.filter(user=user, role__in=CHAIRING).exists()
+
+
+def coordinates_group(user, group):
+    """A coordinator of the group's municipality."""
+    municipality = _coordinates_in(user)
+    return municipality is not None and municipality == group.municipality_id
+
+
+def sees_group(user, group):
+    """The group's page, its meetings and their minutes: its members and coordinators."""
+    return in_operative_group(user, group) or coordinates_group(user, group)
+
+
+def plans_group_meetings(user, group):
+    return chairs_group(user, group) or coordinates_group(user, group)
+
+
+def groups_visible_to(user, groups):
+    """Narrow a queryset of operative groups to those ``user`` sees (``sees_group``)."""
+    if not _active(user):
+        return groups.none()
+    municipality = _coordinates_in(user)
+    if municipality is not None:
+        return groups.filter(municipality_id=municipality)
+    return groups.filter(members__user=user).distinct()
+
+
+def has_operative_group(user):
+    """Whether the menu offers the operative group: a coordinator, or a member of a group."""
+    if not _active(user):
+        return False
+    return _coordinates_in(user) is not None or user.operative_memberships.exists()
