@@ -153,8 +153,8 @@ def hold_meeting(request, pk):
     return _form_page(request, form, "operative/hold_meeting.html", context, perform)
 
 
-@require_POST
 @login_required
+@require_POST
 def renew_calendar(request, pk):
     group = _group_for(request.user, pk)
     member = get_object_or_404(GroupMember, group=group, user=request.user)

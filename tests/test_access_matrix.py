@@ -238,6 +238,9 @@ def test_matrix(matrix, route, role):
         else:
             assert answer.status == 403, f"{where} (only reviewers read the access log)"
         return
+    if route.namespace == "operative":
+        operative_page(answer, route, role, where)
+        return
     if role == "anonymous":
         if route.route in PUBLIC:
             assert not answer.leaks, where
@@ -279,6 +282,23 @@ def test_matrix(matrix, route, role):
         assert matrix["case"] in answer.leaks, where
     if route.name in COORDINATOR_DOWNLOADS:
         assert answer.status == 200, f"{where} (the coordinator downloads it)"
+
+
+def operative_page(answer, route, role, where):
+    """The operative group's pages (issue 13): its chair (the consented agency's Sven) and
+    the municipality's coordinator open them; anyone else gets 403, a visitor the login. The
+    calendar feed asks for its token, not a login. None of them names a case."""
+    assert not answer.leaks, where
+    if route.name == "feed":
+        assert answer.status == 200, f"{where} (the feed opens with its token)"
+    elif role == "anonymous":
+        assert is_login_redirect(answer), where
+    elif route.name == "renew_calendar":
+        assert answer.status == 405 if role in ("coordinator", "consented") else 403, where
+    elif role in ("coordinator", "consented") or (route.name == "index" and role == "foreign"):
+        assert answer.status == 200, where  # another municipality's coordinator: its own list
+    else:
+        assert answer.status == 403, f"{where} (not in the group)"
 
 
 def test_the_coordinator_can_work_the_current_task(matrix):

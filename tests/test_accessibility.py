@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 from viewflow.workflow.status import STATUS
 
 from casework.workflow.flows import CaseFlow
+from operative.models import OperativeGroup
 from sspf_flow.models import Case, CaseTask
 from tests.browser import CHROMIUM, require
 from tests.builders import born_aged
@@ -65,6 +66,15 @@ PAGES = {
         "/sspf/{lou}/meetings/{meeting}/protocol/",  # a held meeting's protocol, to print
         "/sspf/{alva}/meetings/{planned}/picture/",  # the school's picture before a meeting
     ],
+    "per": [  # the police, secretary of the operative group (issue 13)
+        "/",
+        "/operative/",
+        "/operative/{group}/",
+        "/operative/meetings/{group_meeting}/",
+        "/operative/{group}/plan/",
+        "/operative/meetings/{group_meeting}/move/",
+        "/operative/meetings/{group_meeting}/cancel/",
+    ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
     "maria": ["/log/", "/log/youth/", "/log/roles/"],  # Anja's manager
@@ -109,6 +119,7 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
     meeting = lou.meetings.filter(status="held").first()
     alva = Case.objects.get(youth__first_name="Alva")
     planned = alva.meetings.get(status="planned")
+    group = OperativeGroup.objects.get()
     urls = [
         url.format(
             lou=lou.number,
@@ -116,6 +127,8 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
             meeting=meeting.pk,
             alva=alva.number,
             planned=planned.pk,
+            group=group.pk,
+            group_meeting=group.meetings.filter(status="planned").first().pk,
         )
         for url in PAGES[username]
     ]

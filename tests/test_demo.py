@@ -7,9 +7,11 @@ import pytest
 import time_machine
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from casework.workflow import steps
 from casework.workflow.flows import CaseFlow
+from operative.models import OperativeGroup
 from sspf_flow.models import Case, Party, Status
 from tests.builders import DEMO_LANDINGS
 
@@ -108,3 +110,21 @@ def test_the_demo_loads_on_a_leap_day(settings):
     with time_machine.travel(dt.datetime(2028, 2, 29, 12, 0, tzinfo=ZoneInfo("Europe/Stockholm"))):
         call_command("load_demo", verbosity=0)
     assert Case.objects.count() == 7
+
+
+def test_the_demo_has_an_operative_group_with_two_held_meetings_and_one_upcoming(demo, client):
+    group = OperativeGroup.objects.get()
+    roles = dict(group.members.values_list("user__username", "role"))
+    assert roles["sven"] == "chair" and roles["per"] == "secretary"
+    assert set(group.members.values_list("agency__kind", flat=True)) == {
+        "skola",
+        "socialtjanst",
+        "polis",
+        "fritid",
+        "trygghet",
+    }
+    assert group.meetings.filter(status="held").exclude(minutes="").count() == 2
+    assert group.meetings.filter(status="planned", starts_at__gt=timezone.now()).exists()
+    client.force_login(User.objects.get(username="sara"))
+    page = client.get("/sspf/dashboard/").content.decode()
+    assert "Nästa möte i Operativa gruppen Centrum" in page

@@ -74,6 +74,12 @@ CASE_FREE.update(FORM_EDITOR)
 # template); the ones that change something answer GET with 405.
 FORM_EDITOR_PAGES = {"template", "edit", "preview", "pdf", "export", "publish", "retire", "copy"}
 
+# The operative group (issue 13): for its members and the coordinators of its municipality.
+# Its pages name no case in this slice; they are filled in with the municipality's group
+# (``operative_fixture``: social services' Sven chairs, so the "consented" role is its chair).
+OPERATIVE = {"operative/": "the user's operative groups, access.groups_visible_to"}
+CASE_FREE.update(OPERATIVE)
+
 # A role's own landing page that names no case: only that role (by its group name) opens it.
 ROLE_PAGES = {
     "administration/": "admin",  # counts of users, agencies and unsent e-mail; links
@@ -361,8 +367,50 @@ def fill(route, case):
         values["version"] = case.plans.latest("version").version
     if route.name == "action_update":
         values["pk"] = case.plans.latest("version").actions.latest("pk").pk
+    if route.namespace == "operative":
+        group = operative_values(case)
+        meeting_page = route.name in OPERATIVE_MEETING_PAGES
+        values.update(pk=group["meeting"] if meeting_page else group["pk"], token=group["token"])
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
     url = re.sub(r"<(?:[^>:]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), route.route)
     return "/" + url, None
+
+
+OPERATIVE_MEETING_PAGES = {"meeting", "move_meeting", "cancel_meeting", "hold_meeting"}
+
+
+def operative_values(case):
+    """The municipality's operative group (made the first time: Sven of social services
+    chairs, Per of the police keeps the minutes, Sara of the school is a member; a series
+    planned by the chair) for the operative pages: its pk, its next meeting's, and the feed
+    token of its chair."""
+    from django.contrib.auth import get_user_model
+
+    from operative import services
+    from operative.models import GroupMember, OperativeGroup
+    from operative.views import feed_path
+
+    group = OperativeGroup.objects.filter(municipality=case.municipality).first()
+    if group is None:
+        group = OperativeGroup.objects.create(
+            municipality=case.municipality, name="Operativa gruppen Centrum"
+        )
+        users = get_user_model().objects.in_bulk(["sven", "per", "sara"], field_name="username")
+        for username, role in (("sven", "chair"), ("per", "secretary"), ("sara", "member")):
+            GroupMember.objects.create(group=group, user=users[username], role=role)
+        services.plan_series(
+            group,
+            users["sven"],
+            first_day=timezone.localdate() + dt.timedelta(days=3),
+            time=dt.time(9, 0),
+            every_weeks=2,
+            place="Stadshuset",
+        )
+    chair = group.members.get(role="chair")
+    return {
+        "pk": group.pk,
+        "meeting": group.meetings.order_by("starts_at").first().pk,
+        "token": feed_path(chair).rsplit("/", 1)[-1].removesuffix(".ics"),
+    }

@@ -4,9 +4,11 @@ follow-up stage with the action plan it describes. Everything goes through the s
 
 import datetime as dt
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -124,6 +126,8 @@ class Demo:
         self.declined()
         self.records()
         timers.fire_due_timers()
+        if apps.is_installed("operative"):  # its own command: casework imports no operative
+            call_command("load_demo_group", MUNICIPALITY)
 
     def make_user(self, username, first_name, role, agency_key, title):
         user = User.objects.create_user(

@@ -1,0 +1,71 @@
+"""The demo municipality's operative group (``load_demo`` calls this when the app is
+installed): a member of each agency with a mandate, social services' Sven in the chair and
+the police's Per as secretary; a series every second week, two meetings held with minutes and
+the next one planned. Fictional, and only where the demo is loaded."""
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from operative import services
+from operative.models import GroupMeeting, GroupMeetingStatus, GroupMember, OperativeGroup
+from sspf_flow.models import Municipality
+
+MEMBERS = [  # username, role, mandate
+    ("sven", "chair", "Beslutar om insatser från socialtjänsten"),
+    ("per", "secretary", "Kommunpolis för lokalpolisområdet"),
+    ("sara", "member", "Kurator, för rektors räkning"),
+    ("frida", "member", "Fritidsledare, kallar till mötet"),
+    ("tove", "member", "Säkerhetssamordnare, trygghetsvärdarna"),
+]
+MINUTES = [
+    "Lägesbild: oro för samlingar vid centrum fredagkvällar. Fritid utökar kvällsöppet; "
+    "polisen gör riktade besök. Följs upp nästa möte.",
+    "Uppföljning: färre samlingar vid centrum. Skolan ser ökad frånvaro i årskurs 8; "
+    "skolan och fritid planerar en gemensam aktivitet.",
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo municipality's operative group (called by load_demo)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("municipality", help="the demo municipality's name")
+
+    @transaction.atomic
+    def handle(self, *args, municipality, **options):
+        place = Municipality.objects.get(name=municipality)
+        if OperativeGroup.objects.filter(municipality=place).exists():
+            return
+        group = OperativeGroup.objects.create(
+            municipality=place,
+            name="Operativa gruppen Centrum",
+            area="Centrum och Norr: skolorna, fritidsgården Navet och centrumområdet.",
+        )
+        users = get_user_model().objects.in_bulk([m[0] for m in MEMBERS], field_name="username")
+        for username, role, mandate in MEMBERS:
+            user = users[username]
+            GroupMember.objects.create(group=group, user=user, role=role, mandate=mandate)
+        now = timezone.now()
+        series = services.plan_series(
+            group,
+            users["sven"],
+            first_day=timezone.localdate(now) + dt.timedelta(days=5),
+            time=dt.time(9, 0),
+            every_weeks=2,
+            place="Stadshuset, rum Ekan",
+        )
+        # two meetings before it, held: written as they were (the services plan ahead only)
+        for weeks, minutes in zip((4, 2), MINUTES, strict=True):
+            GroupMeeting.objects.create(
+                group=group,
+                starts_at=timezone.make_aware(
+                    dt.datetime.combine(series.first_day - dt.timedelta(weeks=weeks), series.time)
+                ),
+                place=series.place,
+                status=GroupMeetingStatus.HELD,
+                minutes=minutes,
+            )
