@@ -14,7 +14,7 @@ from sspf_flow import access, requestcache
 from sspf_flow.models import Role
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["project", "casework", "forms", "notifications", "sspf_flow"]
+APPS = ["project", "casework", "operative", "forms", "notifications", "sspf_flow"]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 LONGEST = 400  # lines; a longer module is a sign to split it
 DATA = {Path("casework/management/commands/load_demo.py")}  # the demo's data may be data
