@@ -31,6 +31,7 @@ from .operative_access import (  # noqa: F401 - the operative group's rules, ask
     groups_visible_to,
     has_operative_group,
     in_operative_group,
+    member_of_a_group,
     plans_group_meetings,
     sees_group,
 )

@@ -28,6 +28,7 @@ class Identity:
         bits = user._sspf_roles or 0
         self.roles = frozenset(role for role, bit in ROLE_BITS.items() if bits & bit)
         self.reviews_coordinators = user._sspf_reviews
+        self.in_operative_group = bool(user._sspf_in_group)
         try:
             self.membership = user.membership
         except ObjectDoesNotExist:
@@ -55,8 +56,24 @@ def users_with_identity():
     return (
         get_user_model()
         ._default_manager.select_related("membership__agency__municipality")
-        .annotate(_sspf_roles=Subquery(roles[:1]), _sspf_reviews=reviews)
+        .annotate(
+            _sspf_roles=Subquery(roles[:1]), _sspf_reviews=reviews, _sspf_in_group=_in_group()
+        )
     )
+
+
+def _operative_memberships():
+    """The operative app's memberships of a user (its model found through the user model's
+    reverse relation, so this floor imports nothing of it), or None without the app."""
+    relation = getattr(get_user_model(), "operative_memberships", None)
+    return relation.rel.related_model if relation is not None else None
+
+
+def _in_group():
+    memberships = _operative_memberships()
+    if memberships is None:
+        return Value(False)
+    return Exists(memberships.objects.filter(user=OuterRef("pk")))
 
 
 def _answer(user, name, ask):
@@ -90,6 +107,16 @@ def reviews_coordinators(user):
         lambda: Membership.objects.filter(
             manager=user, user__groups__name=Role.COORDINATOR
         ).exists(),
+    )
+
+
+def in_an_operative_group(user):
+    """Whether the user is a member of any operative group."""
+    memberships = _operative_memberships()
+    return _answer(
+        user,
+        "in_operative_group",
+        lambda: memberships is not None and memberships.objects.filter(user=user).exists(),
     )
 
 

@@ -63,4 +63,9 @@ def has_operative_group(user):
     """Whether the menu offers the operative group: a coordinator, or a member of a group."""
     if not _active(user):
         return False
-    return _coordinates_in(user) is not None or user.operative_memberships.exists()
+    return _coordinates_in(user) is not None or identity.in_an_operative_group(user)
+
+
+def member_of_a_group(user):
+    """Whether ``user`` is a member of any operative group (read with the user's identity)."""
+    return _active(user) and identity.in_an_operative_group(user)
