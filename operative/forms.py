@@ -7,7 +7,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sspf_flow.models import Agency, ConcernCategory, Consultation
+
 from . import guards
+from .models import AreaPicture, GroupItem
 
 
 class SeriesForm(forms.Form):
@@ -74,3 +77,62 @@ def explain(form, *reasons):
     for reason in filter(None, reasons):
         field = getattr(reason, "field", None)
         form.add_error(field if field in form.fields else None, str(reason))
+
+
+NO_PERSONAL_DATA = _(
+    "No personal data: no names, no personal identity numbers, nothing that points out a person."
+)
+
+
+class AreaPictureForm(forms.ModelForm):
+    """The agency's picture of the area before the meeting (seed 001), without personal data."""
+
+    class Meta:
+        model = AreaPicture
+        fields = AreaPicture.TEXTS
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in AreaPicture.TEXTS}
+        help_texts = dict.fromkeys(AreaPicture.TEXTS, NO_PERSONAL_DATA)
+
+    def clean(self):
+        data = super().clean()
+        texts = {name: data.get(name, "") for name in AreaPicture.TEXTS}
+        explain(self, guards.says_something(texts.values()), *guards.no_identity_numbers(texts))
+        return data
+
+
+class GroupItemForm(forms.ModelForm):
+    """A group of young people for the group level, described without names."""
+
+    class Meta:
+        model = GroupItem
+        fields = GroupItem.TEXTS
+        widgets = {
+            "seen": forms.Textarea(attrs={"rows": 3}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = dict.fromkeys(GroupItem.TEXTS, NO_PERSONAL_DATA)
+
+    def clean(self):
+        data = super().clean()
+        texts = {name: data.get(name, "") for name in GroupItem.TEXTS}
+        explain(self, *guards.no_identity_numbers(texts))
+        return data
+
+
+class PossibleReferralForm(forms.ModelForm):
+    """A new concern from the area talk, as an anonymous consultation: bands and codes only."""
+
+    concerns = forms.MultipleChoiceField(
+        label=_("Concerns"), choices=ConcernCategory.choices, widget=forms.SelectMultiple
+    )
+
+    class Meta:
+        model = Consultation
+        fields = ["asking_agency", "age_band", "gender", "concerns"]
+        labels = {"asking_agency": _("Raised by")}
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["asking_agency"].queryset = Agency.objects.filter(
+            municipality=municipality
+        ).order_by("name")

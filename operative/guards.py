@@ -72,3 +72,39 @@ def no_identity_number(field, text):
         if personnummer.is_valid(candidate):
             return about(field, _("Write no personal identity numbers here."))
     return None
+
+
+def writes_for_the_group(user, group):
+    """The agenda's pictures of the area and its group-level items are written by the group's
+    members (any role), each for the agency they represent."""
+    if access.in_operative_group(user, group):
+        return None
+    return _("Only the group's members write on its agenda.")
+
+
+def before_start(meeting, now):
+    """An agency's picture of the area is written before the meeting and kept as it was once
+    the meeting has begun."""
+    if meeting.starts_at <= now:
+        return _("The meeting has begun: the pictures of the area are kept as they were.")
+    return None
+
+
+def says_something(texts):
+    """A picture of the area says something in at least one of its fields."""
+    if any((text or "").strip() for text in texts):
+        return None
+    return _("Write at least one of trends, places, times or universal measures.")
+
+
+def coordinates_the_group(user, group):
+    """A possible referral is recorded by a coordinator of the group's municipality, who can
+    make it a referral (as from a consultation)."""
+    if access.coordinates_group(user, group):
+        return None
+    return _("Only the municipality's coordinator records a possible referral.")
+
+
+def no_identity_numbers(texts):
+    """No personal identity number in any of ``texts`` ({field: text})."""
+    return [no_identity_number(field, text) for field, text in texts.items()]

@@ -9,6 +9,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from sspf_flow.models import ConcernCategory
+
 
 def new_token():
     """A calendar feed's secret: 256 bits, URL-safe."""
@@ -157,3 +159,115 @@ class GroupMeeting(models.Model):
 
     def __str__(self):
         return f"{self.group} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class AreaPicture(models.Model):
+    """One agency's picture of the area before a meeting (seed 001: "allmän information"):
+    trends, places, times and universal measures. It names no one. Written by the agency's
+    member(s) of the group, revisable until the meeting starts, kept as it was after."""
+
+    meeting = models.ForeignKey(
+        GroupMeeting,
+        on_delete=models.CASCADE,
+        related_name="area_pictures",
+        verbose_name=_("group meeting"),
+    )
+    agency = models.ForeignKey(
+        "sspf_flow.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    trends = models.TextField(_("trends"), blank=True)
+    places = models.TextField(_("places"), blank=True)
+    times = models.TextField(_("times"), blank=True)
+    measures = models.TextField(_("universal measures"), blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    updated_at = models.DateTimeField(_("updated"))
+
+    TEXTS = ("trends", "places", "times", "measures")
+
+    class Meta:
+        verbose_name = _("picture of the area")
+        verbose_name_plural = _("pictures of the area")
+        ordering = ["meeting", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "agency"], name="area_picture_once")
+        ]
+
+    def __str__(self):
+        return f"{self.meeting} {self.agency}"
+
+
+class GroupItem(models.Model):
+    """The group level (seed 001): a group of young people described without names — who they
+    are in a few words, where, what is seen, what is proposed."""
+
+    meeting = models.ForeignKey(
+        GroupMeeting,
+        on_delete=models.CASCADE,
+        related_name="group_items",
+        verbose_name=_("group meeting"),
+    )
+    description = models.CharField(_("the group, without names"), max_length=300)
+    area = models.CharField(_("area"), max_length=200)
+    seen = models.TextField(_("what is seen"))
+    measures = models.TextField(_("proposed measures"), blank=True)
+    agency = models.ForeignKey(
+        "sspf_flow.Agency", on_delete=models.PROTECT, related_name="+", verbose_name=_("agency")
+    )
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("written by"),
+    )
+    written_at = models.DateTimeField(_("written"))
+
+    TEXTS = ("description", "area", "seen", "measures")
+
+    class Meta:
+        verbose_name = _("group-level item")
+        verbose_name_plural = _("group-level items")
+        ordering = ["meeting", "written_at", "pk"]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.description}"
+
+
+class PossibleReferral(models.Model):
+    """A new concern raised in the area talk, recorded as an anonymous consultation (ages in
+    bands, concerns as codes, no free text) that the coordinator can make a referral of."""
+
+    meeting = models.ForeignKey(
+        GroupMeeting,
+        on_delete=models.CASCADE,
+        related_name="possible_referrals",
+        verbose_name=_("group meeting"),
+    )
+    consultation = models.OneToOneField(
+        "sspf_flow.Consultation",
+        on_delete=models.CASCADE,
+        related_name="raised_at",
+        verbose_name=_("consultation"),
+    )
+
+    class Meta:
+        verbose_name = _("possible referral")
+        verbose_name_plural = _("possible referrals")
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.consultation}"
+
+    @property
+    def concern_labels(self):
+        return [
+            ConcernCategory(code).label
+            for code in self.consultation.concerns
+            if code in ConcernCategory.values
+        ]

@@ -11,10 +11,20 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sspf_flow import records
+from sspf_flow.models import ConsultationOutcome
 from sspf_flow.refusals import refuse_if
 
 from . import guards, notices
-from .models import GroupMeeting, GroupMeetingStatus, MeetingSeries, new_token
+from .models import (
+    AreaPicture,
+    GroupItem,
+    GroupMeeting,
+    GroupMeetingStatus,
+    MeetingSeries,
+    PossibleReferral,
+    new_token,
+)
 
 
 def horizon(today):
@@ -186,3 +196,69 @@ def send_reminders(now=None):
                 notices.reminder(GroupMeeting.objects.select_related("group").get(pk=pk))
                 sent += 1
     return sent
+
+
+# The agenda (seed 001): the general situation in the area, the group level, possible referrals
+
+
+def _member_agency(meeting, user):
+    member = meeting.group.members.filter(user=user).select_related("agency").first()
+    return member.agency if member else None
+
+
+@transaction.atomic
+def write_area_picture(meeting, user, **texts):
+    """The user's agency's picture of the area before ``meeting`` (trends, places, times,
+    universal measures): made or revised until the meeting starts; no personal data."""
+    meeting = _locked(meeting)
+    now = timezone.now()
+    refuse_if(
+        guards.writes_for_the_group(user, meeting.group),
+        guards.still_planned(meeting),
+        guards.before_start(meeting, now),
+        guards.says_something(texts.values()),
+        *guards.no_identity_numbers(texts),
+    )
+    picture, _made = AreaPicture.objects.update_or_create(
+        meeting=meeting,
+        agency=_member_agency(meeting, user),
+        defaults={**texts, "written_by": user, "updated_at": now},
+    )
+    return picture
+
+
+@transaction.atomic
+def add_group_item(meeting, user, **fields):
+    """A group of young people for the meeting's group level, described without names."""
+    meeting = _locked(meeting)
+    refuse_if(
+        guards.writes_for_the_group(user, meeting.group),
+        guards.still_planned(meeting),
+        *guards.no_identity_numbers(fields),
+    )
+    return GroupItem.objects.create(
+        meeting=meeting,
+        agency=_member_agency(meeting, user),
+        written_by=user,
+        written_at=timezone.now(),
+        **fields,
+    )
+
+
+@transaction.atomic
+def raise_possible_referral(meeting, user, **fields):
+    """A new concern from the area talk, recorded as an anonymous consultation of the
+    meeting's day (its outcome "no further action" until the coordinator makes a referral of
+    it from the consultations)."""
+    meeting = _locked(meeting)
+    refuse_if(
+        guards.coordinates_the_group(user, meeting.group),
+        None if meeting.status != GroupMeetingStatus.CANCELLED else guards.still_planned(meeting),
+    )
+    consultation = records.record_consultation(
+        user,
+        asked_on=timezone.localdate(min(meeting.starts_at, timezone.now())),
+        outcome=ConsultationOutcome.NOTHING,
+        **fields,
+    )
+    return PossibleReferral.objects.create(meeting=meeting, consultation=consultation)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import agenda_views, views
 
 app_name = "operative"
 
@@ -15,5 +15,14 @@ urlpatterns = [
     path("meetings/<int:pk>/move/", views.move_meeting, name="move_meeting"),
     path("meetings/<int:pk>/cancel/", views.cancel_meeting, name="cancel_meeting"),
     path("meetings/<int:pk>/minutes/", views.hold_meeting, name="hold_meeting"),
+    path("meetings/<int:pk>/agenda/", agenda_views.agenda_page, name="agenda"),
+    path("meetings/<int:pk>/agenda/pdf/", agenda_views.agenda_pdf, name="agenda_pdf"),
+    path("meetings/<int:pk>/area/", agenda_views.area_picture, name="area_picture"),
+    path("meetings/<int:pk>/group-level/", agenda_views.group_item, name="group_item"),
+    path(
+        "meetings/<int:pk>/possible-referral/",
+        agenda_views.possible_referral,
+        name="possible_referral",
+    ),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
 ]

@@ -27,6 +27,7 @@ from .models.plan import Action, Party
 from .models.rolechange import RoleChange
 from .operative_access import (  # noqa: F401 - the operative group's rules, asked of access
     chairs_group,
+    consent_rows_of,
     coordinates_group,
     groups_visible_to,
     has_operative_group,
@@ -258,10 +259,11 @@ def categories_for(user, case, rows=None):
     )
 
 
-def sight(user, case):
+def sight(user, case, rows=None):  # rows: from consent_rows_of, read for many cases at once
     agency = agency_of(user)
     coordinates = can_coordinate(user, case)
-    rows = [] if coordinates or agency is None else _consent_rows(user, case)
+    rows = [] if coordinates or agency is None else rows
+    rows = _consent_rows(user, case) if rows is None else rows
     return categories.Sight(
         categories=categories_for(user, case, rows),
         coordinates=coordinates,

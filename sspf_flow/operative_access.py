@@ -6,7 +6,10 @@ objects they are given (``group.members``, ``group.municipality_id``, ``user.
 operative_memberships``). A group's pages are for its members and the coordinators of its
 municipality; planning its meetings is for its chair, its secretary and those coordinators."""
 
+from django.utils import timezone
+
 from . import identity
+from .models.consent import ConsentAgency
 from .models.org import Role
 
 CHAIRING = ("chair", "secretary")
@@ -69,3 +72,18 @@ def has_operative_group(user):
 def member_of_a_group(user):
     """Whether ``user`` is a member of any operative group (read with the user's identity)."""
     return _active(user) and identity.in_an_operative_group(user)
+
+
+def consent_rows_of(cases):
+    """{case id: [(agency id, categories)]} of the consents active today on ``cases``, in one
+    query: what ``access.sight(user, case, rows)`` reads for one case, for the operative
+    agenda's many (its query count does not grow with its cases)."""
+    rows = {case.pk: [] for case in cases}
+    found = (
+        ConsentAgency.objects.active_on(timezone.localdate())
+        .filter(consent__case__in=list(rows))
+        .values_list("consent__case", "agency", "consent__categories")
+    )
+    for case_id, agency_id, categories in found:
+        rows[case_id].append((agency_id, categories))
+    return rows

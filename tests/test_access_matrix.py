@@ -43,10 +43,13 @@ from tests.builders import RBM_POST, assessed, make_user
 from tests.urlmap import (
     ACTIONS,
     AGENCY_FORMS,
+    AGENDA_PAGES,
     CASE_FREE,
     COORDINATOR_DOWNLOADS,
+    COORDINATOR_FORMS,
     FORM_EDITOR,
     FORM_EDITOR_PAGES,
+    MEMBER_FORMS,
     PUBLIC,
     REVIEW,
     ROLE_PAGES,
@@ -287,14 +290,24 @@ def test_matrix(matrix, route, role):
 def operative_page(answer, route, role, where):
     """The operative group's pages (issue 13): its chair (the consented agency's Sven) and
     the municipality's coordinator open them; anyone else gets 403, a visitor the login. The
-    calendar feed asks for its token, not a login. None of them names a case."""
-    assert not answer.leaks, where
+    calendar feed asks for its token, not a login. None of them names a case but the agenda,
+    which names the matrix case to its coordinator and to the chair, whose agency a consent
+    covers. The members' forms on the agenda are theirs, the possible referral the
+    coordinator's."""
+    if route.name in AGENDA_PAGES and role in ("coordinator", "consented"):
+        assert answer.status == 200, where
+    else:
+        assert not answer.leaks, where
     if route.name == "feed":
         assert answer.status == 200, f"{where} (the feed opens with its token)"
     elif role == "anonymous":
         assert is_login_redirect(answer), where
     elif route.name == "renew_calendar":
         assert answer.status == 405 if role in ("coordinator", "consented") else 403, where
+    elif route.name in MEMBER_FORMS and role in ("coordinator", "consented"):
+        assert answer.status == (200 if role == "consented" else 403), f"{where} (members')"
+    elif route.name in COORDINATOR_FORMS and role in ("coordinator", "consented"):
+        assert answer.status == (200 if role == "coordinator" else 403), f"{where} (coordinator)"
     elif role in ("coordinator", "consented") or (route.name == "index" and role == "foreign"):
         assert answer.status == 200, where  # another municipality's coordinator: its own list
     else:

@@ -75,8 +75,8 @@ CASE_FREE.update(FORM_EDITOR)
 FORM_EDITOR_PAGES = {"template", "edit", "preview", "pdf", "export", "publish", "retire", "copy"}
 
 # The operative group (issue 13): for its members and the coordinators of its municipality.
-# Its pages name no case in this slice; they are filled in with the municipality's group
-# (``operative_fixture``: social services' Sven chairs, so the "consented" role is its chair).
+# Its pages name no case except the agenda (AGENDA_PAGES); they are filled in with the
+# municipality's group (``operative_fixture``: social services' Sven chairs, so the "consented" role is its chair).
 OPERATIVE = {"operative/": "the user's operative groups, access.groups_visible_to"}
 CASE_FREE.update(OPERATIVE)
 
@@ -378,7 +378,25 @@ def fill(route, case):
     return "/" + url, None
 
 
-OPERATIVE_MEETING_PAGES = {"meeting", "move_meeting", "cancel_meeting", "hold_meeting"}
+OPERATIVE_MEETING_PAGES = {
+    "meeting",
+    "move_meeting",
+    "cancel_meeting",
+    "hold_meeting",
+    # the agenda (issue 13, 2): it names the cases the reader may read (AGENDA_PAGES)
+    "agenda",
+    "agenda_pdf",
+    "area_picture",
+    "group_item",
+    "possible_referral",
+}
+# The agenda and its PDF list the municipality's cases at the individual level, each as the
+# reader may read it (the coordinator every case, a member those a consent covers it for).
+AGENDA_PAGES = {"agenda", "agenda_pdf"}
+# Written by the group's members only (the coordinator, not a member, gets 403).
+MEMBER_FORMS = {"area_picture", "group_item"}
+# Recorded by the municipality's coordinator only (a member gets 403).
+COORDINATOR_FORMS = {"possible_referral"}
 
 
 def operative_values(case):
