@@ -37,6 +37,7 @@ from stdnum import luhn
 from stdnum.se import personnummer
 
 from casework.workflow import steps
+from operative.models import GroupMember
 from sspf_flow import assessments, records, services
 from sspf_flow.models import (
     AccessLog,
@@ -50,7 +51,7 @@ from sspf_flow.models import (
     Status,
 )
 from tests.builders import make_user, referral_post
-from tests.urlmap import ROUTES, build_case, fill, travel_to_closure
+from tests.urlmap import ROUTES, build_case, fill, operative_values, travel_to_closure
 
 # --- the secrets ---------------------------------------------------------------------------
 
@@ -475,6 +476,11 @@ def build_cases(users, agencies):
             Occasion.FOLLOW_UP,
         )
     people = {**users, **consent_states(case, coordinator)}
+    # the operative group's agenda (issue 13) lists case A: the agencies covered for a part of
+    # it sit in the group too, so that their agenda shows only their part
+    group = operative_values(case)["pk"]
+    for member in ("east", "health", "family"):
+        GroupMember.objects.create(group_id=group, user=people[member])
     name_the_network(case, coordinator, agencies["socialtjanst"], seeded[OPEN].network)
     case.refresh_from_db()
     closed.refresh_from_db()
@@ -684,3 +690,16 @@ def test_every_secret_is_shown_to_someone_entitled_to_it(db, request):
         if secret not in reached and secret.kind != GUARDIAN_EMAIL
     ]
     assert not unseen, "never shown to anyone:\n" + "\n".join(map(str, unseen))
+
+
+def test_the_agenda_lists_the_open_case_to_the_members_covered_for_it(db, request):
+    """The operative agenda (issue 13) is no empty page here: case A is on it, read and logged
+    once for the coordinator and the members a consent covers (wholly or in part); the
+    police, whose consent was withdrawn, sit in the group and see the agenda without it."""
+    found = leaks(request)
+    route = next(r for r, _id in ROUTES if (r.namespace, r.name) == ("operative", "agenda"))
+    for identity in ("coordinator", "full", "partial_police", "partial_health", "partial_social"):
+        ((_url, answer),) = found["answers"][route, identity]
+        assert answer.status == 200 and answer.rows[OPEN] == 1, identity
+    ((_url, answer),) = found["answers"][route, "withdrawn"]
+    assert answer.status == 200 and answer.rows[OPEN] == 0

@@ -76,7 +76,8 @@ FORM_EDITOR_PAGES = {"template", "edit", "preview", "pdf", "export", "publish", 
 
 # The operative group (issue 13): for its members and the coordinators of its municipality.
 # Its pages name no case except the agenda (AGENDA_PAGES); they are filled in with the
-# municipality's group (``operative_fixture``: social services' Sven chairs, so the "consented" role is its chair).
+# municipality's group (``operative_fixture``: social services' Sven chairs, so the
+# "consented" role is its chair).
 OPERATIVE = {"operative/": "the user's operative groups, access.groups_visible_to"}
 CASE_FREE.update(OPERATIVE)
 
