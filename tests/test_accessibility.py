@@ -55,6 +55,8 @@ PAGES = {
         "/sspf/handover/",  # absence: hand over a coordinator's cases
         "/sspf/{lou}/coordinator/",  # change the case's coordinator
         "/sspf/{lou}/plans/1/",  # a version of the action plan with what changed
+        "/operative/meetings/{group_meeting}/agenda/",  # the whole individual level
+        "/operative/meetings/{group_meeting}/possible-referral/",
     ],
     "sara": [  # the school
         "/",
@@ -74,6 +76,9 @@ PAGES = {
         "/operative/{group}/plan/",
         "/operative/meetings/{group_meeting}/move/",
         "/operative/meetings/{group_meeting}/cancel/",
+        "/operative/meetings/{group_meeting}/agenda/",  # the agenda (issue 13, 2)
+        "/operative/meetings/{group_meeting}/area/",  # the police's picture of the area
+        "/operative/meetings/{group_meeting}/group-level/",
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator

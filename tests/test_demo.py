@@ -128,3 +128,20 @@ def test_the_demo_has_an_operative_group_with_two_held_meetings_and_one_upcoming
     client.force_login(User.objects.get(username="sara"))
     page = client.get("/sspf/dashboard/").content.decode()
     assert "Nästa möte i Operativa gruppen Centrum" in page
+
+
+def test_the_demo_groups_upcoming_meeting_has_its_agenda(demo, client):
+    """Two agencies' pictures of the area, one group of young people, and the individual level
+    from the demo cases: all of them for the coordinator, fewer for the school."""
+    group = OperativeGroup.objects.get()
+    upcoming = group.meetings.filter(status="planned").order_by("starts_at").first()
+    assert upcoming.area_pictures.count() == 2 and upcoming.group_items.count() == 1
+    url = f"/operative/meetings/{upcoming.pk}/agenda/"
+    client.force_login(User.objects.get(username="anja"))
+    everything = client.get(url).content.decode()
+    client.force_login(User.objects.get(username="sara"))
+    school = client.get(url).content.decode()
+    assert "fältassistenter på torget" in school and "En grupp om fyra–fem pojkar" in school
+    shown = {case.number for case in Case.objects.all() if case.number in everything}
+    assert shown, "the coordinator's agenda lists demo cases"
+    assert {number for number in shown if number in school} < shown

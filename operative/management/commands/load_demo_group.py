@@ -1,7 +1,9 @@
 """The demo municipality's operative group (``load_demo`` calls this when the app is
 installed): a member of each agency with a mandate, social services' Sven in the chair and
 the police's Per as secretary; a series every second week, two meetings held with minutes and
-the next one planned. Fictional, and only where the demo is loaded."""
+the next one planned, with its agenda: the school's and leisure's pictures of the area and one
+group of young people (the individual level comes from the demo cases). Fictional, and only
+where the demo is loaded."""
 
 import datetime as dt
 
@@ -27,6 +29,28 @@ MINUTES = [
     "Uppföljning: färre samlingar vid centrum. Skolan ser ökad frånvaro i årskurs 8; "
     "skolan och fritid planerar en gemensam aktivitet.",
 ]
+
+
+PICTURES = {  # username: the picture of the area their agency gives before the next meeting
+    "sara": {
+        "trends": "Ökad frånvaro i årskurs 8 efter lunch; fler konflikter på rasterna.",
+        "places": "Skolgården bakom idrottshallen.",
+        "times": "Tisdagar och torsdagar efter lunch.",
+        "measures": "Rastvärdar vid idrottshallen; temadag om grupptryck i årskurs 8.",
+    },
+    "frida": {
+        "trends": "Fler yngre besökare på fredagskvällar; några nya ansikten från Norr.",
+        "places": "Fritidsgården Navet och torget.",
+        "times": "Fredagar 20–23.",
+        "measures": "Kvällsöppet till 23 på fredagar; fältassistenter på torget.",
+    },
+}
+GROUP_ITEM = {
+    "description": "En grupp om fyra–fem pojkar, 14–15 år, från Norr",
+    "area": "Centrumtorget och busshållplatsen vid Centralskolan",
+    "seen": "Samlas fredagskvällar, klotter och snatterier har anmälts i butikerna vid torget.",
+    "measures": "Fritid bjuder in gruppen till Navet; polisen gör riktade besök fredagskvällar.",
+}
 
 
 class Command(BaseCommand):
@@ -69,3 +93,7 @@ class Command(BaseCommand):
                 status=GroupMeetingStatus.HELD,
                 minutes=minutes,
             )
+        upcoming = series.meetings.order_by("starts_at").first()
+        for username, texts in PICTURES.items():
+            services.write_area_picture(upcoming, users[username], **texts)
+        services.add_group_item(upcoming, users["per"], **GROUP_ITEM)
