@@ -46,6 +46,11 @@ class OutboxKind(models.TextChoices):
     GROUP_MEETING_CHANGED = "group_meeting_changed", _("Operative group: meeting moved")
     GROUP_MEETING_CANCELLED = "group_meeting_cancelled", _("Operative group: meeting cancelled")
     GROUP_MEETING_REMINDER = "group_meeting_reminder", _("Operative group: meeting tomorrow")
+    GROUP_COMMITMENT_DUE = "group_commitment_due", _("Operative group: joint commitment due")
+    GROUP_COMMITMENT_OVERDUE = (
+        "group_commitment_overdue",
+        _("Operative group: joint commitment overdue"),
+    )
     DIGEST = "digest", _("Daily summary")
 
 

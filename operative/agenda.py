@@ -6,12 +6,14 @@ The individual level lists, for a meeting: the cases whose follow-up is due befo
 meeting (or overdue), the cases referred since the last meeting, and the cases with actions
 overdue on the meeting's day, as the deadline ladder keeps them (``notifications.Deadline``).
 "The last meeting" and "the next meeting" are the group's meetings before and after this one
-(not cancelled); without one, the series' interval (two weeks without a series) stands in."""
+(not cancelled); without one, the series' interval (two weeks without a series) stands in.
+The joint commitments of earlier meetings are followed up: those still open and those done
+(or not done) since the last meeting."""
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,7 @@ from notifications.models import Deadline, DeadlineKind
 from sspf_flow import access
 from sspf_flow.models import ConcernCategory, Status
 
-from .models import GroupMeetingStatus
+from .models import Commitment, CommitmentStatus, GroupMeetingStatus
 
 DEFAULT_INTERVAL = dt.timedelta(weeks=2)
 
@@ -45,6 +47,7 @@ class Agenda:
     group_items: list
     possible_referrals: list
     entries: list
+    commitments: list = field(default_factory=list)
 
     @property
     def cases(self):
@@ -106,6 +109,19 @@ def individual_level(user, meeting, since, until):
     return entries
 
 
+def to_follow_up(meeting, since):
+    """The joint commitments of the group's earlier meetings to follow up at ``meeting``: those
+    still open, and those done (or not done) since the last meeting."""
+    earlier = Commitment.objects.filter(
+        meeting__group_id=meeting.group_id, meeting__starts_at__lt=meeting.starts_at
+    )
+    return list(
+        earlier.filter(Q(status=CommitmentStatus.OPEN) | Q(updated_at__gte=since))
+        .select_related("agency", "meeting")
+        .order_by("due", "pk")
+    )
+
+
 def _day(reason):
     return reason[1]
 
@@ -126,4 +142,5 @@ def agenda_for(user, meeting):
             )
         ),
         entries=individual_level(user, meeting, since, until),
+        commitments=to_follow_up(meeting, since),
     )

@@ -9,8 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 from sspf_flow.models import Agency, ConcernCategory, Consultation
 
-from . import guards
-from .models import AreaPicture, GroupItem
+from . import commitment_guards, guards
+from .models import AreaPicture, Commitment, GroupItem, GroupMember
+
+
+def member_label(member):
+    return f"{member.user.get_full_name() or member.user.username} ({member.agency.name})"
 
 
 class SeriesForm(forms.Form):
@@ -65,6 +69,18 @@ class MinutesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=_("The group level: no names and no personal identity numbers."),
     )
+    present = forms.ModelMultipleChoiceField(
+        label=_("Present"),
+        queryset=GroupMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        present = self.fields["present"]
+        present.queryset = group.members.select_related("user", "agency")
+        present.label_from_instance = member_label
 
     def clean(self):
         data = super().clean()
@@ -136,3 +152,54 @@ class PossibleReferralForm(forms.ModelForm):
         self.fields["asking_agency"].queryset = Agency.objects.filter(
             municipality=municipality
         ).order_by("name")
+
+
+class CommitmentForm(forms.ModelForm):
+    """A joint commitment made at the meeting: what (naming no one), which member agency, by
+    when."""
+
+    class Meta:
+        model = Commitment
+        fields = ["text", "agency", "due"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "due": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {"text": NO_PERSONAL_DATA}
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.fields["agency"].queryset = Agency.objects.filter(
+            pk__in=meeting.group.members.values("agency")
+        ).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        explain(
+            self,
+            commitment_guards.due_after_the_meeting(
+                data.get("due"), timezone.localdate(self.meeting.starts_at)
+            ),
+            commitment_guards.names_no_one(data.get("text")),
+        )
+        return data
+
+
+class CommitmentUpdateForm(forms.ModelForm):
+    """The commitment's status and a comment (why, when it was not done)."""
+
+    class Meta:
+        model = Commitment
+        fields = ["status", "comment"]
+        widgets = {"comment": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"comment": NO_PERSONAL_DATA}
+
+    def clean(self):
+        data = super().clean()
+        explain(
+            self,
+            commitment_guards.not_done_explained(data.get("status"), data.get("comment")),
+            commitment_guards.comment_names_no_one(data.get("comment")),
+        )
+        return data

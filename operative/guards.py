@@ -74,6 +74,13 @@ def no_identity_number(field, text):
     return None
 
 
+def members_of_the_group(group, members):
+    """Attendance is recorded for the group's own members."""
+    if any(member.group_id != group.pk for member in members):
+        return about("present", _("Mark only the group's members as present."))
+    return None
+
+
 def writes_for_the_group(user, group):
     """The agenda's pictures of the area and its group-level items are written by the group's
     members (any role), each for the agency they represent."""

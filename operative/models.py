@@ -147,6 +147,9 @@ class GroupMeeting(models.Model):
     minutes = models.TextField(_("minutes"), blank=True)
     sequence = models.PositiveIntegerField(_("revision"), default=0)
     reminded_at = models.DateTimeField(_("reminder queued"), null=True, blank=True)
+    present = models.ManyToManyField(
+        GroupMember, blank=True, related_name="attended", verbose_name=_("present")
+    )
 
     class Meta:
         verbose_name = _("group meeting")
@@ -271,3 +274,64 @@ class PossibleReferral(models.Model):
             for code in self.consultation.concerns
             if code in ConcernCategory.values
         ]
+
+
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("commitment status", "Open")
+    DONE = "done", pgettext_lazy("commitment status", "Done")
+    NOT_DONE = "not_done", pgettext_lazy("commitment status", "Not done")
+
+
+class Commitment(models.Model):
+    """A joint commitment (seed 001: "gemensamma åtaganden") made at a meeting: what is to be
+    done (naming no one), the member agency responsible and by when. Followed up on the next
+    meetings' agendas until it is done or not done. ``reminded_at`` and ``overdue_at`` are set
+    when the reminder before the due date and the notice once it has passed were queued (each
+    claimed by a conditional UPDATE, so each goes once)."""
+
+    meeting = models.ForeignKey(
+        GroupMeeting,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        verbose_name=_("made at"),
+    )
+    text = models.TextField(_("the commitment"))
+    agency = models.ForeignKey(
+        "sspf_flow.Agency",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible agency"),
+    )
+    due = models.DateField(_("due date"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.OPEN
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    made_at = models.DateTimeField(_("recorded"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    updated_at = models.DateTimeField(_("updated"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminder queued"), null=True, blank=True)
+    overdue_at = models.DateTimeField(_("overdue notice queued"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("joint commitment")
+        verbose_name_plural = _("joint commitments")
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["status", "due"], name="commitment_due")]
+
+    def __str__(self):
+        return f"{self.meeting}: {self.agency} {self.due:%Y-%m-%d}"

@@ -62,3 +62,31 @@ def meeting_cancelled(meeting):
 
 def reminder(meeting):
     _about_one(meeting, "group_meeting_reminder")
+
+
+def _agency_members(commitment):
+    members = commitment.meeting.group.members.filter(
+        agency_id=commitment.agency_id, user__is_active=True
+    ).select_related("user")
+    return [(member.user, member.user.email) for member in members]
+
+
+def _about_commitment(commitment, step):
+    """The responsible agency's members are told that a joint commitment of their group is
+    due (``step`` "due") or overdue ("overdue"): the group's name and a link, nothing more."""
+    notice = Notice(
+        key=("group-commitment", commitment.pk, step),
+        template=f"group_commitment_{step}",
+        case_number="",
+        path=reverse("operative:commitment", args=[commitment.pk]),
+        context={"group": commitment.meeting.group.name},
+    )
+    send([(notice, _agency_members(commitment))])
+
+
+def commitment_due(commitment):
+    _about_commitment(commitment, "due")
+
+
+def commitment_overdue(commitment):
+    _about_commitment(commitment, "overdue")

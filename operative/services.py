@@ -146,18 +146,22 @@ def cancel_meeting(meeting, user):
 
 
 @transaction.atomic
-def hold_meeting(meeting, user, *, minutes):
-    """Record that the meeting was held, with its minutes (no identity numbers in them)."""
+def hold_meeting(meeting, user, *, minutes, present=()):
+    """Record that the meeting was held, with its minutes (no identity numbers in them) and
+    which members were present."""
     meeting = _locked(meeting)
+    present = list(present)
     refuse_if(
         guards.may_plan(user, meeting.group),
         guards.still_planned(meeting),
         guards.has_begun(meeting, timezone.now()),
         guards.no_identity_number("minutes", minutes),
+        guards.members_of_the_group(meeting.group, present),
     )
     meeting.status = GroupMeetingStatus.HELD
     meeting.minutes = minutes
     meeting.save(update_fields=["status", "minutes"])
+    meeting.present.set(present)
     return meeting
 
 

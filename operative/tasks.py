@@ -2,10 +2,17 @@
 
 from celery import shared_task
 
-from . import services
+from . import commitments, services
 
 
 @shared_task(name="operative.tasks.sweep")
 def sweep():
-    """Beat: extend the series to the horizon and queue tomorrow's reminders."""
-    return {"made": services.extend_series(), "reminded": services.send_reminders()}
+    """Beat: extend the series to the horizon, queue tomorrow's reminders and the joint
+    commitments' reminders and overdue notices."""
+    reminded, overdue = commitments.send_commitment_notices()
+    return {
+        "made": services.extend_series(),
+        "reminded": services.send_reminders(),
+        "commitments_reminded": reminded,
+        "commitments_overdue": overdue,
+    }

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agenda_views, views
+from . import agenda_views, commitment_views, views
 
 app_name = "operative"
 
@@ -24,5 +24,12 @@ urlpatterns = [
         agenda_views.possible_referral,
         name="possible_referral",
     ),
+    path(
+        "meetings/<int:pk>/commitments/new/",
+        commitment_views.commitment_new,
+        name="commitment_new",
+    ),
+    path("meetings/<int:pk>/minutes.pdf", commitment_views.minutes_pdf, name="minutes_pdf"),
+    path("commitments/<int:pk>/", commitment_views.commitment_update, name="commitment"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
 ]

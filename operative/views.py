@@ -66,14 +66,29 @@ def group_detail(request, pk):
 @login_required
 def meeting_detail(request, pk):
     meeting = _meeting_for(request.user, pk)
+    plans = access.plans_group_meetings(request.user, meeting.group)
+    begun = meeting.starts_at <= timezone.now()
     context = {
-        "meeting": meeting,
-        "group": meeting.group,
-        "plans": access.plans_group_meetings(request.user, meeting.group),
+        **minutes_context(meeting),
+        "plans": plans,
         "planned": meeting.status == GroupMeetingStatus.PLANNED,
-        "begun": meeting.starts_at <= timezone.now(),
+        "begun": begun,
+        "records_commitments": plans and begun and meeting.status != GroupMeetingStatus.CANCELLED,
     }
     return TemplateResponse(request, "operative/meeting_detail.html", context)
+
+
+def minutes_context(meeting):
+    """What the minutes show (on the page and in the PDF): the text, who was present, the
+    commitments made. No case: the minutes are written at the group level."""
+    return {
+        "meeting": meeting,
+        "group": meeting.group,
+        "present": meeting.present.select_related("user", "agency").order_by(
+            "agency__name", "user__first_name"
+        ),
+        "commitments": meeting.commitments.select_related("agency").order_by("due", "pk"),
+    }
 
 
 def _form_page(request, form, template, context, perform):
@@ -148,7 +163,8 @@ def hold_meeting(request, pk):
         services.hold_meeting(meeting, request.user, **data)
         return reverse("operative:meeting", args=[meeting.pk])
 
-    form = MinutesForm(request.POST or None, initial={"minutes": meeting.minutes})
+    initial = {"minutes": meeting.minutes, "present": list(meeting.present.all())}
+    form = MinutesForm(request.POST or None, group=meeting.group, initial=initial)
     context = {"meeting": meeting, "group": meeting.group}
     return _form_page(request, form, "operative/hold_meeting.html", context, perform)
 

@@ -4,8 +4,7 @@ Coordinators see their municipality's cases. An agency member sees an open case 
 active, unexpired consent covers their agency, and of it only the information categories that
 consent covers (``sight``). The steering group and administrators see no case at all. Lookups
 are cached for the length of a request (``requestcache``); who the user is (roles, agency, whether
-they review the log) is one query (``identity``).
-"""
+they review the log) is one query (``identity``)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -35,6 +34,7 @@ from .operative_access import (  # noqa: F401 - the operative group's rules, ask
     member_of_a_group,
     plans_group_meetings,
     sees_group,
+    updates_commitment,
 )
 from .refusals import about
 

@@ -52,6 +52,15 @@ def plans_group_meetings(user, group):
     return chairs_group(user, group) or coordinates_group(user, group)
 
 
+def updates_commitment(user, commitment):
+    """A joint commitment's status is kept by the members of the group from its responsible
+    agency, and by those who record commitments (the chair, the secretary, the coordinator)."""
+    group = commitment.meeting.group
+    return plans_group_meetings(user, group) or (
+        _active(user) and group.members.filter(user=user, agency_id=commitment.agency_id).exists()
+    )
+
+
 def groups_visible_to(user, groups):
     """Narrow a queryset of operative groups to those ``user`` sees (``sees_group``)."""
     if not _active(user):
