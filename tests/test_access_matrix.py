@@ -293,7 +293,8 @@ def operative_page(answer, route, role, where):
     calendar feed asks for its token, not a login. None of them names a case but the agenda,
     which names the matrix case to its coordinator and to the chair, whose agency a consent
     covers. The members' forms on the agenda are theirs, the possible referral the
-    coordinator's."""
+    coordinator's. A joint commitment, its form and the minutes' PDF (issue 13, 3) name no
+    case: the chair and the coordinator record and keep commitments and read the minutes."""
     if route.name in AGENDA_PAGES and role in ("coordinator", "consented"):
         assert answer.status == 200, where
     else:

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from viewflow.workflow.status import STATUS
 
 from casework.workflow.flows import CaseFlow
-from operative.models import OperativeGroup
+from operative.models import Commitment, OperativeGroup
 from sspf_flow.models import Case, CaseTask
 from tests.browser import CHROMIUM, require
 from tests.builders import born_aged
@@ -79,6 +79,10 @@ PAGES = {
         "/operative/meetings/{group_meeting}/agenda/",  # the agenda (issue 13, 2)
         "/operative/meetings/{group_meeting}/area/",  # the police's picture of the area
         "/operative/meetings/{group_meeting}/group-level/",
+        "/operative/meetings/{held_meeting}/",  # the minutes: present, commitments (13, 3)
+        "/operative/meetings/{held_meeting}/minutes/",  # attendance as a group of checkboxes
+        "/operative/meetings/{held_meeting}/commitments/new/",
+        "/operative/commitments/{commitment}/",  # the secretary keeps its status
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
@@ -134,6 +138,8 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
             planned=planned.pk,
             group=group.pk,
             group_meeting=group.meetings.filter(status="planned").first().pk,
+            held_meeting=group.meetings.filter(status="held").last().pk,
+            commitment=Commitment.objects.filter(status="open").first().pk,
         )
         for url in PAGES[username]
     ]

@@ -124,6 +124,7 @@ def test_the_demo_has_an_operative_group_with_two_held_meetings_and_one_upcoming
         "trygghet",
     }
     assert group.meetings.filter(status="held").exclude(minutes="").count() == 2
+    assert [m.present.count() for m in group.meetings.filter(status="held")] == [5, 5]
     assert group.meetings.filter(status="planned", starts_at__gt=timezone.now()).exists()
     client.force_login(User.objects.get(username="sara"))
     page = client.get("/sspf/dashboard/").content.decode()
@@ -142,6 +143,11 @@ def test_the_demo_groups_upcoming_meeting_has_its_agenda(demo, client):
     client.force_login(User.objects.get(username="sara"))
     school = client.get(url).content.decode()
     assert "fältassistenter på torget" in school and "En grupp om fyra–fem pojkar" in school
+    # the joint commitments of the held meetings, followed up: one done, one still open
+    assert "Gemensamma åtaganden att följa upp" in school
+    assert "Klart: Kvällsöppet hölls alla fyra fredagarna" in school
+    assert "Skolan och fritid planerar en gemensam aktivitet för årskurs 8." in school
+    assert "Öppet" in school
     shown = {case.number for case in Case.objects.all() if case.number in everything}
     assert shown, "the coordinator's agenda lists demo cases"
     assert {number for number in shown if number in school} < shown

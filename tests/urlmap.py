@@ -372,6 +372,8 @@ def fill(route, case):
         group = operative_values(case)
         meeting_page = route.name in OPERATIVE_MEETING_PAGES
         values.update(pk=group["meeting"] if meeting_page else group["pk"], token=group["token"])
+        if route.name == "commitment":
+            values["pk"] = group["commitment"]
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
@@ -390,6 +392,9 @@ OPERATIVE_MEETING_PAGES = {
     "area_picture",
     "group_item",
     "possible_referral",
+    # joint commitments and the minutes (issue 13, 3): no case in them
+    "commitment_new",
+    "minutes_pdf",
 }
 # The agenda and its PDF list the municipality's cases at the individual level, each as the
 # reader may read it (the coordinator every case, a member those a consent covers it for).
@@ -403,12 +408,13 @@ COORDINATOR_FORMS = {"possible_referral"}
 def operative_values(case):
     """The municipality's operative group (made the first time: Sven of social services
     chairs, Per of the police keeps the minutes, Sara of the school is a member; a series
-    planned by the chair) for the operative pages: its pk, its next meeting's, and the feed
-    token of its chair."""
+    planned by the chair, a joint commitment of the school's made at its first meeting) for the
+    operative pages: its pk, its next meeting's, its commitment's, and the feed token of its
+    chair."""
     from django.contrib.auth import get_user_model
 
     from operative import services
-    from operative.models import GroupMember, OperativeGroup
+    from operative.models import Commitment, GroupMember, OperativeGroup
     from operative.views import feed_path
 
     group = OperativeGroup.objects.filter(municipality=case.municipality).first()
@@ -427,9 +433,19 @@ def operative_values(case):
             every_weeks=2,
             place="Stadshuset",
         )
+        first = group.meetings.order_by("starts_at").first()
+        Commitment.objects.create(  # as recorded at the meeting (written as it was)
+            meeting=first,
+            text="Skolan och fritid ordnar en gemensam aktivitet.",
+            agency=users["sara"].membership.agency,
+            due=first.starts_at.date() + dt.timedelta(days=10),
+            made_by=users["per"],
+            made_at=timezone.now(),
+        )
     chair = group.members.get(role="chair")
     return {
         "pk": group.pk,
         "meeting": group.meetings.order_by("starts_at").first().pk,
+        "commitment": Commitment.objects.filter(meeting__group=group).first().pk,
         "token": feed_path(chair).rsplit("/", 1)[-1].removesuffix(".ics"),
     }

@@ -1,9 +1,10 @@
 """The demo municipality's operative group (``load_demo`` calls this when the app is
 installed): a member of each agency with a mandate, social services' Sven in the chair and
 the police's Per as secretary; a series every second week, two meetings held with minutes and
-the next one planned, with its agenda: the school's and leisure's pictures of the area and one
-group of young people (the individual level comes from the demo cases). Fictional, and only
-where the demo is loaded."""
+the next one planned, with its agenda: the school's and leisure's pictures of the area, the
+joint commitments made at the held ones to follow up (the first's done, the second's open) and
+one group of young people (the individual level comes from the demo cases). Fictional, and
+only where the demo is loaded."""
 
 import datetime as dt
 
@@ -12,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from operative import services
+from operative import commitments, services
 from operative.models import GroupMeeting, GroupMeetingStatus, GroupMember, OperativeGroup
 from sspf_flow.models import Municipality
 
@@ -45,6 +46,22 @@ PICTURES = {  # username: the picture of the area their agency gives before the 
         "measures": "Kvällsöppet till 23 på fredagar; fältassistenter på torget.",
     },
 }
+COMMITMENTS = [  # (held meeting, agency's member, text, days to due, done with)
+    (
+        0,
+        "frida",
+        "Fritid håller fritidsgården Navet öppen till 23 på fredagar under fyra veckor.",
+        21,
+        "Kvällsöppet hölls alla fyra fredagarna; fler besökare än väntat.",
+    ),
+    (
+        1,
+        "sara",
+        "Skolan och fritid planerar en gemensam aktivitet för årskurs 8.",
+        21,
+        None,
+    ),
+]
 GROUP_ITEM = {
     "description": "En grupp om fyra–fem pojkar, 14–15 år, från Norr",
     "area": "Centrumtorget och busshållplatsen vid Centralskolan",
@@ -83,8 +100,9 @@ class Command(BaseCommand):
             place="Stadshuset, rum Ekan",
         )
         # two meetings before it, held: written as they were (the services plan ahead only)
+        held = []
         for weeks, minutes in zip((4, 2), MINUTES, strict=True):
-            GroupMeeting.objects.create(
+            meeting = GroupMeeting.objects.create(
                 group=group,
                 starts_at=timezone.make_aware(
                     dt.datetime.combine(series.first_day - dt.timedelta(weeks=weeks), series.time)
@@ -93,6 +111,21 @@ class Command(BaseCommand):
                 status=GroupMeetingStatus.HELD,
                 minutes=minutes,
             )
+            meeting.present.set(group.members.all())
+            held.append(meeting)
+        # a joint commitment from each: the first's done, the second's still open (both
+        # followed up on the upcoming meeting's agenda)
+        for index, username, text, days, done in COMMITMENTS:
+            meeting = held[index]
+            made = commitments.record_commitment(
+                meeting,
+                users["per"],
+                text=text,
+                agency=users[username].membership.agency,
+                due=timezone.localdate(meeting.starts_at) + dt.timedelta(days=days),
+            )
+            if done:
+                commitments.update_commitment(made, users[username], status="done", comment=done)
         upcoming = series.meetings.order_by("starts_at").first()
         for username, texts in PICTURES.items():
             services.write_area_picture(upcoming, users[username], **texts)
