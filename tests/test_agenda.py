@@ -360,5 +360,6 @@ def test_the_agenda_page_asks_as_many_queries_for_one_case_as_for_five(
         client = client_of(users[who])
         client.get(url)
         assert _count(client, url) == counts[who][0], who
-    # measured 16 (a member) and 17 (the coordinator: the menu badge) when written
-    assert counts["skola"][0] <= 16 and counts["samordnare"][0] <= 17, counts
+    # measured 16 (a member) and 17 (the coordinator: the menu badge) when written, one more
+    # since for the joint commitments to follow up (issue 13, 3)
+    assert counts["skola"][0] <= 17 and counts["samordnare"][0] <= 18, counts
