@@ -364,3 +364,32 @@ def operative_group(users, agencies, name="Operativa gruppen Centrum"):
         user.save(update_fields=["email"])
         GroupMember.objects.create(group=group, user=user, role=role, mandate=mandate)
     return group
+
+
+def group_with_series(users, agencies, first_in_days=3):
+    """The operative group with a series planned by its chair: every second week at 9, the first
+    meeting ``first_in_days`` ahead."""
+    from operative import services as group_services
+
+    group = operative_group(users, agencies)
+    group_services.plan_series(
+        group,
+        users["socialtjanst"],
+        first_day=timezone.localdate() + dt.timedelta(days=first_in_days),
+        time=dt.time(9, 0),
+        every_weeks=2,
+        place="Stadshuset",
+    )
+    return group
+
+
+def client_of(user):
+    """A test client logged in as ``user``."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+IDENTITY_NUMBER = "19121212-1212"  # the tax agency's test number (valid check digit)

@@ -12,7 +12,6 @@ import io
 import pytest
 import time_machine
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from pypdf import PdfReader
@@ -24,14 +23,15 @@ from sspf_flow.models import AccessLog, ConcernCategory, Consultation, Youth
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
     ALL_CATEGORIES,
+    IDENTITY_NUMBER,
     accept_step,
     case_in_progress,
-    operative_group,
+    client_of,
+    group_with_series,
     signed_pdf,
 )
 from tests.footprint import FROZEN, TODAY
 
-IDENTITY_NUMBER = "19121212-1212"  # the tax agency's test number (valid check digit)
 PICTURE = {
     "trends": "Fler unga samlas vid centrum på kvällarna.",
     "places": "Torget, busshållplatsen vid skolan.",
@@ -54,27 +54,12 @@ def _frozen():
 
 @pytest.fixture
 def group(users, agencies):
-    group = operative_group(users, agencies)
-    services.plan_series(
-        group,
-        users["socialtjanst"],
-        first_day=TODAY + dt.timedelta(days=3),
-        time=dt.time(9, 0),
-        every_weeks=2,
-        place="Stadshuset",
-    )
-    return group
+    return group_with_series(users, agencies)  # in 3 days at 9, every second week
 
 
 @pytest.fixture
 def meeting(group):
     return group.meetings.order_by("starts_at").first()  # in 3 days; the next in 17
-
-
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def consent(case, coordinator, agencies, categories=ALL_CATEGORIES):

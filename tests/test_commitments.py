@@ -12,7 +12,6 @@ import io
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -21,10 +20,9 @@ from operative import commitments, services
 from operative.models import Commitment, GroupMember, OperativeGroup
 from sspf_flow.models import AccessLog
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import operative_group
+from tests.builders import IDENTITY_NUMBER, client_of, group_with_series
 from tests.footprint import FROZEN, TODAY
 
-IDENTITY_NUMBER = "19121212-1212"  # the tax agency's test number (valid check digit)
 TEXT = "Skolan och fritid ordnar en gemensam aktivitet för årskurs 8."
 
 
@@ -36,16 +34,7 @@ def _frozen():
 
 @pytest.fixture
 def group(users, agencies):
-    group = operative_group(users, agencies)
-    services.plan_series(
-        group,
-        users["socialtjanst"],
-        first_day=TODAY + dt.timedelta(days=3),
-        time=dt.time(9, 0),
-        every_weeks=2,
-        place="Stadshuset",
-    )
-    return group
+    return group_with_series(users, agencies)  # in 3 days at 9, every second week
 
 
 @pytest.fixture
@@ -58,12 +47,6 @@ def during(meeting):
     """At the meeting (an hour after it began)."""
     with time_machine.travel(meeting.starts_at + dt.timedelta(hours=1), tick=False):
         yield
-
-
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def make(meeting, user, agency, **more):

@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 import time_machine
-from django.test import Client
 from django.utils import timezone
 
 from notifications.models import Outbox
@@ -16,7 +15,7 @@ from operative import notices, services
 from operative.models import GroupMeeting, GroupMember, MeetingSeries
 from operative.views import feed_path
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import operative_group
+from tests.builders import client_of, operative_group
 from tests.footprint import FROZEN, TODAY
 
 NAMES = ("Sven", "Per", "Sara", "Anja", "sven@", "per@")
@@ -42,12 +41,6 @@ def plan(group, user, **more):
         **more,
     }
     return services.plan_series(group, user, **data)
-
-
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def written():

@@ -11,7 +11,6 @@ import datetime as dt
 import io
 
 import time_machine
-from django.test import Client
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -20,7 +19,7 @@ from operative import commitments
 from operative.models import Commitment
 from sspf_flow import services as case_services
 from sspf_flow.models import AccessLog
-from tests.builders import ALL_CATEGORIES, accept_step, operative_group, signed_pdf
+from tests.builders import ALL_CATEGORIES, accept_step, client_of, operative_group, signed_pdf
 from tests.footprint import FROZEN, TODAY
 
 PICTURES = {
@@ -30,12 +29,6 @@ PICTURES = {
 MINUTES = "Lägesbild: oro för samlingar vid torget. Två gemensamma åtaganden beslutades."
 SCHOOLS = "Skolan och fritid ordnar en gemensam aktivitet för årskurs 8."
 POLICE = "Polisen gör riktade besök vid torget fredagskvällar."
-
-
-def client_of(user):
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def pdf_text(raw):
