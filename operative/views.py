@@ -59,6 +59,7 @@ def group_detail(request, pk):
         "member": member,
         "feed": member and request.build_absolute_uri(feed_path(member)),
         "plans": access.plans_group_meetings(request.user, group),
+        "works_programmes": access.works_programmes(request.user, group),
     }
     return TemplateResponse(request, "operative/group_detail.html", context)
 

@@ -24,18 +24,7 @@ from .models.meeting import MeetingStatus
 from .models.org import Role
 from .models.plan import Action, Party
 from .models.rolechange import RoleChange
-from .operative_access import (  # noqa: F401 - the operative group's rules, asked of access
-    chairs_group,
-    consent_rows_of,
-    coordinates_group,
-    groups_visible_to,
-    has_operative_group,
-    in_operative_group,
-    member_of_a_group,
-    plans_group_meetings,
-    sees_group,
-    updates_commitment,
-)
+from .operative_access import *  # noqa: F403 - the operative group's rules, asked of access
 from .refusals import about
 
 AGENCY_ROLES = frozenset(

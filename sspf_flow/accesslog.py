@@ -80,6 +80,16 @@ def _insert_select(rows, columns):
         cursor.execute(f"INSERT INTO {table} ({', '.join(map(quote, columns))}) {select}", params)
 
 
+def record_people(request, youth_ids, what, action=AccessAction.VIEW):
+    """Log a read of young people's data that is about no case (a programme's list or record,
+    e.g. Top 5): one row per young person, the lawful basis being the programme's own rule,
+    which the view asked before it answered (``access.works_programmes``, ``access.coaches``)."""
+    entries = _entries(request, what, action, [(None, True)] * len(set(youth_ids)))
+    for entry, youth_id in zip(entries, sorted(set(youth_ids)), strict=True):
+        entry.youth_id = youth_id
+    AccessLog.objects.bulk_create(entries)
+
+
 def record_refused(request, case, what):
     """A request for ``case`` that the rules refused (a typed URL, an old link, a probe): logged
     so that the review sees who tried, never counted as an access without a lawful basis."""

@@ -4,15 +4,39 @@
 The ground floor knows no operative model: these functions ask duck-typed questions of the
 objects they are given (``group.members``, ``group.municipality_id``, ``user.
 operative_memberships``). A group's pages are for its members and the coordinators of its
-municipality; planning its meetings is for its chair, its secretary and those coordinators."""
+municipality; planning its meetings is for its chair, its secretary and those coordinators.
+
+The programmes run beside the group (seed 001: Youngsters and Top 5 are police and social
+services' work; seed 002: SIG is the police's priority list with a coach) name young people:
+their lists and records are for the group's police and social services members only, a SIG
+person's also for their coach; the Top 5 evaluation, which names no one, is also for the
+municipality's coordinators and steering group."""
 
 from django.utils import timezone
 
 from . import identity
 from .models.consent import ConsentAgency
-from .models.org import Role
+from .models.org import AgencyKind, Role
 
 CHAIRING = ("chair", "secretary")
+PROGRAMME_AGENCIES = (AgencyKind.POLICE, AgencyKind.SOCIAL_SERVICES)
+
+__all__ = [
+    "PROGRAMME_AGENCIES",
+    "chairs_group",
+    "coaches",
+    "consent_rows_of",
+    "coordinates_group",
+    "groups_visible_to",
+    "has_operative_group",
+    "in_operative_group",
+    "member_of_a_group",
+    "plans_group_meetings",
+    "reads_programme_evaluation",
+    "sees_group",
+    "updates_commitment",
+    "works_programmes",
+]
 
 
 def _active(user):
@@ -59,6 +83,33 @@ def updates_commitment(user, commitment):
     return plans_group_meetings(user, group) or (
         _active(user) and group.members.filter(user=user, agency_id=commitment.agency_id).exists()
     )
+
+
+def works_programmes(user, group):
+    """The group's programmes (Youngsters, Top 5, SIG) with the young people they name: the
+    group's members from the police and social services."""
+    return (
+        _active(user)
+        and group.members.filter(user=user, agency__kind__in=PROGRAMME_AGENCIES).exists()
+    )
+
+
+def coaches(user, entry):
+    """Whether ``user`` is the coach of a programme entry (a SIG person): they read and keep
+    the status of the young people they coach, and no one else's."""
+    return _active(user) and entry.coach_id is not None and entry.coach_id == user.pk
+
+
+def reads_programme_evaluation(user, group):
+    """A programme's evaluation, which names no one (seed 001: Top 5's after four months is
+    presented to the coordination and steering groups): those who work the programmes, the
+    municipality's coordinators and its steering group."""
+    if works_programmes(user, group) or coordinates_group(user, group):
+        return True
+    if not _active(user) or Role.STEERING_GROUP not in identity.roles_of(user):
+        return False
+    membership = identity.membership_of(user)
+    return membership is not None and membership.agency.municipality_id == group.municipality_id
 
 
 def groups_visible_to(user, groups):

@@ -9,6 +9,21 @@ from .models import ActionStatus, IncidentKind, MeetingStatus
 from .refusals import about
 
 
+def birth_date_fits(number, born, today):
+    """A young person's birth date is not in the future and agrees with their personal
+    identity number, when one is given (its first six or eight digits)."""
+    if born is None:
+        return None
+    if born > today:
+        return about("birth_date", _("The birth date is in the future."))
+    digits = "".join(ch for ch in number or "" if ch.isdigit())
+    if (len(digits) == 12 and digits[:8] != born.strftime("%Y%m%d")) or (
+        len(digits) == 10 and digits[:6] != born.strftime("%y%m%d")
+    ):
+        return about("birth_date", _("The birth date does not match the personal identity number."))
+    return None
+
+
 def journal_text_given(text):
     """A journal note says something."""
     if not text.strip():

@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone, translation
 
-from sspf_flow import consent_guards, guards, plan_guards, services
+from sspf_flow import consent_guards, guards, plan_guards, record_guards, services
 from sspf_flow.models import (
     Case,
     CaseEvent,
@@ -947,3 +947,22 @@ def test_the_coordinator_chairs_when_no_one_is_chosen(meeting_planned, coordinat
     services.hold_meeting(meeting_planned, coordinator, meeting, **meeting_record(agencies))
     meeting.refresh_from_db()
     assert (meeting.chair, meeting.minute_taker) == (coordinator, coordinator)
+
+
+# A young person's birth date (the referral's and the programmes' person forms)
+
+
+def test_a_birth_date_in_the_future_is_refused():
+    reason = record_guards.birth_date_fits("", TODAY + dt.timedelta(days=1), TODAY)
+    assert reason.field == "birth_date" and "framtiden" in str(reason)
+
+
+def test_a_birth_date_that_disagrees_with_the_identity_number_is_refused():
+    for number in ("19121212-1212", "121212-1212"):
+        reason = record_guards.birth_date_fits(number, dt.date(2012, 12, 13), TODAY)
+        assert reason.field == "birth_date" and "personnumret" in str(reason), number
+
+
+def test_a_birth_date_that_agrees_with_the_identity_number_or_stands_alone_is_allowed():
+    assert record_guards.birth_date_fits("19121212-1212", dt.date(1912, 12, 12), TODAY) is None
+    assert record_guards.birth_date_fits("", dt.date(2012, 12, 13), TODAY) is None

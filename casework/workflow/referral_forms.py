@@ -34,18 +34,7 @@ class YouthForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         number, born = cleaned.get("personal_number"), cleaned.get("birth_date")
-        if number and born:
-            digits = "".join(ch for ch in number if ch.isdigit())
-            if (
-                len(digits) == 12
-                and digits[:8] != born.strftime("%Y%m%d")
-                or (len(digits) == 10 and digits[:6] != born.strftime("%y%m%d"))
-            ):
-                self.add_error(
-                    "birth_date", _("The birth date does not match the personal identity number.")
-                )
-        if born and born > timezone.localdate():
-            self.add_error("birth_date", _("The birth date is in the future."))
+        check(self, record_guards.birth_date_fits(number, born, timezone.localdate()))
         return cleaned
 
 

@@ -1,6 +1,7 @@
 """The operative group (seed 001): a municipality's (or area's) members from each agency with
-their mandate, a chair and a secretary, and its calendar of recurring meetings. The agenda,
-commitments and programmes are built on these in later slices."""
+their mandate, a chair and a secretary, its calendar of recurring meetings, the agenda's parts
+(the agencies' pictures of the area, the group level, possible referrals) and the joint
+commitments."""
 
 import secrets
 
