@@ -37,6 +37,7 @@ from stdnum import luhn
 from stdnum.se import personnummer
 
 from casework.workflow import steps
+from casework.workflow.flows import CaseFlow
 from operative.models import GroupMember
 from sspf_flow import assessments, records, services
 from sspf_flow.models import (
@@ -44,13 +45,15 @@ from sspf_flow.models import (
     Agency,
     AgencyKind,
     ConsentAgency,
+    Guardian,
     InformationCategory,
     NetworkPerson,
     Occasion,
     Role,
     Status,
+    Youth,
 )
-from tests.builders import make_user, referral_post
+from tests.builders import accept_step, born_aged, make_user, referral_post
 from tests.urlmap import ROUTES, build_case, fill, operative_values, travel_to_closure
 
 # --- the secrets ---------------------------------------------------------------------------
@@ -449,6 +452,39 @@ def name_the_network(case, coordinator, agency, network):
     )
 
 
+THIRD = ("Kim", "Tredjefall")  # the young person of case C, on the same agenda as case A
+THIRD_CASE = "case C"
+
+
+def third_case(users, agencies):
+    """Case C, referred today and so on the operative agenda beside case A: a consent covers the
+    police alone — the agency whose consent on case A was withdrawn — so that on one agenda an
+    agency is covered for one case and not the other (and the agencies covered on A in part are
+    not covered on C)."""
+    first, last = THIRD
+    case = services.refer_case(
+        users["skola"],
+        Youth(first_name=first, last_name=last, gender="annat", birth_date=born_aged(13)),
+        [Guardian(name="Vårdnadshavare Tre")],
+        programme="sspf",
+        referral_source="skola",
+        concerns=["school_absence"],
+        concern_text="Frånvaro.",
+    )
+    CaseFlow.start_from_code.run(case=case)
+    accept_step(case, users["samordnare"])
+    today = timezone.localdate()
+    oral_consent(
+        case,
+        users["samordnare"],
+        agencies["polis"],
+        list(InformationCategory.values),
+        today,
+        today + dt.timedelta(days=90),
+    )
+    return case
+
+
 def build_cases(users, agencies):
     """Case B travels to its closure, case A far (urlmap.build_case), both with the secrets and
     a journal note; then case A's consent is withdrawn for the police alone and further
@@ -482,11 +518,12 @@ def build_cases(users, agencies):
     for member in ("east", "health", "family"):
         GroupMember.objects.create(group_id=group, user=people[member])
     name_the_network(case, coordinator, agencies["socialtjanst"], seeded[OPEN].network)
+    third = third_case(users, agencies)
     case.refresh_from_db()
     closed.refresh_from_db()
     assert case.status == Status.MEETING_PLANNED, case.status
     assert closed.status == Status.CLOSED, closed.status
-    return {OPEN: case, CLOSED: closed}, people, seeded
+    return {OPEN: case, CLOSED: closed, THIRD_CASE: third}, people, seeded
 
 
 # --- reading an answer -----------------------------------------------------------------------
@@ -690,6 +727,28 @@ def test_every_secret_is_shown_to_someone_entitled_to_it(db, request):
         if secret not in reached and secret.kind != GUARDIAN_EMAIL
     ]
     assert not unseen, "never shown to anyone:\n" + "\n".join(map(str, unseen))
+
+
+def test_on_one_agenda_each_member_sees_the_case_they_are_covered_for_and_not_the_other(
+    db, request
+):
+    """Case C is on the agenda beside case A: the police (withdrawn from A, covered for C) see
+    C and nothing of A; the agencies covered for A in part see A's part and not C; the
+    coordinator sees both. A case shown is a case logged."""
+    found = leaks(request)
+    route = next(r for r, _id in ROUTES if (r.namespace, r.name) == ("operative", "agenda"))
+    name = " ".join(THIRD)
+    for identity, sees_c in (
+        ("coordinator", True),
+        ("withdrawn", True),
+        ("partial_police", False),
+        ("partial_health", False),
+        ("partial_social", False),
+    ):
+        ((_url, answer),) = found["answers"][route, identity]
+        assert answer.status == 200, identity
+        assert (name in answer.text) == sees_c, identity
+        assert answer.rows[THIRD_CASE] == sees_c, f"{identity}: case C shown once, logged once"
 
 
 def test_the_agenda_lists_the_open_case_to_the_members_covered_for_it(db, request):
