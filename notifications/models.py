@@ -51,6 +51,7 @@ class OutboxKind(models.TextChoices):
         "group_commitment_overdue",
         _("Operative group: joint commitment overdue"),
     )
+    TOP5_SELECTION_DUE = "top5_selection_due", _("Top 5: time for the selection meeting")
     DIGEST = "digest", _("Daily summary")
 
 

@@ -6,6 +6,7 @@ e-mail of SSPF: no names, no case, only the group, the time, the place and a lin
 from django.urls import reverse
 
 from notifications.mail import Notice, send
+from sspf_flow import access
 
 from . import calendar
 
@@ -90,3 +91,20 @@ def commitment_due(commitment):
 
 def commitment_overdue(commitment):
     _about_commitment(commitment, "overdue")
+
+
+def top5_selection_due(selection):
+    """Top 5 (seed 001): the group's police and social services members are told that their
+    next selection meeting is due: the group's name, the day and a link; no one on the list."""
+    group = selection.group
+    members = group.members.filter(
+        agency__kind__in=access.PROGRAMME_AGENCIES, user__is_active=True
+    ).select_related("user")
+    notice = Notice(
+        key=("top5-selection", selection.pk, "due"),
+        template="top5_selection_due",
+        case_number="",
+        path=reverse("operative:top5_list", args=[group.pk]),
+        context={"group": group.name, "due": selection.next_due},
+    )
+    send([(notice, [(member.user, member.user.email) for member in members])])

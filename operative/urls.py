@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agenda_views, commitment_views, views
+from . import agenda_views, commitment_views, top5_views, views
 
 app_name = "operative"
 
@@ -32,4 +32,18 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes.pdf", commitment_views.minutes_pdf, name="minutes_pdf"),
     path("commitments/<int:pk>/", commitment_views.commitment_update, name="commitment"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    # Top 5 (seed 001, Bilaga 1): police and social services' list of at most five
+    path("<int:pk>/top5/", top5_views.top5_list, name="top5_list"),
+    path("<int:pk>/top5/selection/", top5_views.top5_selection_new, name="top5_selection"),
+    path("<int:pk>/top5/add/", top5_views.top5_add, name="top5_add"),
+    path("<int:pk>/top5/evaluation/", top5_views.top5_evaluation_page, name="top5_evaluation"),
+    path(
+        "<int:pk>/top5/evaluation.pdf",
+        top5_views.top5_evaluation_pdf,
+        name="top5_evaluation_pdf",
+    ),
+    path("top5/<int:pk>/", top5_views.top5_entry, name="top5_entry"),
+    path("top5/<int:pk>/end/", top5_views.top5_end, name="top5_end"),
+    path("top5/<int:pk>/measures/new/", top5_views.top5_measure_new, name="top5_measure_new"),
+    path("top5/measures/<int:pk>/", top5_views.top5_measure, name="top5_measure"),
 ]

@@ -54,6 +54,8 @@ from tests.urlmap import (
     REVIEW,
     ROLE_PAGES,
     ROUTES,
+    TOP5_EVALUATION,
+    TOP5_PAGES,
     build_case,
     fill,
     task_url,
@@ -295,6 +297,9 @@ def operative_page(answer, route, role, where):
     covers. The members' forms on the agenda are theirs, the possible referral the
     coordinator's. A joint commitment, its form and the minutes' PDF (issue 13, 3) name no
     case: the chair and the coordinator record and keep commitments and read the minutes."""
+    if route.name in TOP5_PAGES:
+        top5_page(answer, route, role, where)
+        return
     if route.name in AGENDA_PAGES and role in ("coordinator", "consented"):
         assert answer.status == 200, where
     else:
@@ -313,6 +318,21 @@ def operative_page(answer, route, role, where):
         assert answer.status == 200, where  # another municipality's coordinator: its own list
     else:
         assert answer.status == 403, f"{where} (not in the group)"
+
+
+def top5_page(answer, route, role, where):
+    """Top 5 (issue 13, 5): the list, a person's page and the forms are for the group's police
+    and social services members (the chair Sven, of social services); the evaluation, which
+    names no one, also for the municipality's coordinator and steering group; everyone else
+    403, a visitor the login. The persons' names are asserted in test_top5."""
+    assert not answer.leaks, where
+    readers = ("consented", "coordinator", "styrgrupp")
+    if role == "anonymous":
+        assert is_login_redirect(answer), where
+    elif role == "consented" or (route.name in TOP5_EVALUATION and role in readers):
+        assert answer.status == 200, f"{where} (Top 5)"
+    else:
+        assert answer.status == 403, f"{where} (Top 5 is police and social services')"
 
 
 def test_the_coordinator_can_work_the_current_task(matrix):

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from viewflow.workflow.status import STATUS
 
 from casework.workflow.flows import CaseFlow
-from operative.models import Commitment, OperativeGroup
+from operative.models import Commitment, OperativeGroup, Top5Entry
 from sspf_flow.models import Case, CaseTask
 from tests.browser import CHROMIUM, require
 from tests.builders import born_aged
@@ -83,6 +83,11 @@ PAGES = {
         "/operative/meetings/{held_meeting}/minutes/",  # attendance as a group of checkboxes
         "/operative/meetings/{held_meeting}/commitments/new/",
         "/operative/commitments/{commitment}/",  # the secretary keeps its status
+        "/operative/{group}/top5/",  # Top 5 (issue 13, 5): the list, a person, the forms
+        "/operative/{group}/top5/add/",
+        "/operative/top5/{top5_entry}/",
+        "/operative/top5/{top5_entry}/end/",
+        "/operative/{group}/top5/evaluation/",
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
@@ -140,6 +145,7 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
             group_meeting=group.meetings.filter(status="planned").first().pk,
             held_meeting=group.meetings.filter(status="held").last().pk,
             commitment=Commitment.objects.filter(status="open").first().pk,
+            top5_entry=Top5Entry.objects.filter(ended_on__isnull=True).first().pk,
         )
         for url in PAGES[username]
     ]

@@ -374,6 +374,10 @@ def fill(route, case):
         values.update(pk=group["meeting"] if meeting_page else group["pk"], token=group["token"])
         if route.name == "commitment":
             values["pk"] = group["commitment"]
+        if route.name in TOP5_ENTRY_PAGES:
+            values["pk"] = group["top5_entry"]
+        if route.name == "top5_measure":
+            values["pk"] = group["top5_measure"]
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
@@ -403,6 +407,22 @@ AGENDA_PAGES = {"agenda", "agenda_pdf"}
 MEMBER_FORMS = {"area_picture", "group_item"}
 # Recorded by the municipality's coordinator only (a member gets 403).
 COORDINATOR_FORMS = {"possible_referral"}
+# Top 5 (issue 13, 5): the list and its forms name persons, for the group's police and social
+# services members only; the evaluation names no one and is also the coordinator's and the
+# steering group's. Filled in with the group's own list (``operative_values``).
+TOP5_PAGES = {
+    "top5_list",
+    "top5_selection",
+    "top5_add",
+    "top5_entry",
+    "top5_end",
+    "top5_measure_new",
+    "top5_measure",
+    "top5_evaluation",
+    "top5_evaluation_pdf",
+}
+TOP5_ENTRY_PAGES = {"top5_entry", "top5_end", "top5_measure_new"}
+TOP5_EVALUATION = {"top5_evaluation", "top5_evaluation_pdf"}
 
 
 def operative_values(case):
@@ -448,4 +468,47 @@ def operative_values(case):
         "meeting": group.meetings.order_by("starts_at").first().pk,
         "commitment": Commitment.objects.filter(meeting__group=group).first().pk,
         "token": feed_path(chair).rsplit("/", 1)[-1].removesuffix(".ics"),
+        **top5_values(group),
     }
+
+
+# --- Top 5 (issue 13, 5) ------------------------------------------------------------------------
+
+
+def top5_values(group):
+    """The group's Top 5 list (made the first time: a selection meeting a week ago, a
+    fictional person put on the list by Per of the police, with one measure): the entry's and
+    the measure's pks."""
+    from operative import top5
+    from operative.models import Top5Entry
+    from sspf_flow.models import Youth
+
+    entry = Top5Entry.objects.filter(group=group).first()
+    if entry is None:
+        per = group.members.select_related("user").get(user__username="per").user
+        today = timezone.localdate()
+        selection = top5.record_selection(group, per, held_on=today - dt.timedelta(days=7))
+        youth = Youth.objects.create(
+            municipality=group.municipality,
+            first_name="Tindra",
+            last_name="Kvarnström",
+            gender="flicka",
+            birth_date=dt.date(today.year - 17, 1, 15),
+        )
+        entry = top5.add_entry(
+            group,
+            per,
+            youth,
+            selection=selection,
+            reason="Rån mot jämnåriga.",
+            legal_ground="osl_10_18a",
+        )
+        top5.add_measure(
+            entry,
+            per,
+            agency=per.membership.agency,
+            what="Kontaktsamtal",
+            started_on=today,
+            status="ongoing",
+        )
+    return {"top5_entry": entry.pk, "top5_measure": entry.measures.first().pk}

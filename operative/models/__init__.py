@@ -1,5 +1,6 @@
 """The operative app's models: the group and its meetings (``group``) and the programmes run
-beside it (``programmes``: the person in a programme, shared by Youngsters, Top 5 and SIG)."""
+beside it (``programmes``: the person in a programme, shared by Youngsters, Top 5 and SIG;
+``top5``: the Top 5 list, its selection meetings and measures)."""
 
 from .group import (
     AreaPicture,
@@ -16,6 +17,16 @@ from .group import (
     new_token,
 )
 from .programmes import ProgrammeEntry
+from .top5 import (
+    MOST_ON_THE_LIST,
+    SELECTION_WEEKS,
+    Top5EndReason,
+    Top5Entry,
+    Top5LegalGround,
+    Top5Measure,
+    Top5MeasureStatus,
+    Top5Selection,
+)
 
 __all__ = [
     "new_token",
@@ -31,4 +42,12 @@ __all__ = [
     "CommitmentStatus",
     "Commitment",
     "ProgrammeEntry",
+    "SELECTION_WEEKS",
+    "MOST_ON_THE_LIST",
+    "Top5Selection",
+    "Top5LegalGround",
+    "Top5EndReason",
+    "Top5Entry",
+    "Top5MeasureStatus",
+    "Top5Measure",
 ]
