@@ -59,38 +59,37 @@ def ground_named(legal_ground, other_ground):
     return None
 
 
+NO_CONSENT_CASE = _(
+    "No case with this number about this person has a consent active today that covers both "
+    "the police and social services: check the number or choose another legal ground."
+)
+
+
 def consent_covers_both(legal_ground, case, youth, day):
     """Consent as the legal ground is the person's SSPF case's consent, active today, covering
-    both the police and social services."""
+    both the police and social services. Whether the number names no case, another person's
+    case or a case without such a consent, the answer is the same: the list's keepers learn
+    nothing of cases they do not see."""
     if legal_ground != Top5LegalGround.CONSENT:
         return None
     if case is None:
         return about("case_number", _("Give the number of the person's SSPF case with consent."))
-    if youth.pk is not None and case.youth_id != youth.pk:
-        return about(
-            "case_number",
-            _("The case is about another young person: give the identity number as in the case."),
-        )
     kinds = set(
         ConsentAgency.objects.active_on(day)
         .filter(consent__case=case)
         .values_list("agency__kind", flat=True)
     )
-    if not {AgencyKind.POLICE, AgencyKind.SOCIAL_SERVICES} <= kinds:
-        return about(
-            "case_number",
-            _(
-                "The case has no consent active today that covers both the police and social "
-                "services: choose another legal ground."
-            ),
-        )
+    same_person = case.youth_id == youth.pk
+    if not same_person or not {AgencyKind.POLICE, AgencyKind.SOCIAL_SERVICES} <= kinds:
+        return about("case_number", NO_CONSENT_CASE)
     return None
 
 
 def case_found(number, case):
-    """A case number given names a case of the municipality."""
+    """A case number given names a case of the municipality (said as ``consent_covers_both``
+    says it)."""
     if (number or "").strip() and case is None:
-        return about("case_number", _("There is no case with that number in the municipality."))
+        return about("case_number", NO_CONSENT_CASE)
     return None
 
 
