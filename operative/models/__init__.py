@@ -16,6 +16,17 @@ from .group import (
     new_token,
 )
 from .programmes import ProgrammeEntry
+from .youngsters import (
+    AgreedMeasure,
+    ConcernTalk,
+    MeasureParty,
+    MeasureStatus,
+    TalkKind,
+    TalkPlace,
+    TalkStatus,
+    YoungstersOutcome,
+    YoungstersTrack,
+)
 
 __all__ = [
     "new_token",
@@ -31,4 +42,13 @@ __all__ = [
     "CommitmentStatus",
     "Commitment",
     "ProgrammeEntry",
+    "YoungstersOutcome",
+    "YoungstersTrack",
+    "TalkKind",
+    "TalkPlace",
+    "TalkStatus",
+    "ConcernTalk",
+    "MeasureParty",
+    "MeasureStatus",
+    "AgreedMeasure",
 ]
