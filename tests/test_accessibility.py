@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from viewflow.workflow.status import STATUS
 
 from casework.workflow.flows import CaseFlow
-from operative.models import Commitment, OperativeGroup
+from operative.models import Commitment, ConcernTalk, OperativeGroup
 from sspf_flow.models import Case, CaseTask
 from tests.browser import CHROMIUM, require
 from tests.builders import born_aged
@@ -83,6 +83,14 @@ PAGES = {
         "/operative/meetings/{held_meeting}/minutes/",  # attendance as a group of checkboxes
         "/operative/meetings/{held_meeting}/commitments/new/",
         "/operative/commitments/{commitment}/",  # the secretary keeps its status
+        # Youngsters (issue 13, 4): Elias Berg's track, his follow-up planned
+        "/operative/{group}/youngsters/",
+        "/operative/{group}/youngsters/new/",
+        "/operative/youngsters/{track}/",
+        "/operative/youngsters/{track}/plan/",
+        "/operative/youngsters/{track}/close/",
+        "/operative/youngsters/talks/{talk}/held/",
+        "/operative/youngsters/measures/{measure}/",
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
@@ -129,6 +137,7 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
     alva = Case.objects.get(youth__first_name="Alva")
     planned = alva.meetings.get(status="planned")
     group = OperativeGroup.objects.get()
+    talk = ConcernTalk.objects.get(status="planned")  # Elias Berg's follow-up (Youngsters)
     urls = [
         url.format(
             lou=lou.number,
@@ -140,6 +149,9 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
             group_meeting=group.meetings.filter(status="planned").first().pk,
             held_meeting=group.meetings.filter(status="held").last().pk,
             commitment=Commitment.objects.filter(status="open").first().pk,
+            track=talk.track_id,
+            talk=talk.pk,
+            measure=talk.track.talks.get(status="held").measures.first().pk,
         )
         for url in PAGES[username]
     ]

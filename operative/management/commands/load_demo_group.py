@@ -3,7 +3,8 @@ installed): a member of each agency with a mandate, social services' Sven in the
 the police's Per as secretary; a series every second week, two meetings held with minutes and
 the next one planned, with its agenda: the school's and leisure's pictures of the area, the
 joint commitments made at the held ones to follow up (the first's done, the second's open) and
-one group of young people (the individual level comes from the demo cases). Fictional, and
+one group of young people (the individual level comes from the demo cases); Youngsters'
+concern talk with Elias Berg (``demo_youngsters``). Fictional, and
 only where the demo is loaded."""
 
 import datetime as dt
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from operative import commitments, services
+from operative import commitments, demo_youngsters, services
 from operative.models import GroupMeeting, GroupMeetingStatus, GroupMember, OperativeGroup
 from sspf_flow.models import Municipality
 
@@ -130,3 +131,4 @@ class Command(BaseCommand):
         for username, texts in PICTURES.items():
             services.write_area_picture(upcoming, users[username], **texts)
         services.add_group_item(upcoming, users["per"], **GROUP_ITEM)
+        demo_youngsters.load(group, users)  # Elias Berg's concern talk and its follow-up
