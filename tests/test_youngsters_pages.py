@@ -174,6 +174,45 @@ def test_a_talk_elsewhere_without_a_place_or_police_is_refused_at_its_fields(gro
     assert not ConcernTalk.objects.exists()
 
 
+def test_a_measure_due_before_the_talk_is_shown_at_its_field_and_kept(group, users):
+    track = make_track(group, users["polis"])
+    when = timezone.localtime() + dt.timedelta(days=2)
+    talk = youngsters.plan_talk(
+        track,
+        users["polis"],
+        kind="talk",
+        starts_at=when,
+        where="home",
+        participants=list(group.members.exclude(agency__kind="skola")),
+    )
+    with time_machine.travel(talk.starts_at + dt.timedelta(hours=1), tick=False):
+        early = [("Fritidsaktivitet varje vecka.", "social_services", str(when.date()))]
+        answer = client_of(users["socialtjanst"]).post(
+            f"/operative/youngsters/talks/{talk.pk}/held/", held_post(early)
+        )
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "Välj ett datum efter mötet." in page
+    assert "Fritidsaktivitet varje vecka." in page and "Samtal hemma med mamma" in page
+    talk.refresh_from_db()
+    assert talk.status == "planned" and not talk.measures.exists()
+
+
+def test_a_measure_kept_between_meetings_and_a_talk_cancelled(group, users, police):
+    track = make_track(group, users["polis"])
+    talk = ConcernTalk.objects.create(
+        track=track, kind="talk", starts_at=timezone.now(), where="home"
+    )
+    measure = talk.measures.create(text="Hemma senast 21.", responsible="guardian")
+    url = f"/operative/youngsters/measures/{measure.pk}/"
+    answer = police.post(url, {"status": "not_done", "comment": "Kvällarna blev senare."})
+    assert answer.status_code == 302
+    answer = police.post(f"/operative/youngsters/talks/{talk.pk}/cancel/")
+    assert answer.status_code == 302
+    page = police.get(f"/operative/youngsters/{track.pk}/").content.decode()
+    assert "Inte genomförd: Kvällarna blev senare." in page and "Inställt" in page
+    assert "Planera bekymringssamtalet" in page
+
+
 def test_closing_without_an_outcome_says_so(group, users, police):
     track = make_track(group, users["polis"])
     answer = police.post(f"/operative/youngsters/{track.pk}/close/", {"outcome_text": "x"})
@@ -248,7 +287,7 @@ def test_reads_are_logged_per_young_person(group, users, police):
 
 
 def test_the_list_keeps_its_queries_with_more_tracks(
-    group, users, police, django_assert_max_num_queries
+    group, users, police, django_assert_max_num_queries, django_assert_num_queries
 ):
     make_track(group, users["polis"])
     url = f"/operative/{group.pk}/youngsters/"
@@ -265,7 +304,7 @@ def test_the_list_keeps_its_queries_with_more_tracks(
             where="home",
             participants=list(group.members.exclude(agency__kind="skola")),
         )
-    with django_assert_max_num_queries(len(one.captured_queries)):
+    with django_assert_num_queries(len(one.captured_queries)):
         page = police.get(url).content.decode()
     assert page.count('data-testid="youngsters-track"') == 5
 
