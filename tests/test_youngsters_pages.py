@@ -5,7 +5,8 @@ comes next at each step. Only the group's police and social services members ope
 and see the name (the school member, the coordinator, the steering group, the administrator and
 another municipality's coordinator get 403 and no name; a visitor the login); each read is in
 the access log per young person; the list's queries do not grow with its tracks; bad input is
-shown in Swedish at its field and kept; the demo's track shows on its pages."""
+shown in Swedish at its field and kept; a planned talk is in its participants' calendar feeds
+with no name; the demo's track shows on its pages."""
 
 import datetime as dt
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 
 from operative import demo_youngsters, youngsters
 from operative.models import ConcernTalk, YoungstersTrack
+from operative.views import feed_path
 from sspf_flow.models import AccessLog, Youth
 from tests.builders import IDENTITY_NUMBER, client_of, operative_group
 from tests.footprint import FROZEN
@@ -307,6 +309,29 @@ def test_the_list_keeps_its_queries_with_more_tracks(
     with django_assert_num_queries(len(one.captured_queries)):
         page = police.get(url).content.decode()
     assert page.count('data-testid="youngsters-track"') == 5
+
+
+def test_a_planned_talk_is_in_its_participants_calendars_without_names(group, users, client):
+    track = make_track(group, users["polis"])
+    participants = list(group.members.exclude(agency__kind="skola"))
+    talk = youngsters.plan_talk(
+        track,
+        users["polis"],
+        kind="talk",
+        starts_at=timezone.now() + dt.timedelta(days=2),
+        where="elsewhere",
+        place="Lindqvists trappuppgång",
+        participants=participants,
+    )
+    police = group.members.get(user=users["polis"])
+    feed = client.get(feed_path(police)).content.decode()
+    assert "Youngsters: Bekymringssamtal" in feed and "Annan plats" in feed
+    assert "Lindqvist" not in feed and "Noah" not in feed
+    school = group.members.get(user=users["skola"])
+    assert "Youngsters" not in client.get(feed_path(school)).content.decode()
+    youngsters.cancel_talk(talk, users["socialtjanst"])
+    feed = client.get(feed_path(police)).content.decode()
+    assert "STATUS:CANCELLED" in feed and "SEQUENCE:1" in feed
 
 
 def test_the_demo_track_shows_on_its_pages(group, users):
