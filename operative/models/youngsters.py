@@ -129,9 +129,9 @@ class MeasureParty(models.TextChoices):
 
 
 class MeasureStatus(models.TextChoices):
-    OPEN = "open", pgettext_lazy("measure status", "Open")
-    DONE = "done", pgettext_lazy("measure status", "Done")
-    NOT_DONE = "not_done", pgettext_lazy("measure status", "Not done")
+    OPEN = "open", pgettext_lazy("youngsters measure status", "Open")
+    DONE = "done", pgettext_lazy("youngsters measure status", "Done")
+    NOT_DONE = "not_done", pgettext_lazy("youngsters measure status", "Not done")
 
 
 class AgreedMeasure(models.Model):
