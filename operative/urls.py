@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agenda_views, commitment_views, top5_views, views
+from . import agenda_views, commitment_views, top5_views, views, youngsters_views
 
 app_name = "operative"
 
@@ -31,6 +31,17 @@ urlpatterns = [
     ),
     path("meetings/<int:pk>/minutes.pdf", commitment_views.minutes_pdf, name="minutes_pdf"),
     path("commitments/<int:pk>/", commitment_views.commitment_update, name="commitment"),
+    # Youngsters (issue 13, 4): police and social services' concern talks
+    path("<int:pk>/youngsters/", youngsters_views.track_list, name="youngsters_list"),
+    path("<int:pk>/youngsters/new/", youngsters_views.take_up, name="youngsters_new"),
+    path("youngsters/<int:pk>/", youngsters_views.track_page, name="youngsters_track"),
+    path("youngsters/<int:pk>/plan/", youngsters_views.plan_talk, name="youngsters_plan"),
+    path("youngsters/<int:pk>/close/", youngsters_views.close_track, name="youngsters_close"),
+    path("youngsters/talks/<int:pk>/held/", youngsters_views.hold_talk, name="youngsters_hold"),
+    path(
+        "youngsters/talks/<int:pk>/cancel/", youngsters_views.cancel_talk, name="youngsters_cancel"
+    ),
+    path("youngsters/measures/<int:pk>/", youngsters_views.measure_page, name="youngsters_measure"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
     # Top 5 (seed 001, Bilaga 1): police and social services' list of at most five
     path("<int:pk>/top5/", top5_views.top5_list, name="top5_list"),

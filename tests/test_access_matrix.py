@@ -56,6 +56,7 @@ from tests.urlmap import (
     ROUTES,
     TOP5_EVALUATION,
     TOP5_PAGES,
+    YOUNGSTERS_PAGES,
     build_case,
     fill,
     task_url,
@@ -300,6 +301,9 @@ def operative_page(answer, route, role, where):
     if route.name in TOP5_PAGES:
         top5_page(answer, route, role, where)
         return
+    if route.name in YOUNGSTERS_PAGES:
+        youngsters_page(answer, role, where)
+        return
     if route.name in AGENDA_PAGES and role in ("coordinator", "consented"):
         assert answer.status == 200, where
     else:
@@ -333,6 +337,20 @@ def top5_page(answer, route, role, where):
         assert answer.status == 200, f"{where} (Top 5)"
     else:
         assert answer.status == 403, f"{where} (Top 5 is police and social services')"
+
+
+def youngsters_page(answer, role, where):
+    """Youngsters (issue 13, 4) names a young person who is not the matrix case's: its pages
+    open for the group's police and social services members only (Sven of social services, the
+    chair); the coordinator, who is no member, and everyone else get 403, a visitor the
+    login. Which names each role sees is asserted in test_youngsters_pages."""
+    assert not answer.leaks, where
+    if role == "anonymous":
+        assert is_login_redirect(answer), where
+    elif role == "consented":
+        assert answer.status == 200, f"{where} (police and social services' programme)"
+    else:
+        assert answer.status == 403, f"{where} (only police and social services members)"
 
 
 def test_the_coordinator_can_work_the_current_task(matrix):

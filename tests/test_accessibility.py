@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from viewflow.workflow.status import STATUS
 
 from casework.workflow.flows import CaseFlow
-from operative.models import Commitment, OperativeGroup, Top5Entry
+from operative.models import Commitment, ConcernTalk, OperativeGroup, Top5Entry
 from sspf_flow.models import Case, CaseTask
 from tests.browser import CHROMIUM, require
 from tests.builders import born_aged
@@ -88,6 +88,14 @@ PAGES = {
         "/operative/top5/{top5_entry}/",
         "/operative/top5/{top5_entry}/end/",
         "/operative/{group}/top5/evaluation/",
+        # Youngsters (issue 13, 4): Elias Berg's track, his follow-up planned
+        "/operative/{group}/youngsters/",
+        "/operative/{group}/youngsters/new/",
+        "/operative/youngsters/{track}/",
+        "/operative/youngsters/{track}/plan/",
+        "/operative/youngsters/{track}/close/",
+        "/operative/youngsters/talks/{talk}/held/",
+        "/operative/youngsters/measures/{measure}/",
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
@@ -134,6 +142,7 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
     alva = Case.objects.get(youth__first_name="Alva")
     planned = alva.meetings.get(status="planned")
     group = OperativeGroup.objects.get()
+    talk = ConcernTalk.objects.get(status="planned")  # Elias Berg's follow-up (Youngsters)
     urls = [
         url.format(
             lou=lou.number,
@@ -146,6 +155,9 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
             held_meeting=group.meetings.filter(status="held").last().pk,
             commitment=Commitment.objects.filter(status="open").first().pk,
             top5_entry=Top5Entry.objects.filter(ended_on__isnull=True).first().pk,
+            track=talk.track_id,
+            talk=talk.pk,
+            measure=talk.track.talks.get(status="held").measures.first().pk,
         )
         for url in PAGES[username]
     ]

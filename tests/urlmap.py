@@ -378,6 +378,8 @@ def fill(route, case):
             values["pk"] = group["top5_entry"]
         if route.name == "top5_measure":
             values["pk"] = group["top5_measure"]
+        if route.name in YOUNGSTERS_PAGES:
+            values["pk"] = group[YOUNGSTERS_PAGES[route.name]]
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
@@ -462,8 +464,10 @@ def operative_values(case):
             made_by=users["per"],
             made_at=timezone.now(),
         )
+        youngsters_values(group, users)
     chair = group.members.get(role="chair")
     return {
+        **youngsters_pks(group),
         "pk": group.pk,
         "meeting": group.meetings.order_by("starts_at").first().pk,
         "commitment": Commitment.objects.filter(meeting__group=group).first().pk,
@@ -512,3 +516,69 @@ def top5_values(group):
             status="ongoing",
         )
     return {"top5_entry": entry.pk, "top5_measure": entry.measures.first().pk}
+
+
+# --- Youngsters (issue 13, 4) -------------------------------------------------------------------
+
+# Youngsters (issue 13, 4): police and social services' concern talks with a named young person
+# (not the matrix case's): only the group's police and social services members open them (the
+# chair Sven of social services, the "consented" role). Route name → the key of its pk in
+# ``operative_values`` (the group's own pk for the group-level pages).
+YOUNGSTERS_PAGES = {
+    "youngsters_list": "pk",
+    "youngsters_new": "pk",
+    "youngsters_track": "youngsters_track",
+    "youngsters_plan": "youngsters_track",
+    "youngsters_close": "youngsters_track",
+    "youngsters_hold": "youngsters_talk",
+    "youngsters_cancel": "youngsters_talk",
+    "youngsters_measure": "youngsters_measure",
+}
+YOUNGSTERS_NAME = ("Ines", "Holm")  # the track's young person (fictional)
+
+
+def youngsters_values(group, users):
+    """A Youngsters track in the group: Ines Holm taken up by the police, a concern talk held
+    yesterday with one measure agreed, the follow-up planned in two weeks."""
+    from operative import youngsters
+    from operative.models import AgreedMeasure, ConcernTalk
+    from sspf_flow.models import Youth
+
+    youth = Youth.objects.create(
+        municipality=group.municipality,
+        first_name=YOUNGSTERS_NAME[0],
+        last_name=YOUNGSTERS_NAME[1],
+        birth_date=timezone.localdate() - dt.timedelta(days=14 * 365),
+        gender="flicka",
+    )
+    track = youngsters.take_up(group, users["per"], youth, noticed="Sena kvällar vid centrum.")
+    pair = list(group.members.exclude(role="member"))
+    held = ConcernTalk.objects.create(  # written as it was (the services plan ahead only)
+        track=track,
+        kind="talk",
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        where="home",
+        status="held",
+        record="Samtal hemma.",
+    )
+    held.participants.set(pair)
+    AgreedMeasure.objects.create(talk=held, text="Hemma senast 21.", responsible="guardian")
+    youngsters.plan_talk(
+        track,
+        users["sven"],
+        kind="follow_up",
+        starts_at=timezone.now() + dt.timedelta(days=14),
+        where="home",
+        participants=pair,
+    )
+
+
+def youngsters_pks(group):
+    from operative.models import AgreedMeasure, ConcernTalk
+
+    talk = ConcernTalk.objects.filter(track__group=group, status="planned").first()
+    return {
+        "youngsters_track": talk.track_id,
+        "youngsters_talk": talk.pk,
+        "youngsters_measure": AgreedMeasure.objects.filter(talk__track=talk.track_id).first().pk,
+    }

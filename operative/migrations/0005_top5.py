@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('operative', '0003_commitments'),
+        ('operative', '0004_youngsters'),
         ('sspf_flow', '0024_plan_versions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -27,6 +27,17 @@ from .top5 import (
     Top5MeasureStatus,
     Top5Selection,
 )
+from .youngsters import (
+    AgreedMeasure,
+    ConcernTalk,
+    MeasureParty,
+    MeasureStatus,
+    TalkKind,
+    TalkPlace,
+    TalkStatus,
+    YoungstersOutcome,
+    YoungstersTrack,
+)
 
 __all__ = [
     "new_token",
@@ -50,4 +61,13 @@ __all__ = [
     "Top5Entry",
     "Top5MeasureStatus",
     "Top5Measure",
+    "YoungstersOutcome",
+    "YoungstersTrack",
+    "TalkKind",
+    "TalkPlace",
+    "TalkStatus",
+    "ConcernTalk",
+    "MeasureParty",
+    "MeasureStatus",
+    "AgreedMeasure",
 ]

@@ -4,8 +4,9 @@ the police's Per as secretary; a series every second week, two meetings held wit
 the next one planned, with its agenda: the school's and leisure's pictures of the area, the
 joint commitments made at the held ones to follow up (the first's done, the second's open) and
 one group of young people (the individual level comes from the demo cases); and its
-Top 5 list (``operative.demo_top5``). Fictional, and
-only where the demo is loaded."""
+programmes: the Top 5 list (``demo_top5``), Youngsters' concern talk with Elias Berg
+(``demo_youngsters``) and the SIG cohort (``demo_sig``). Fictional, and only where the demo
+is loaded."""
 
 import datetime as dt
 
@@ -14,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from operative import commitments, demo_top5, services
+from operative import commitments, demo_top5, demo_youngsters, services
 from operative.models import GroupMeeting, GroupMeetingStatus, GroupMember, OperativeGroup
 from sspf_flow.models import Municipality
 
@@ -132,3 +133,4 @@ class Command(BaseCommand):
             services.write_area_picture(upcoming, users[username], **texts)
         services.add_group_item(upcoming, users["per"], **GROUP_ITEM)
         demo_top5.load(group, users)
+        demo_youngsters.load(group, users)  # Elias Berg's concern talk and its follow-up
