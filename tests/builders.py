@@ -393,3 +393,32 @@ def client_of(user):
 
 
 IDENTITY_NUMBER = "19121212-1212"  # the tax agency's test number (valid check digit)
+
+
+# --- SIG (issue 13, 6) -----------------------------------------------------------------------
+
+# fictional young people on the police's priority list
+SIG_NAMES = [
+    ("Noel", "Strandberg"),
+    ("Wilma", "Ekholm"),
+    ("Arvid", "Lindqvist"),
+    ("Tilda", "Sjöberg"),
+    ("Melvin", "Hedlund"),
+    ("Saga", "Forsell"),
+]
+
+
+def sig_person(group, user, listed_on, n=0):
+    """The ``n``-th fictional young person (``SIG_NAMES``) put on the group's SIG priority list
+    by ``user`` since ``listed_on``."""
+    from operative import sig
+
+    first, last = SIG_NAMES[n % len(SIG_NAMES)]
+    youth = Youth.objects.create(
+        municipality=group.municipality,
+        first_name=first,
+        last_name=last,
+        birth_date=born_aged(16),
+        gender="pojke" if n % 2 == 0 else "flicka",
+    )
+    return sig.put_on_list(group, user, youth=youth, listed_on=listed_on)

@@ -1,5 +1,6 @@
 """The operative app's models: the group and its meetings (``group``) and the programmes run
-beside it (``programmes``: the person in a programme, shared by Youngsters, Top 5 and SIG)."""
+beside it (``programmes``: the person in a programme, shared by Youngsters, Top 5 and SIG;
+``sig``: SIG's priority list, cohorts and status notes)."""
 
 from .group import (
     AreaPicture,
@@ -16,6 +17,16 @@ from .group import (
     new_token,
 )
 from .programmes import ProgrammeEntry
+from .sig import (
+    SigAnswer,
+    SigClosureReason,
+    SigCohort,
+    SigDeclineReason,
+    SigEntry,
+    SigStage,
+    SigStatus,
+    YesNoUnknown,
+)
 
 __all__ = [
     "new_token",
@@ -31,4 +42,12 @@ __all__ = [
     "CommitmentStatus",
     "Commitment",
     "ProgrammeEntry",
+    "SigCohort",
+    "SigAnswer",
+    "SigDeclineReason",
+    "SigClosureReason",
+    "SigStage",
+    "SigEntry",
+    "YesNoUnknown",
+    "SigStatus",
 ]
