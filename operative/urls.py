@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agenda_views, commitment_views, views
+from . import agenda_views, commitment_views, sig_views, views
 
 app_name = "operative"
 
@@ -32,4 +32,15 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes.pdf", commitment_views.minutes_pdf, name="minutes_pdf"),
     path("commitments/<int:pk>/", commitment_views.commitment_update, name="commitment"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    # SIG (seed 002): the police's priority list, the cohorts with a coach, status notes
+    path("<int:pk>/sig/", sig_views.sig_list, name="sig_list"),
+    path("<int:pk>/sig/add/", sig_views.sig_add, name="sig_add"),
+    path("<int:pk>/sig/cohort/", sig_views.sig_cohort_new, name="sig_cohort_new"),
+    path("sig/coached/", sig_views.sig_coached, name="sig_coached"),
+    path("sig/<int:pk>/", sig_views.sig_entry, name="sig_entry"),
+    path("sig/<int:pk>/offer/", sig_views.sig_offer, name="sig_offer"),
+    path("sig/<int:pk>/answer/", sig_views.sig_answer, name="sig_answer"),
+    path("sig/<int:pk>/take-in/", sig_views.sig_take_in, name="sig_take_in"),
+    path("sig/<int:pk>/status/", sig_views.sig_status, name="sig_status"),
+    path("sig/<int:pk>/close/", sig_views.sig_close, name="sig_close"),
 ]

@@ -26,6 +26,7 @@ __all__ = [
     "chairs_group",
     "coaches",
     "coaches_someone",
+    "coached_by",
     "consent_rows_of",
     "coordinates_group",
     "groups_visible_to",
@@ -112,6 +113,11 @@ def coaches_someone(user):
     """Whether ``user`` coaches any SIG person: their own list of the people they coach (the
     coach is often no member of the group)."""
     return _active(user) and user.sig_coached.exists()
+
+
+def coached_by(user, entries):
+    """Narrow a queryset of programme entries to those ``user`` coaches."""
+    return entries.filter(coach_id=user.pk) if _active(user) else entries.none()
 
 
 def reads_programme_evaluation(user, group):
