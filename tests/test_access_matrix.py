@@ -54,6 +54,7 @@ from tests.urlmap import (
     REVIEW,
     ROLE_PAGES,
     ROUTES,
+    SIG_PAGES,
     build_case,
     fill,
     task_url,
@@ -241,6 +242,9 @@ def test_matrix(matrix, route, role):
         else:
             assert answer.status == 403, f"{where} (only reviewers read the access log)"
         return
+    if route.namespace == "operative" and route.name in SIG_PAGES:
+        sig_page(answer, route, role, where)
+        return
     if route.namespace == "operative":
         operative_page(answer, route, role, where)
         return
@@ -313,6 +317,20 @@ def operative_page(answer, route, role, where):
         assert answer.status == 200, where  # another municipality's coordinator: its own list
     else:
         assert answer.status == 403, f"{where} (not in the group)"
+
+
+def sig_page(answer, route, role, where):
+    """SIG (issue 13, 6): the group's police and social services members (the chair Sven, the
+    "consented" role, who also coaches its one person) open every SIG page; everyone else,
+    the coordinator too, gets 403 and sees no case; a visitor the login. Which names each role
+    sees is asserted in tests/test_sig_pages.py (the SIG person is not the matrix case's)."""
+    assert not answer.leaks, where
+    if role == "anonymous":
+        assert is_login_redirect(answer), where
+    elif role == "consented":
+        assert answer.status == 200, f"{where} (police and social services, and the coach)"
+    else:
+        assert answer.status == 403, f"{where} (not police or social services in the group)"
 
 
 def test_the_coordinator_can_work_the_current_task(matrix):
