@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from viewflow.workflow.status import STATUS
 
 from casework.workflow.flows import CaseFlow
-from operative.models import Commitment, OperativeGroup
+from operative.models import Commitment, OperativeGroup, SigEntry
 from sspf_flow.models import Case, CaseTask
 from tests.browser import CHROMIUM, require
 from tests.builders import born_aged
@@ -83,10 +83,15 @@ PAGES = {
         "/operative/meetings/{held_meeting}/minutes/",  # attendance as a group of checkboxes
         "/operative/meetings/{held_meeting}/commitments/new/",
         "/operative/commitments/{commitment}/",  # the secretary keeps its status
+        # SIG (issue 13, 6): the priority list, a person, the status note's radio groups
+        "/operative/{group}/sig/",
+        "/operative/sig/{sig_entry}/",
+        "/operative/sig/{sig_entry}/status/",
+        "/operative/sig/{sig_entry}/close/",
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
-    "maria": ["/log/", "/log/youth/", "/log/roles/"],  # Anja's manager
+    "maria": ["/log/", "/log/youth/", "/log/roles/", "/operative/sig/coached/"],  # also a coach
 }
 STEPS = ["assess", "obtain_consent", "plan_meeting", "hold_meeting", "follow_up"]
 
@@ -140,6 +145,9 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
             group_meeting=group.meetings.filter(status="planned").first().pk,
             held_meeting=group.meetings.filter(status="held").last().pk,
             commitment=Commitment.objects.filter(status="open").first().pk,
+            sig_entry=SigEntry.objects.filter(closed_on__isnull=True, joined_on__isnull=False)
+            .first()
+            .pk,
         )
         for url in PAGES[username]
     ]

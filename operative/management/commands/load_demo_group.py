@@ -3,8 +3,8 @@ installed): a member of each agency with a mandate, social services' Sven in the
 the police's Per as secretary; a series every second week, two meetings held with minutes and
 the next one planned, with its agenda: the school's and leisure's pictures of the area, the
 joint commitments made at the held ones to follow up (the first's done, the second's open) and
-one group of young people (the individual level comes from the demo cases). Fictional, and
-only where the demo is loaded."""
+one group of young people (the individual level comes from the demo cases); and SIG
+(``demo_sig``). Fictional, and only where the demo is loaded."""
 
 import datetime as dt
 
@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from operative import commitments, services
+from operative import commitments, demo_sig, services
 from operative.models import GroupMeeting, GroupMeetingStatus, GroupMember, OperativeGroup
 from sspf_flow.models import Municipality
 
@@ -86,7 +86,9 @@ class Command(BaseCommand):
             name="Operativa gruppen Centrum",
             area="Centrum och Norr: skolorna, fritidsgården Navet och centrumområdet.",
         )
-        users = get_user_model().objects.in_bulk([m[0] for m in MEMBERS], field_name="username")
+        users = get_user_model().objects.in_bulk(
+            [*(m[0] for m in MEMBERS), "maria"], field_name="username"
+        )
         for username, role, mandate in MEMBERS:
             user = users[username]
             GroupMember.objects.create(group=group, user=user, role=role, mandate=mandate)
@@ -130,3 +132,4 @@ class Command(BaseCommand):
         for username, texts in PICTURES.items():
             services.write_area_picture(upcoming, users[username], **texts)
         services.add_group_item(upcoming, users["per"], **GROUP_ITEM)
+        demo_sig.load(group, users)  # SIG, coached by social services' Maria (no member)
