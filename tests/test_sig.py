@@ -262,3 +262,32 @@ def test_the_figures_in_the_style_of_the_report(group, police, cohort):
     assert [(str(label), n) for label, n in figures["reasons"]] == [
         ("Inte behov av omfattande stöd (låg risk)", 1)
     ]
+
+
+# --- one wording: the form shows the service's reason at its field ----------------------------
+
+
+def test_a_decline_without_a_reason_reads_the_same_on_the_form_and_in_the_service(entry, police):
+    from operative.sig_forms import AnswerForm
+    from operative.sig_guards import decline_explained
+
+    sig.record_offer(entry, police, offered_on=TODAY)
+    data = {"answer": "declined", "answered_on": str(TODAY)}
+    form = AnswerForm(data, entry=entry)
+    assert not form.is_valid()
+    expected = str(decline_explained("declined", "", ""))
+    assert form.errors["declined_reason"] == [expected]
+    with pytest.raises(TransitionRefused) as caught:
+        sig.record_answer(entry, police, answer="declined", answered_on=TODAY)
+    assert caught.value.reasons == [expected]
+    assert caught.value.reasons[0].field == "declined_reason"
+
+
+def test_a_closing_before_the_last_step_is_shown_at_the_date(entry, police, cohort):
+    from operative.sig_forms import CloseForm
+
+    taken_in(entry, police, cohort)
+    entry.refresh_from_db()
+    form = CloseForm({"closed_on": str(TODAY - 8 * DAY), "closure_reason": "moved"}, entry=entry)
+    assert not form.is_valid()
+    assert list(form.errors) == ["closed_on"]
