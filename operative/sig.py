@@ -50,6 +50,20 @@ def make_cohort(group, user, *, name, started_on, coach):
 
 
 @transaction.atomic
+def end_cohort(cohort, user, *, ended_on):
+    """The round ends: it takes no one in any more (its people keep their coach and notes)."""
+    cohort = SigCohort.objects.select_for_update().select_related("group").get(pk=cohort.pk)
+    refuse_if(
+        guards.works_the_list(user, cohort.group),
+        guards.ends_after_it_started(cohort, ended_on),
+        guards.not_ahead("ended_on", ended_on, timezone.localdate()),
+    )
+    cohort.ended_on = ended_on
+    cohort.save(update_fields=["ended_on"])
+    return cohort
+
+
+@transaction.atomic
 def record_offer(entry, user, *, offered_on):
     entry = _locked(entry)
     refuse_if(

@@ -56,6 +56,24 @@ class CohortForm(forms.ModelForm):
         self.fields["coach"] = UserChoice(queryset=coaches_of(group.municipality), label=_("Coach"))
 
 
+class EndCohortForm(forms.Form):
+    ended_on = _date(_("Ended on"))
+
+    def __init__(self, *args, cohort, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort = cohort
+
+    def clean(self):
+        data = super().clean()
+        day = data.get("ended_on")
+        explain(
+            self,
+            guards.ends_after_it_started(self.cohort, day),
+            guards.not_ahead("ended_on", day, timezone.localdate()),
+        )
+        return data
+
+
 class OfferForm(forms.Form):
     offered_on = _date(_("Offered on"))
 

@@ -146,6 +146,21 @@ def coach_of_the_municipality(coach, group):
     return None
 
 
+def ends_after_it_started(cohort, ended_on):
+    """A cohort ends once, on or after the day it started."""
+    if cohort.ended_on is not None:
+        return _("This cohort has already ended.")
+    if ended_on is not None and ended_on < cohort.started_on:
+        return about(
+            "ended_on",
+            format_lazy(
+                _("Choose a date on or after the cohort started ({day})."),
+                day=_day(cohort.started_on),
+            ),
+        )
+    return None
+
+
 def in_the_cohort(entry):
     """Status notes are written for a person in the cohort who is not closed."""
     if entry.stage != SigStage.IN_COHORT:

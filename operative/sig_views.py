@@ -13,18 +13,20 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from sspf_flow import access
 from sspf_flow.accesslog import record_people
 
 from . import sig
-from .models import OperativeGroup, SigEntry, SigStage, SigStatus
+from .models import OperativeGroup, SigCohort, SigEntry, SigStage, SigStatus
 from .people import youth_for
 from .sig_forms import (
     AnswerForm,
     CloseForm,
     CohortForm,
+    EndCohortForm,
     ListForm,
     OfferForm,
     StatusForm,
@@ -105,6 +107,21 @@ def sig_cohort_new(request, pk):
 
     form = CohortForm(request.POST or None, group=group)
     context = {"group": group, "title": _("A new SIG cohort")}
+    return _form_page(request, form, "operative/sig/group_form.html", context, perform)
+
+
+@login_required
+def sig_cohort_end(request, pk):
+    cohort = get_object_or_404(SigCohort.objects.select_related("group"), pk=pk)
+    _works(request.user, cohort.group)
+
+    def perform(data):
+        sig.end_cohort(cohort, request.user, **data)
+        return reverse("operative:sig_list", args=[cohort.group_id])
+
+    form = EndCohortForm(request.POST or None, cohort=cohort)
+    title = format_lazy(_("End the cohort {name}"), name=cohort.name)
+    context = {"group": cohort.group, "title": title}
     return _form_page(request, form, "operative/sig/group_form.html", context, perform)
 
 

@@ -37,6 +37,7 @@ urlpatterns = [
     path("<int:pk>/sig/add/", sig_views.sig_add, name="sig_add"),
     path("<int:pk>/sig/cohort/", sig_views.sig_cohort_new, name="sig_cohort_new"),
     path("sig/coached/", sig_views.sig_coached, name="sig_coached"),
+    path("sig/cohorts/<int:pk>/end/", sig_views.sig_cohort_end, name="sig_cohort_end"),
     path("sig/<int:pk>/", sig_views.sig_entry, name="sig_entry"),
     path("sig/<int:pk>/offer/", sig_views.sig_offer, name="sig_offer"),
     path("sig/<int:pk>/answer/", sig_views.sig_answer, name="sig_answer"),

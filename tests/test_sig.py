@@ -291,3 +291,11 @@ def test_a_closing_before_the_last_step_is_shown_at_the_date(entry, police, coho
     form = CloseForm({"closed_on": str(TODAY - 8 * DAY), "closure_reason": "moved"}, entry=entry)
     assert not form.is_valid()
     assert list(form.errors) == ["closed_on"]
+
+
+def test_a_cohort_ends_once(cohort, police, users):
+    assert "polisen och socialtjänsten" in refused(
+        lambda: sig.end_cohort(cohort, users["skola"], ended_on=TODAY)
+    )
+    sig.end_cohort(cohort, police, ended_on=TODAY)
+    assert "redan avslutad" in refused(lambda: sig.end_cohort(cohort, police, ended_on=TODAY))

@@ -120,6 +120,22 @@ def test_the_walk_from_the_list_to_closed(group, police, coach, users):
     assert "Flyttar från kommunen: 1" in listing
 
 
+def test_the_police_end_a_cohort_and_it_takes_no_one_in(group, police, cohort):
+    client = client_of(police)
+    url = f"/operative/sig/cohorts/{cohort.pk}/end/"
+    too_early = client.post(url, {"ended_on": str(TODAY - 31 * DAY)}).content.decode()
+    assert f"samma dag som omgången startade eller senare ({TODAY - 30 * DAY})" in too_early
+    post(client, url, {"ended_on": str(TODAY)})
+    cohort.refresh_from_db()
+    assert cohort.ended_on == TODAY
+    assert "Pilotomgång" in client.get(f"/operative/{group.pk}/sig/").content.decode()
+    entry = sig_person(group, police, listed_on=TODAY - 5 * DAY)
+    sig.record_offer(entry, police, offered_on=TODAY)
+    sig.record_answer(entry, police, answer="accepted", answered_on=TODAY)
+    answer = client.get(f"/operative/sig/{entry.pk}/take-in/").content.decode()
+    assert "Pilotomgång" not in answer  # the ended cohort is no choice
+
+
 def test_a_declined_offer_shows_its_reason(group, police):
     entry = sig_person(group, police, listed_on=TODAY - 5 * DAY)
     client = client_of(users_sven := group.members.get(role="chair").user)
@@ -206,6 +222,7 @@ def pages(group, coached, listed):
         "list": f"/operative/{group.pk}/sig/",
         "add": f"/operative/{group.pk}/sig/add/",
         "cohort": f"/operative/{group.pk}/sig/cohort/",
+        "cohort_end": f"/operative/sig/cohorts/{coached.cohort_id}/end/",
         "coached_entry": f"/operative/sig/{coached.pk}/",
         "coached_status": f"/operative/sig/{coached.pk}/status/",
         "coached_close": f"/operative/sig/{coached.pk}/close/",

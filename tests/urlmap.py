@@ -382,6 +382,8 @@ def fill(route, case):
             values["pk"] = group["commitment"]
         if route.name in SIG_PERSON_PAGES:
             values["pk"] = group["sig_entry"]
+        if route.name == "sig_cohort_end":
+            values["pk"] = group["sig_cohort"]
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
@@ -414,12 +416,14 @@ COORDINATOR_FORMS = {"possible_referral"}
 
 
 # --- SIG (issue 13, 6) ---
-# Group-level SIG pages are filled in with the group; these with its one SIG person.
+# SIG's group-level pages are filled in with the group, SIG_PERSON_PAGES with its one SIG
+# person, the end of a cohort with its cohort.
 SIG_PAGES = {
     "sig_list",
     "sig_add",
     "sig_cohort_new",
     "sig_coached",
+    "sig_cohort_end",
     "sig_entry",
     "sig_offer",
     "sig_answer",
@@ -438,10 +442,10 @@ SIG_PERSON_PAGES = {
 
 
 def sig_values(group):
-    """The group's SIG person (made the first time): a fictional young person of their own
-    (never the matrix case's, whose reads are logged against the case) put on the priority
-    list by Per of the police, taken into the cohort "Pilotomgång" coached by social services'
-    Sven (the "consented" role), so that every SIG page has someone to show."""
+    """The group's SIG person and cohort (made the first time): a fictional young person of
+    their own (never the matrix case's, whose reads are logged against the case) put on the
+    priority list by Per of the police, taken into the cohort "Pilotomgång" coached by social
+    services' Sven (the "consented" role), so that every SIG page has someone to show."""
     from operative import sig
     from operative.models import SigEntry
     from sspf_flow.models import Youth
@@ -465,7 +469,7 @@ def sig_values(group):
         )
         day = today - dt.timedelta(days=6)
         sig.take_in(entry, per, cohort=cohort, consented_on=day, joined_on=day)
-    return entry.pk
+    return {"sig_entry": entry.pk, "sig_cohort": entry.cohort_id}
 
 
 def operative_values(case):
@@ -511,5 +515,5 @@ def operative_values(case):
         "meeting": group.meetings.order_by("starts_at").first().pk,
         "commitment": Commitment.objects.filter(meeting__group=group).first().pk,
         "token": feed_path(chair).rsplit("/", 1)[-1].removesuffix(".ics"),
-        "sig_entry": sig_values(group),
+        **sig_values(group),
     }
