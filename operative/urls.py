@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import agenda_views, commitment_views, top5_views, views, youngsters_views
+from . import agenda_views, commitment_views, sig_views, top5_views, views, youngsters_views
 
 app_name = "operative"
 
@@ -57,4 +57,16 @@ urlpatterns = [
     path("top5/<int:pk>/end/", top5_views.top5_end, name="top5_end"),
     path("top5/<int:pk>/measures/new/", top5_views.top5_measure_new, name="top5_measure_new"),
     path("top5/measures/<int:pk>/", top5_views.top5_measure, name="top5_measure"),
+    # SIG (seed 002): the police's priority list, the cohorts with a coach, status notes
+    path("<int:pk>/sig/", sig_views.sig_list, name="sig_list"),
+    path("<int:pk>/sig/add/", sig_views.sig_add, name="sig_add"),
+    path("<int:pk>/sig/cohort/", sig_views.sig_cohort_new, name="sig_cohort_new"),
+    path("sig/coached/", sig_views.sig_coached, name="sig_coached"),
+    path("sig/cohorts/<int:pk>/end/", sig_views.sig_cohort_end, name="sig_cohort_end"),
+    path("sig/<int:pk>/", sig_views.sig_entry, name="sig_entry"),
+    path("sig/<int:pk>/offer/", sig_views.sig_offer, name="sig_offer"),
+    path("sig/<int:pk>/answer/", sig_views.sig_answer, name="sig_answer"),
+    path("sig/<int:pk>/take-in/", sig_views.sig_take_in, name="sig_take_in"),
+    path("sig/<int:pk>/status/", sig_views.sig_status, name="sig_status"),
+    path("sig/<int:pk>/close/", sig_views.sig_close, name="sig_close"),
 ]

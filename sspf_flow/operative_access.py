@@ -25,6 +25,8 @@ __all__ = [
     "PROGRAMME_AGENCIES",
     "chairs_group",
     "coaches",
+    "coaches_someone",
+    "coached_by",
     "consent_rows_of",
     "coordinates_group",
     "groups_visible_to",
@@ -33,6 +35,7 @@ __all__ = [
     "member_of_a_group",
     "plans_group_meetings",
     "reads_programme_evaluation",
+    "reads_programme_person",
     "sees_group",
     "updates_commitment",
     "works_programmes",
@@ -98,6 +101,23 @@ def coaches(user, entry):
     """Whether ``user`` is the coach of a programme entry (a SIG person): they read and keep
     the status of the young people they coach, and no one else's."""
     return _active(user) and entry.coach_id is not None and entry.coach_id == user.pk
+
+
+def reads_programme_person(user, entry):
+    """One SIG person's record (their name, cohort and status notes): those who work the
+    group's programmes, and the person's own coach."""
+    return works_programmes(user, entry.group) or coaches(user, entry)
+
+
+def coaches_someone(user):
+    """Whether ``user`` coaches any SIG person: their own list of the people they coach (the
+    coach is often no member of the group)."""
+    return _active(user) and user.sig_coached.exists()
+
+
+def coached_by(user, entries):
+    """Narrow a queryset of programme entries to those ``user`` coaches."""
+    return entries.filter(coach_id=user.pk) if _active(user) else entries.none()
 
 
 def reads_programme_evaluation(user, group):

@@ -393,31 +393,3 @@ def client_of(user):
 
 
 IDENTITY_NUMBER = "19121212-1212"  # the tax agency's test number (valid check digit)
-
-
-# --- Top 5 (issue 13, 5) ------------------------------------------------------------------------
-TOP5_REASON = "Rån mot jämnåriga och narkotikabruk."
-
-
-def top5_group(users, agencies):
-    """The operative group with leisure's Frida a member too (she must not see Top 5)."""
-    from operative.models import GroupMember
-
-    group = operative_group(users, agencies)
-    GroupMember.objects.create(group=group, user=users["fritid"], role="member")
-    return group
-
-
-def top5_person(group, first_name, last_name, age=17):
-    return Youth.objects.create(
-        municipality=group.municipality, first_name=first_name, last_name=last_name,
-        gender="pojke", birth_date=born_aged(age),
-    )  # fmt: skip
-
-
-def top5_on_the_list(group, user, selection, first_name, last_name, **more):
-    """A new fictional person put on the list by ``user`` (OSL 10:18 a)."""
-    from operative import top5
-
-    data = {"selection": selection, "reason": TOP5_REASON, "legal_ground": "osl_10_18a", **more}
-    return top5.add_entry(group, user, top5_person(group, first_name, last_name), **data)

@@ -54,6 +54,7 @@ from tests.urlmap import (
     REVIEW,
     ROLE_PAGES,
     ROUTES,
+    SIG_PAGES,
     TOP5_EVALUATION,
     TOP5_PAGES,
     YOUNGSTERS_PAGES,
@@ -301,8 +302,8 @@ def operative_page(answer, route, role, where):
     if route.name in TOP5_PAGES:
         top5_page(answer, route, role, where)
         return
-    if route.name in YOUNGSTERS_PAGES:
-        youngsters_page(answer, role, where)
+    if route.name in YOUNGSTERS_PAGES or route.name in SIG_PAGES:
+        programme_page(answer, role, where)
         return
     if route.name in AGENDA_PAGES and role in ("coordinator", "consented"):
         assert answer.status == 200, where
@@ -339,11 +340,12 @@ def top5_page(answer, route, role, where):
         assert answer.status == 403, f"{where} (Top 5 is police and social services')"
 
 
-def youngsters_page(answer, role, where):
-    """Youngsters (issue 13, 4) names a young person who is not the matrix case's: its pages
-    open for the group's police and social services members only (Sven of social services, the
-    chair); the coordinator, who is no member, and everyone else get 403, a visitor the
-    login. Which names each role sees is asserted in test_youngsters_pages."""
+def programme_page(answer, role, where):
+    """Youngsters and SIG (issue 13, 4 and 6) name young people who are not the matrix case's:
+    their pages open for the group's police and social services members (Sven of social
+    services, the chair, the "consented" role; he also coaches the SIG person) and for nobody
+    else — the coordinator, who is no member, gets 403 like everyone else; a visitor the login.
+    Which names each role sees is asserted in test_youngsters_pages and test_sig_pages."""
     assert not answer.leaks, where
     if role == "anonymous":
         assert is_login_redirect(answer), where

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from viewflow.workflow.status import STATUS
 
 from casework.workflow.flows import CaseFlow
-from operative.models import Commitment, ConcernTalk, OperativeGroup, Top5Entry
+from operative.models import Commitment, ConcernTalk, OperativeGroup, SigEntry, Top5Entry
 from sspf_flow.models import Case, CaseTask
 from tests.browser import CHROMIUM, require
 from tests.builders import born_aged
@@ -96,10 +96,15 @@ PAGES = {
         "/operative/youngsters/{track}/close/",
         "/operative/youngsters/talks/{talk}/held/",
         "/operative/youngsters/measures/{measure}/",
+        # SIG (issue 13, 6): the priority list, a person, the status note's radio groups
+        "/operative/{group}/sig/",
+        "/operative/sig/{sig_entry}/",
+        "/operative/sig/{sig_entry}/status/",
+        "/operative/sig/{sig_entry}/close/",
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
-    "maria": ["/log/", "/log/youth/", "/log/roles/"],  # Anja's manager
+    "maria": ["/log/", "/log/youth/", "/log/roles/", "/operative/sig/coached/"],  # also a coach
 }
 STEPS = ["assess", "obtain_consent", "plan_meeting", "hold_meeting", "follow_up"]
 
@@ -158,6 +163,9 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
             track=talk.track_id,
             talk=talk.pk,
             measure=talk.track.talks.get(status="held").measures.first().pk,
+            sig_entry=SigEntry.objects.filter(closed_on__isnull=True, joined_on__isnull=False)
+            .first()
+            .pk,
         )
         for url in PAGES[username]
     ]

@@ -18,15 +18,9 @@ from operative import top5
 from operative.models import Top5Entry, Top5Measure, Top5Selection
 from sspf_flow.models import AccessLog, Consent, Youth
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import (
-    IDENTITY_NUMBER,
-    TOP5_REASON,
-    client_of,
-    top5_group,
-    top5_on_the_list,
-    top5_person,
-)
+from tests.builders import IDENTITY_NUMBER, client_of
 from tests.footprint import FROZEN, TODAY
+from tests.programme_builders import TOP5_REASON, top5_group, top5_on_the_list, top5_person
 
 NAME = "Tindra"  # the first person on the list (fictional)
 SURNAME = "Kvarnström"

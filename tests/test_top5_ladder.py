@@ -15,8 +15,9 @@ from pypdf import PdfReader
 from notifications.models import Outbox
 from operative import demo_top5, tasks, top5
 from sspf_flow.models import AccessLog, Youth
-from tests.builders import TOP5_REASON, client_of, top5_group, top5_on_the_list
+from tests.builders import client_of
 from tests.footprint import FROZEN, TODAY
+from tests.programme_builders import TOP5_REASON, top5_group, top5_on_the_list
 
 NAME = "Tindra"  # the first person on the list (fictional)
 SURNAME = "Kvarnström"

@@ -81,6 +81,12 @@ FORM_EDITOR_PAGES = {"template", "edit", "preview", "pdf", "export", "publish", 
 OPERATIVE = {"operative/": "the user's operative groups, access.groups_visible_to"}
 CASE_FREE.update(OPERATIVE)
 
+# SIG (issue 13, 6): the police's priority list and the cohort with a coach. Its pages name a
+# young person of their own (not the matrix case's), for the group's police and social
+# services members and the person's coach (access.works_programmes, access.coaches).
+SIG_FREE = {"operative/sig/coached/": "the people the user coaches, access.coached_by"}
+CASE_FREE.update(SIG_FREE)
+
 # A role's own landing page that names no case: only that role (by its group name) opens it.
 ROLE_PAGES = {
     "administration/": "admin",  # counts of users, agencies and unsent e-mail; links
@@ -380,6 +386,10 @@ def fill(route, case):
             values["pk"] = group["top5_measure"]
         if route.name in YOUNGSTERS_PAGES:
             values["pk"] = group[YOUNGSTERS_PAGES[route.name]]
+        if route.name in SIG_PERSON_PAGES:
+            values["pk"] = group["sig_entry"]
+        if route.name == "sig_cohort_end":
+            values["pk"] = group["sig_cohort"]
     unknown = [kwarg for kwarg in route.kwargs if kwarg not in values]
     if unknown:
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
@@ -425,6 +435,63 @@ TOP5_PAGES = {
 }
 TOP5_ENTRY_PAGES = {"top5_entry", "top5_end", "top5_measure_new"}
 TOP5_EVALUATION = {"top5_evaluation", "top5_evaluation_pdf"}
+
+
+# --- SIG (issue 13, 6) ---
+# SIG's group-level pages are filled in with the group, SIG_PERSON_PAGES with its one SIG
+# person, the end of a cohort with its cohort.
+SIG_PAGES = {
+    "sig_list",
+    "sig_add",
+    "sig_cohort_new",
+    "sig_coached",
+    "sig_cohort_end",
+    "sig_entry",
+    "sig_offer",
+    "sig_answer",
+    "sig_take_in",
+    "sig_status",
+    "sig_close",
+}
+SIG_PERSON_PAGES = {
+    "sig_entry",
+    "sig_offer",
+    "sig_answer",
+    "sig_take_in",
+    "sig_status",
+    "sig_close",
+}
+
+
+def sig_values(group):
+    """The group's SIG person and cohort (made the first time): a fictional young person of
+    their own (never the matrix case's, whose reads are logged against the case) put on the
+    priority list by Per of the police, taken into the cohort "Pilotomgång" coached by social
+    services' Sven (the "consented" role), so that every SIG page has someone to show."""
+    from operative import sig
+    from operative.models import SigEntry
+    from sspf_flow.models import Youth
+
+    entry = SigEntry.objects.filter(group=group).first()
+    if entry is None:
+        per, sven = (group.members.get(user__username=name).user for name in ("per", "sven"))
+        today = timezone.localdate()
+        youth = Youth.objects.create(
+            municipality=group.municipality,
+            first_name="Hampus",
+            last_name="Fjällström",
+            birth_date=today - dt.timedelta(days=16 * 365),
+            gender="pojke",
+        )
+        entry = sig.put_on_list(group, per, youth=youth, listed_on=today - dt.timedelta(days=9))
+        sig.record_offer(entry, per, offered_on=today - dt.timedelta(days=8))
+        sig.record_answer(entry, per, answer="accepted", answered_on=today - dt.timedelta(days=7))
+        cohort = sig.make_cohort(
+            group, per, name="Pilotomgång", started_on=today - dt.timedelta(days=7), coach=sven
+        )
+        day = today - dt.timedelta(days=6)
+        sig.take_in(entry, per, cohort=cohort, consented_on=day, joined_on=day)
+    return {"sig_entry": entry.pk, "sig_cohort": entry.cohort_id}
 
 
 def operative_values(case):
@@ -473,6 +540,7 @@ def operative_values(case):
         "commitment": Commitment.objects.filter(meeting__group=group).first().pk,
         "token": feed_path(chair).rsplit("/", 1)[-1].removesuffix(".ics"),
         **top5_values(group),
+        **sig_values(group),
     }
 
 

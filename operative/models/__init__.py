@@ -1,6 +1,7 @@
 """The operative app's models: the group and its meetings (``group``) and the programmes run
 beside it (``programmes``: the person in a programme, shared by Youngsters, Top 5 and SIG;
-``top5``: the Top 5 list, its selection meetings and measures)."""
+``top5``: the Top 5 list, its selection meetings and measures; ``youngsters``: concern talks,
+agreed measures and outcomes; ``sig``: SIG's priority list, cohorts and status notes)."""
 
 from .group import (
     AreaPicture,
@@ -17,6 +18,16 @@ from .group import (
     new_token,
 )
 from .programmes import ProgrammeEntry
+from .sig import (
+    SigAnswer,
+    SigClosureReason,
+    SigCohort,
+    SigDeclineReason,
+    SigEntry,
+    SigStage,
+    SigStatus,
+    YesNoUnknown,
+)
 from .top5 import (
     MOST_ON_THE_LIST,
     SELECTION_WEEKS,
@@ -70,4 +81,12 @@ __all__ = [
     "MeasureParty",
     "MeasureStatus",
     "AgreedMeasure",
+    "SigCohort",
+    "SigAnswer",
+    "SigDeclineReason",
+    "SigClosureReason",
+    "SigStage",
+    "SigEntry",
+    "YesNoUnknown",
+    "SigStatus",
 ]

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from operative import commitments, demo_top5, demo_youngsters, services
+from operative import commitments, demo_sig, demo_top5, demo_youngsters, services
 from operative.models import GroupMeeting, GroupMeetingStatus, GroupMember, OperativeGroup
 from sspf_flow.models import Municipality
 
@@ -88,7 +88,9 @@ class Command(BaseCommand):
             name="Operativa gruppen Centrum",
             area="Centrum och Norr: skolorna, fritidsgården Navet och centrumområdet.",
         )
-        users = get_user_model().objects.in_bulk([m[0] for m in MEMBERS], field_name="username")
+        users = get_user_model().objects.in_bulk(
+            [*(m[0] for m in MEMBERS), "maria"], field_name="username"
+        )
         for username, role, mandate in MEMBERS:
             user = users[username]
             GroupMember.objects.create(group=group, user=user, role=role, mandate=mandate)
@@ -134,3 +136,4 @@ class Command(BaseCommand):
         services.add_group_item(upcoming, users["per"], **GROUP_ITEM)
         demo_top5.load(group, users)
         demo_youngsters.load(group, users)  # Elias Berg's concern talk and its follow-up
+        demo_sig.load(group, users)  # SIG, coached by social services' Maria (no member)
