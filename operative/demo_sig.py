@@ -1,7 +1,8 @@
 """The demo group's SIG (seed 002, in its style): eight young people on the police's priority
 list; five accepted the offer and were taken into the cohort "Pilotomgång" (three boys, two
-girls) coached by social services' Maria (not a member of the group); two declined (one does
-not want to work with the police, one family said no); one is offered and has not answered.
+girls) coached by social services' youth coach Cornelia (not a member of the group); two
+declined (one does not want to work with the police, one family said no); one is offered and
+has not answered.
 One of the five is closed (moved from the municipality); the others have status notes.
 Fictional people, no identity numbers; everything through the one door ``operative.sig``."""
 
@@ -52,8 +53,8 @@ def _youth(group, first, last, gender, age, today):
 
 
 def load(group, users):
-    """SIG in the demo ``group``; ``users``: the demo's users by username (per, sven, maria)."""
-    per, sven, coach = users["per"], users["sven"], users["maria"]
+    """SIG in the demo ``group``; ``users``: the demo's users by username (per, sven, cornelia)."""
+    per, sven, coach = users["per"], users["sven"], users["cornelia"]
     today = timezone.localdate()
 
     def ago(days):

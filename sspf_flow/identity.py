@@ -29,6 +29,7 @@ class Identity:
         self.roles = frozenset(role for role, bit in ROLE_BITS.items() if bits & bit)
         self.reviews_coordinators = user._sspf_reviews
         self.in_operative_group = bool(user._sspf_in_group)
+        self.coaches = bool(user._sspf_coaches)
         try:
             self.membership = user.membership
         except ObjectDoesNotExist:
@@ -57,23 +58,28 @@ def users_with_identity():
         get_user_model()
         ._default_manager.select_related("membership__agency__municipality")
         .annotate(
-            _sspf_roles=Subquery(roles[:1]), _sspf_reviews=reviews, _sspf_in_group=_in_group()
+            _sspf_roles=Subquery(roles[:1]),
+            _sspf_reviews=reviews,
+            _sspf_in_group=_exists_for_user("operative_memberships", "user"),
+            _sspf_coaches=_exists_for_user("sig_coached", "coach"),
         )
     )
 
 
-def _operative_memberships():
-    """The operative app's memberships of a user (its model found through the user model's
-    reverse relation, so this floor imports nothing of it), or None without the app."""
-    relation = getattr(get_user_model(), "operative_memberships", None)
+def _related(name):
+    """The model of the user model's reverse relation ``name`` (the operative app's group
+    memberships, ``operative_memberships``, or SIG persons coached, ``sig_coached``): found
+    that way so this floor imports nothing of that app; None without it."""
+    relation = getattr(get_user_model(), name, None)
     return relation.rel.related_model if relation is not None else None
 
 
-def _in_group():
-    memberships = _operative_memberships()
-    if memberships is None:
+def _exists_for_user(relation, field):
+    """Whether a row of ``relation``'s model has the user in ``field``, for the user row's query."""
+    model = _related(relation)
+    if model is None:
         return Value(False)
-    return Exists(memberships.objects.filter(user=OuterRef("pk")))
+    return Exists(model.objects.filter(**{field: OuterRef("pk")}))
 
 
 def _answer(user, name, ask):
@@ -112,11 +118,21 @@ def reviews_coordinators(user):
 
 def in_an_operative_group(user):
     """Whether the user is a member of any operative group."""
-    memberships = _operative_memberships()
+    memberships = _related("operative_memberships")
     return _answer(
         user,
         "in_operative_group",
         lambda: memberships is not None and memberships.objects.filter(user=user).exists(),
+    )
+
+
+def coaches_anyone(user):
+    """Whether the user is the coach of any SIG person (seed 002: "ungdomscoach")."""
+    coached = _related("sig_coached")
+    return _answer(
+        user,
+        "coaches",
+        lambda: coached is not None and coached.objects.filter(coach=user).exists(),
     )
 
 

@@ -112,7 +112,7 @@ def reads_programme_person(user, entry):
 def coaches_someone(user):
     """Whether ``user`` coaches any SIG person: their own list of the people they coach (the
     coach is often no member of the group)."""
-    return _active(user) and user.sig_coached.exists()
+    return _active(user) and identity.coaches_anyone(user)
 
 
 def coached_by(user, entries):

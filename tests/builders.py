@@ -324,6 +324,7 @@ DEMO_LANDINGS = {
     "frida": ("/sspf/dashboard/", "agency-actions"),
     "tove": ("/sspf/dashboard/", "agency-actions"),
     "maria": ("/sspf/dashboard/", "agency-actions"),
+    "cornelia": ("/sspf/dashboard/", "agency-actions"),  # and the young people she coaches
     "stina": ("/steering/", "steering"),
     "adam": ("/administration/", "administration"),
 }

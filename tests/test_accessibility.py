@@ -104,7 +104,8 @@ PAGES = {
     ],
     "stina": ["/"],  # the steering group
     "adam": ["/", "/log/", "/forms/"],  # the administrator
-    "maria": ["/log/", "/log/youth/", "/log/roles/", "/operative/sig/coached/"],  # also a coach
+    "maria": ["/log/", "/log/youth/", "/log/roles/"],  # Anja's manager
+    "cornelia": ["/", "/operative/sig/coached/"],  # social services' youth coach in SIG
 }
 STEPS = ["assess", "obtain_consent", "plan_meeting", "hold_meeting", "follow_up"]
 

@@ -70,13 +70,21 @@ def _sections(user):
     sections = []
     if access.works_with_cases(user):
         sections.append(Section(_("Case work"), _case_work(user)))
-    if access.has_operative_group(user):
-        sections.append(
-            Section(
-                _("Operative group"),
-                [Link(_("Operative groups"), reverse("operative:index"), "groups")],
-            )
+    group_links = [
+        Link(label, reverse(name), icon)
+        for label, name, icon, shown in (
+            (_("Operative groups"), "operative:index", "groups", access.has_operative_group),
+            (
+                _("My young people in SIG"),
+                "operative:sig_coached",
+                "sports",
+                access.coaches_someone,
+            ),
         )
+        if shown(user)
+    ]
+    if group_links:
+        sections.append(Section(_("Operative group"), group_links))
     if access.follows_statistics(user):
         sections.append(
             Section(

@@ -56,6 +56,7 @@ AGENCIES = {
 USERS = [
     ("anja", "Anja", Role.COORDINATOR, "socialtjanst", "SSPF-koordinator"),
     ("maria", "Maria", Role.SOCIAL_SERVICES, "socialtjanst", "Enhetschef"),
+    ("cornelia", "Cornelia", Role.SOCIAL_SERVICES, "socialtjanst", "Ungdomscoach"),
     ("sara", "Sara", Role.SCHOOL, "skola", "Kurator"),
     ("sven", "Sven", Role.SOCIAL_SERVICES, "socialtjanst", "Socialsekreterare"),
     ("per", "Per", Role.POLICE, "polis", "Kommunpolis"),

@@ -89,7 +89,7 @@ class Command(BaseCommand):
             area="Centrum och Norr: skolorna, fritidsgården Navet och centrumområdet.",
         )
         users = get_user_model().objects.in_bulk(
-            [*(m[0] for m in MEMBERS), "maria"], field_name="username"
+            [*(m[0] for m in MEMBERS), "cornelia"], field_name="username"
         )
         for username, role, mandate in MEMBERS:
             user = users[username]
@@ -136,4 +136,4 @@ class Command(BaseCommand):
         services.add_group_item(upcoming, users["per"], **GROUP_ITEM)
         demo_top5.load(group, users)
         demo_youngsters.load(group, users)  # Elias Berg's concern talk and its follow-up
-        demo_sig.load(group, users)  # SIG, coached by social services' Maria (no member)
+        demo_sig.load(group, users)  # SIG, coached by social services' Cornelia (no member)
