@@ -164,6 +164,16 @@ def top5_end(request, pk):
     return _form_page(request, form, "operative/top5/end.html", context, perform)
 
 
+@login_required
+def top5_evaluations(request):
+    """The groups whose Top 5 evaluation the user reads: where the steering group and the
+    coordinators find the evaluations (they name no one)."""
+    groups = access.programme_evaluations_visible_to(request.user, OperativeGroup.objects.all())
+    if not groups.exists():
+        raise PermissionDenied
+    return TemplateResponse(request, "operative/top5/evaluations.html", {"groups": groups})
+
+
 def _evaluation(request, pk):
     group = _group_for(request.user, pk, access.reads_programme_evaluation)
     today = timezone.localdate()

@@ -47,6 +47,7 @@ urlpatterns = [
     path("<int:pk>/top5/", top5_views.top5_list, name="top5_list"),
     path("<int:pk>/top5/selection/", top5_views.top5_selection_new, name="top5_selection"),
     path("<int:pk>/top5/add/", top5_views.top5_add, name="top5_add"),
+    path("top5/evaluations/", top5_views.top5_evaluations, name="top5_evaluations"),
     path("<int:pk>/top5/evaluation/", top5_views.top5_evaluation_page, name="top5_evaluation"),
     path(
         "<int:pk>/top5/evaluation.pdf",

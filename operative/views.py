@@ -60,6 +60,7 @@ def group_detail(request, pk):
         "feed": member and request.build_absolute_uri(feed_path(member)),
         "plans": access.plans_group_meetings(request.user, group),
         "works_programmes": access.works_programmes(request.user, group),
+        "reads_evaluation": access.reads_programme_evaluation(request.user, group),
     }
     return TemplateResponse(request, "operative/group_detail.html", context)
 

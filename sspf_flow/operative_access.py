@@ -34,6 +34,7 @@ __all__ = [
     "in_operative_group",
     "member_of_a_group",
     "plans_group_meetings",
+    "programme_evaluations_visible_to",
     "reads_programme_evaluation",
     "reads_programme_person",
     "sees_group",
@@ -130,6 +131,22 @@ def reads_programme_evaluation(user, group):
         return False
     membership = identity.membership_of(user)
     return membership is not None and membership.agency.municipality_id == group.municipality_id
+
+
+def programme_evaluations_visible_to(user, groups):
+    """Narrow a queryset of operative groups to those whose programme evaluations ``user``
+    reads (``reads_programme_evaluation``): their municipality's, for a coordinator or the
+    steering group; the groups whose programmes they work, for the police and social
+    services members."""
+    if not _active(user):
+        return groups.none()
+    roles = identity.roles_of(user)
+    membership = identity.membership_of(user)
+    if membership is not None and roles & {Role.COORDINATOR, Role.STEERING_GROUP}:
+        return groups.filter(municipality_id=membership.agency.municipality_id)
+    return groups.filter(
+        members__user=user, members__agency__kind__in=PROGRAMME_AGENCIES
+    ).distinct()
 
 
 def groups_visible_to(user, groups):

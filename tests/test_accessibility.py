@@ -102,7 +102,11 @@ PAGES = {
         "/operative/sig/{sig_entry}/status/",
         "/operative/sig/{sig_entry}/close/",
     ],
-    "stina": ["/"],  # the steering group
+    "stina": [  # the steering group: its page and Top 5's evaluation, which names no one
+        "/",
+        "/operative/top5/evaluations/",
+        "/operative/{group}/top5/evaluation/",
+    ],
     "adam": ["/", "/log/", "/forms/"],  # the administrator
     "maria": ["/log/", "/log/youth/", "/log/roles/"],  # Anja's manager
     "cornelia": ["/", "/operative/sig/coached/"],  # social services' youth coach in SIG

@@ -185,3 +185,21 @@ def test_the_demo_has_four_on_the_list_one_earlier_and_a_selection_three_weeks_a
     assert top5.send_selection_reminders() == 0  # five weeks to go
     evaluation = client_of(users["samordnare"]).get(f"/operative/{group.pk}/top5/evaluation/")
     assert "Person 5" in evaluation.content.decode()
+
+
+def test_the_steering_group_and_the_coordinator_find_the_evaluations(group, users, agencies):
+    """The steering group's page links the evaluations; the list holds the municipality's
+    groups, each linking its evaluation; school, leisure and the police of another group's
+    municipality find none (403)."""
+    steering = users["styrgrupp"]
+    page = client_of(steering).get("/steering/").content.decode()
+    assert "/operative/top5/evaluations/" in page
+    for user in (steering, users["samordnare"], users["polis"]):
+        page = client_of(user).get("/operative/top5/evaluations/")
+        assert page.status_code == 200, user
+        assert f"/operative/{group.pk}/top5/evaluation/" in page.content.decode()
+    for user in (users["skola"], users["fritid"]):
+        assert client_of(user).get("/operative/top5/evaluations/").status_code == 403, user
+    group_page = client_of(users["samordnare"]).get(f"/operative/{group.pk}/").content.decode()
+    assert f"/operative/{group.pk}/top5/evaluation/" in group_page
+    assert f'/operative/{group.pk}/top5/"' not in group_page  # the list is not the coordinator's

@@ -432,9 +432,13 @@ TOP5_PAGES = {
     "top5_measure",
     "top5_evaluation",
     "top5_evaluation_pdf",
+    "top5_evaluations",
 }
 TOP5_ENTRY_PAGES = {"top5_entry", "top5_end", "top5_measure_new"}
-TOP5_EVALUATION = {"top5_evaluation", "top5_evaluation_pdf"}
+TOP5_EVALUATION = {"top5_evaluation", "top5_evaluation_pdf", "top5_evaluations"}
+# The groups whose evaluation the user reads: no case, no person (where the steering group finds
+# the evaluations).
+CASE_FREE["operative/top5/evaluations/"] = "Top 5 evaluations, programme_evaluations_visible_to"
 
 
 # --- SIG (issue 13, 6) ---
