@@ -49,6 +49,9 @@ def load(group, users):
     talk_day = timezone.localtime(now - dt.timedelta(days=10)).replace(
         hour=17, minute=0, second=0, microsecond=0
     )
+    # taken up a week before the talk (the history is written as it was: the door dates today)
+    track.opened_on = talk_day.date() - dt.timedelta(days=7)
+    track.save(update_fields=["opened_on"])
     talk = ConcernTalk.objects.create(
         track=track,
         kind=TalkKind.TALK,
