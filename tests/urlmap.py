@@ -566,7 +566,7 @@ def top5_values(group):
         selection = top5.record_selection(group, per, held_on=today - dt.timedelta(days=7))
         youth = Youth.objects.create(
             municipality=group.municipality,
-            first_name="Tindra",
+            first_name="Signe",
             last_name="Kvarnström",
             gender="flicka",
             birth_date=dt.date(today.year - 17, 1, 15),
