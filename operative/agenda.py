@@ -21,7 +21,7 @@ from notifications.models import Deadline, DeadlineKind
 from sspf_flow import access
 from sspf_flow.models import ConcernCategory, Status
 
-from .models import Commitment, CommitmentStatus, GroupMeetingStatus
+from .models import Commitment, CommitmentStatus, GroupItem, GroupMeetingStatus
 
 DEFAULT_INTERVAL = dt.timedelta(weeks=2)
 
@@ -39,6 +39,15 @@ class Entry:
 
 
 @dataclass
+class GroupLevelItem:
+    """A group-level item as one reader reads it: the item and the named cases the reader may
+    read (``named``; empty for a reader covered for none of them)."""
+
+    item: object
+    named: list = field(default_factory=list)
+
+
+@dataclass
 class Agenda:
     meeting: object
     since: dt.datetime
@@ -51,7 +60,9 @@ class Agenda:
 
     @property
     def cases(self):
-        return [entry.case for entry in self.entries]
+        """Every case whose young person the agenda names to its reader, once each."""
+        named = [case for row in self.group_items for case in row.named]
+        return list({case.pk: case for case in [*(e.case for e in self.entries), *named]}.values())
 
 
 def window(meeting):
@@ -109,6 +120,24 @@ def individual_level(user, meeting, since, until):
     return entries
 
 
+def group_level(user, meeting):
+    """The meeting's group-level items, each with the named cases ``user`` may read (the
+    municipality's coordinator: all; an agency: those an active consent covers it for), as the
+    individual level decides: ``access.cases_visible_to``. Two queries however many."""
+    items = list(meeting.group_items.select_related("agency"))
+    links = (
+        GroupItem.cases.through.objects.filter(
+            groupitem__in=items, case__in=access.cases_visible_to(user).values("pk")
+        )
+        .select_related("case__youth")
+        .order_by("case__number")
+    )
+    named = {}
+    for link in links:
+        named.setdefault(link.groupitem_id, []).append(link.case)
+    return [GroupLevelItem(item, named.get(item.pk, [])) for item in items]
+
+
 def to_follow_up(meeting, since):
     """The joint commitments of the group's earlier meetings to follow up at ``meeting``: those
     still open, and those done (or not done) since the last meeting."""
@@ -135,7 +164,7 @@ def agenda_for(user, meeting):
         since=since,
         until=until,
         pictures=list(meeting.area_pictures.select_related("agency")),
-        group_items=list(meeting.group_items.select_related("agency")),
+        group_items=group_level(user, meeting),
         possible_referrals=list(
             meeting.possible_referrals.select_related(
                 "consultation__asking_agency", "consultation__became_case"

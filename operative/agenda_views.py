@@ -106,7 +106,7 @@ def group_item(request, pk):
         services.add_group_item(meeting, request.user, **data)
         return _back(meeting)
 
-    form = GroupItemForm(request.POST or None)
+    form = GroupItemForm(request.POST or None, user=request.user, group=meeting.group)
     context = {"meeting": meeting, "group": meeting.group}
     return _form_page(request, form, "operative/group_item.html", context, perform)
 

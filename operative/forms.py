@@ -2,6 +2,7 @@
 the services refuse with)."""
 
 import datetime as dt
+import re
 
 from django import forms
 from django.utils import timezone
@@ -116,8 +117,26 @@ class AreaPictureForm(forms.ModelForm):
         return data
 
 
+def case_numbers(text):
+    """The case numbers in ``text``, separated by commas, semicolons or spaces."""
+    return [number.upper() for number in re.split(r"[\s,;]+", text or "") if number]
+
+
 class GroupItemForm(forms.ModelForm):
-    """A group of young people for the group level, described without names."""
+    """A group of young people for the group level, described without names; its members may
+    be named by their case numbers where a consent covers them (the writer's ``user``, the
+    meeting's ``group``)."""
+
+    named = forms.CharField(
+        label=_("Named young people (case numbers)"),
+        required=False,
+        max_length=1000,
+        help_text=_(
+            "Optional. Case numbers separated by commas, of young people in the group whose "
+            "consent covers your agency today. Each reader sees the names of the cases they "
+            "may read."
+        ),
+    )
 
     class Meta:
         model = GroupItem
@@ -128,10 +147,19 @@ class GroupItemForm(forms.ModelForm):
         }
         help_texts = dict.fromkeys(GroupItem.TEXTS, NO_PERSONAL_DATA)
 
+    def __init__(self, *args, user, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user, self.group = user, group
+
+    def clean_named(self):
+        return case_numbers(self.cleaned_data.get("named"))
+
     def clean(self):
         data = super().clean()
         texts = {name: data.get(name, "") for name in GroupItem.TEXTS}
         explain(self, *guards.no_identity_numbers(texts))
+        if "named" in data:
+            explain(self, guards.names_only_covered_cases(self.user, self.group, data["named"]))
         return data
 
 

@@ -115,3 +115,26 @@ def coordinates_the_group(user, group):
 def no_identity_numbers(texts):
     """No personal identity number in any of ``texts`` ({field: text})."""
     return [no_identity_number(field, text) for field, text in texts.items()]
+
+
+def names_only_covered_cases(user, group, numbers):
+    """A group-level item names a young person only by a case of the group's municipality
+    that the writer reads and whose consent, active today, covers the writer's agency (for the
+    coordinator: any agency). A number that is no such case and one that is not covered get
+    the same words, so that the writer learns nothing of cases they may not read."""
+    numbers = list(dict.fromkeys(numbers))
+    if not numbers:
+        return None
+    nameable = access.nameable_cases(access.cases_visible_to(user), group)
+    known = set(nameable.filter(number__in=numbers).values_list("number", flat=True))
+    refused = [number for number in numbers if number not in known]
+    if not refused:
+        return None
+    return about(
+        "named",
+        _(
+            "You cannot name %(numbers)s here: name only cases of the municipality whose "
+            "consent covers your agency today."
+        )
+        % {"numbers": ", ".join(refused)},
+    )

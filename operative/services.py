@@ -11,7 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from sspf_flow import records
+from sspf_flow import access, records
 from sspf_flow.models import ConsultationOutcome
 from sspf_flow.refusals import refuse_if
 
@@ -232,21 +232,29 @@ def write_area_picture(meeting, user, **texts):
 
 
 @transaction.atomic
-def add_group_item(meeting, user, **fields):
-    """A group of young people for the meeting's group level, described without names."""
+def add_group_item(meeting, user, named=(), **fields):
+    """A group of young people for the meeting's group level, described without names; those
+    of its members a consent covers may be named by their case numbers (``named``): readers
+    see the names of the cases they may read."""
     meeting = _locked(meeting)
+    named = list(named)
     refuse_if(
         guards.writes_for_the_group(user, meeting.group),
         guards.still_planned(meeting),
         *guards.no_identity_numbers(fields),
+        guards.names_only_covered_cases(user, meeting.group, named),
     )
-    return GroupItem.objects.create(
+    item = GroupItem.objects.create(
         meeting=meeting,
         agency=_member_agency(meeting, user),
         written_by=user,
         written_at=timezone.now(),
         **fields,
     )
+    if named:
+        nameable = access.nameable_cases(access.cases_visible_to(user), meeting.group)
+        item.cases.set(nameable.filter(number__in=named))
+    return item
 
 
 @transaction.atomic

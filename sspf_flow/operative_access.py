@@ -10,8 +10,14 @@ The programmes run beside the group (seed 001: Youngsters and Top 5 are police a
 services' work; seed 002: SIG is the police's priority list with a coach) name young people:
 their lists and records are for the group's police and social services members only, a SIG
 person's also for their coach; the Top 5 evaluation, which names no one, is also for the
-municipality's coordinators and steering group."""
+municipality's coordinators and steering group.
 
+A group-level item of the agenda names the young people of a group only by their cases, and
+only where a consent covers them (issue 13, 2): its writer names the cases ``nameable_cases``
+keeps of those they read; each reader sees the names of the named cases they may read
+(``cases_visible_to``)."""
+
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from . import identity
@@ -33,6 +39,7 @@ __all__ = [
     "has_operative_group",
     "in_operative_group",
     "member_of_a_group",
+    "nameable_cases",
     "plans_group_meetings",
     "programme_evaluations_visible_to",
     "reads_programme_evaluation",
@@ -184,3 +191,14 @@ def consent_rows_of(cases):
     for case_id, agency_id, categories in found:
         rows[case_id].append((agency_id, categories))
     return rows
+
+
+def nameable_cases(readable, group):
+    """Narrow ``readable`` (the writer's ``cases_visible_to``: for an agency, the cases an active
+    consent covers it for) to the cases they may name in a group-level item of ``group``: of the
+    group's municipality, with a consent active today — covering the writer's agency, which
+    ``cases_visible_to`` already asks of an agency; any agency's, for the coordinator."""
+    active = ConsentAgency.objects.active_on(timezone.localdate()).filter(
+        consent__case=OuterRef("pk")
+    )
+    return readable.filter(Exists(active), municipality_id=group.municipality_id)

@@ -38,7 +38,8 @@ from stdnum.se import personnummer
 
 from casework.workflow import steps
 from casework.workflow.flows import CaseFlow
-from operative.models import GroupMember
+from operative import services as operative_services
+from operative.models import GroupMember, OperativeGroup
 from sspf_flow import assessments, records, services
 from sspf_flow.models import (
     AccessLog,
@@ -452,6 +453,21 @@ def name_the_network(case, coordinator, agency, network):
     )
 
 
+def name_on_the_group_level(group, case, writer):
+    """A group-level item of the group's first meeting names case A (issue 13, 2), written by
+    the chair (social services, covered on case A; the coordinator is no member and so writes
+    no item): the agenda shows A's name to those who may read case A, no one else."""
+    meeting = OperativeGroup.objects.get(pk=group).meetings.order_by("starts_at").first()
+    return operative_services.add_group_item(
+        meeting,
+        writer,
+        named=[case.number],
+        description="Några unga som ses vid torget",
+        area="Centrum",
+        seen="Klotter kvällstid.",
+    )
+
+
 THIRD = ("Kim", "Tredjefall")  # the young person of case C, on the same agenda as case A
 THIRD_CASE = "case C"
 
@@ -517,6 +533,7 @@ def build_cases(users, agencies):
     group = operative_values(case)["pk"]
     for member in ("east", "health", "family"):
         GroupMember.objects.create(group_id=group, user=people[member])
+    name_on_the_group_level(group, case, users["socialtjanst"])
     name_the_network(case, coordinator, agencies["socialtjanst"], seeded[OPEN].network)
     third = third_case(users, agencies)
     case.refresh_from_db()
@@ -762,3 +779,18 @@ def test_the_agenda_lists_the_open_case_to_the_members_covered_for_it(db, reques
         assert answer.status == 200 and answer.rows[OPEN] == 1, identity
     ((_url, answer),) = found["answers"][route, "withdrawn"]
     assert answer.status == 200 and answer.rows[OPEN] == 0
+
+
+def test_the_group_level_names_case_a_to_those_who_may_read_it(db, request):
+    """The group-level item naming case A (issue 13, 2) shows its young person's name to the
+    coordinator and the members covered on case A, and to the police, withdrawn from A, no
+    name at all; the name shown is logged once with the individual level's."""
+    found = leaks(request)
+    route = next(r for r, _id in ROUTES if (r.namespace, r.name) == ("operative", "agenda"))
+    for identity in ("coordinator", "full", "partial_police", "partial_health", "partial_social"):
+        ((_url, answer),) = found["answers"][route, identity]
+        assert 'data-testid="group-item-named"' in answer.text, identity
+        assert answer.rows[OPEN] == 1, identity
+    ((_url, answer),) = found["answers"][route, "withdrawn"]
+    assert "Några unga som ses vid torget" in answer.text
+    assert 'data-testid="group-item-named"' not in answer.text and answer.rows[OPEN] == 0

@@ -208,7 +208,9 @@ class AreaPicture(models.Model):
 
 class GroupItem(models.Model):
     """The group level (seed 001): a group of young people described without names — who they
-    are in a few words, where, what is seen, what is proposed."""
+    are in a few words, where, what is seen, what is proposed. Its members are named only by
+    their SSPF cases (``cases``), where a consent covers them: each reader sees the names of
+    the cases they may read, no one else's."""
 
     meeting = models.ForeignKey(
         GroupMeeting,
@@ -231,6 +233,12 @@ class GroupItem(models.Model):
         verbose_name=_("written by"),
     )
     written_at = models.DateTimeField(_("written"))
+    cases = models.ManyToManyField(
+        "sspf_flow.Case",
+        blank=True,
+        related_name="group_items",
+        verbose_name=_("named young people"),
+    )
 
     TEXTS = ("description", "area", "seen", "measures")
 
