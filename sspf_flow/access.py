@@ -289,14 +289,17 @@ def reviewed_municipality(user):
     return agency.municipality_id
 
 
-def log_visible_to(user):
+def log_visible_to(user, caseless=False):
     """The access log a reviewer may read: a manager their municipality's, the administrator
-    all of it."""
+    all of it. With ``caseless``: the reads about no case of the municipality's young people
+    (the programmes'), which the per-person report adds."""
     municipality = reviewed_municipality(user)
     if municipality is None:
         return AccessLog.objects.none()
     if municipality is ALL_MUNICIPALITIES:
         return AccessLog.objects.all()
+    if caseless:
+        return AccessLog.objects.filter(case__isnull=True, youth__municipality_id=municipality)
     return AccessLog.objects.filter(case__municipality_id=municipality)
 
 

@@ -185,6 +185,35 @@ def test_the_youth_report_lists_who_accessed_their_data(client, manager, consent
     assert client.get("/log/youth/", {"number": "SSPF-1999-9999"}).status_code == 404
 
 
+def test_a_programme_persons_reads_are_reviewed_by_their_identity_number(
+    client, manager, users, agencies, foreign_coordinator
+):
+    """A Top 5 person has no case: the police's reads of the list are logged per young person,
+    and the municipality's reviewer finds them by the identity number (not another
+    municipality's reviewer, who sees nothing of them)."""
+    from operative import top5
+    from tests.builders import IDENTITY_NUMBER
+    from tests.programme_builders import top5_group, top5_person
+
+    group = top5_group(users, agencies)
+    selection = top5.record_selection(group, users["polis"], held_on=timezone.localdate())
+    person = top5_person(group, "Vera", "Listad")
+    person.personal_number = IDENTITY_NUMBER
+    person.save()
+    reason = {"reason": "Nyckelperson.", "legal_ground": "osl_10_18a"}
+    top5.add_entry(group, users["polis"], person, selection=selection, **reason)
+    client.force_login(users["polis"])
+    assert client.get(f"/operative/{group.pk}/top5/").status_code == 200
+    client.force_login(manager)
+    report = client.get("/log/youth/", {"number": IDENTITY_NUMBER.replace("-", "")})
+    assert report.status_code == 200
+    entries = list(report.context["entries"])
+    assert [(e.user, e.case, e.youth_id) for e in entries] == [(users["polis"], None, person.pk)]
+    assert "Vera" not in report.content.decode()  # the log names the reader, not the read
+    client.force_login(foreign_coordinator)
+    assert client.get("/log/youth/", {"number": IDENTITY_NUMBER}).status_code in (403, 404)
+
+
 def test_the_log_filters_by_period(client, manager, consented_case, users):
     read(client, users["polis"], consented_case)
     client.force_login(manager)

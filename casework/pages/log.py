@@ -15,11 +15,12 @@ from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+from stdnum.se import personnummer
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 
 from sspf_flow import access, accesslog
-from sspf_flow.models import AccessAction, AccessLog, Case, Role
+from sspf_flow.models import AccessAction, AccessLog, Case, Role, Youth
 
 from .. import paging
 
@@ -156,7 +157,25 @@ def export_csv(request):
 
 
 class YouthReportForm(forms.Form):
-    number = forms.CharField(label=_("Case number"), max_length=30)
+    number = forms.CharField(
+        label=_("Case number or personal identity number"),
+        max_length=30,
+        help_text=_(
+            "A young person in a programme (Top 5, SIG, Youngsters) without a case is "
+            "found by their personal identity number."
+        ),
+    )
+
+    def youth_ids(self):
+        """The young people the number names: a case's, or those with the identity number."""
+        number = self.cleaned_data["number"].strip()
+        if personnummer.is_valid(number):
+            return list(
+                Youth.objects.filter(personal_number=personnummer.format(number)).values_list(
+                    "pk", flat=True
+                )
+            )
+        return list(Case.objects.filter(number__iexact=number).values_list("youth_id", flat=True))
 
 
 @login_required
@@ -168,15 +187,13 @@ def youth_report(request):
     form = YouthReportForm(request.GET or None)
     entries = None
     if form.is_valid():
-        visible = access.log_visible_to(request.user)
-        youth_id = (
-            Case.objects.filter(number__iexact=form.cleaned_data["number"])
-            .values_list("youth_id", flat=True)
-            .first()
-        )
-        if youth_id is None or not visible.filter(youth_id=youth_id).exists():
+        youths = form.youth_ids()
+        visible = (
+            access.log_visible_to(request.user) | access.log_visible_to(request.user, caseless=True)
+        ).filter(youth_id__in=youths)
+        if not visible.exists():
             raise Http404
-        entries = visible.filter(youth_id=youth_id).select_related("user", "agency", "case")
+        entries = visible.select_related("user", "agency", "case")
     rows = [(entry, role_names(entry), shown_basis(entry)) for entry in entries or ()]
     return TemplateResponse(
         request, "casework/youth_report.html", {"form": form, "entries": entries, "rows": rows}
