@@ -2,9 +2,9 @@
 och polis. Denna utvärdering presenteras för RTFs samordningsgrupp och styrgrupp"): what was
 done and how it went over a period (by default the last four months), per person
 DE-IDENTIFIED: Person 1…N in the order they were chosen, an age band and gender, the days on
-the list, the kind of legal ground, the measures by agency with their status and the coded
-end reason. No name, no identity number and no free text (the reasons, the measures' words
-and comments may name people). So its readers are wider than the list's
+the list within the period, the kind of legal ground, the measures by agency with their status
+and the coded end reason. No name, no identity number and no free text (the reasons, the
+measures' words and comments may name people). So its readers are wider than the list's
 (``access.reads_programme_evaluation``) and reading it is no read of people."""
 
 import datetime as dt
@@ -55,8 +55,10 @@ def age_band(age):
     return AgeBand.ADULT.label
 
 
-def _person(number, entry, today):
+def _person(number, entry, since, today):
+    """One person's row; their days on the list are those within the period."""
     ended = entry.ended_on if entry.ended_on and entry.ended_on <= today else None
+    listed = max(timezone.localdate(entry.added_at), since)
     measures = [
         {"agency": m.agency.name, "status": m.get_status_display()} for m in entry.measures.all()
     ]
@@ -64,7 +66,7 @@ def _person(number, entry, today):
         "label": _("Person %(number)d") % {"number": number},
         "age_band": age_band(entry.youth.age_on(today)),
         "gender": entry.youth.get_gender_display(),
-        "days": ((ended or today) - timezone.localdate(entry.added_at)).days,
+        "days": max(((ended or today) - listed).days, 0),
         "ground": entry.get_legal_ground_display(),
         "measures": measures,
         "end_reason": entry.get_end_reason_display() if ended else "",
@@ -83,7 +85,7 @@ def evaluation(group, since, today):
         )
         .order_by("added_at", "pk")
     )
-    persons = [_person(number, entry, today) for number, entry in enumerate(entries, 1)]
+    persons = [_person(number, entry, since, today) for number, entry in enumerate(entries, 1)]
     statuses = [m.status for entry in entries for m in entry.measures.all()]
     return {
         "since": since,

@@ -150,6 +150,18 @@ def test_the_evaluation_renders_de_identified(group, users, evaluated):
     assert "<td>15–17 år</td><td>Pojke</td><td>20</td>" in first  # added 20 days before
 
 
+def test_the_days_on_the_list_are_counted_within_the_period(group, users, evaluated):
+    """A person added 20 days before the evaluation, asked for the last 5 days: 5 days in the
+    period, not 20."""
+    with time_machine.travel(FROZEN + dt.timedelta(days=20), tick=False):
+        since = (TODAY + dt.timedelta(days=15)).isoformat()
+        answer = client_of(users["styrgrupp"]).get(
+            f"/operative/{group.pk}/top5/evaluation/", {"from": since}
+        )
+    first = answer.content.decode().split("<td>Person 1</td>")[1].split("</tr>")[0]
+    assert "<td>15–17 år</td><td>Pojke</td><td>5</td>" in first
+
+
 def test_the_evaluations_period_and_its_pdf_logged_as_an_export(group, users, evaluated):
     client = client_of(users["samordnare"])
     later = client.get(f"/operative/{group.pk}/top5/evaluation/?from=2025-03-11").content
