@@ -20,7 +20,7 @@ from sspf_flow import access
 from sspf_flow.accesslog import record_people
 
 from . import sig
-from .models import OperativeGroup, SigCohort, SigEntry, SigStage, SigStatus
+from .models import SigCohort, SigEntry, SigStage, SigStatus
 from .people import youth_for
 from .sig_forms import (
     AnswerForm,
@@ -32,27 +32,14 @@ from .sig_forms import (
     StatusForm,
     TakeInForm,
 )
-from .views import _form_page
-
-
-def _works(user, group):
-    if not access.works_programmes(user, group):
-        raise PermissionDenied
-
-
-def _group_worked(user, pk):
-    group = get_object_or_404(OperativeGroup, pk=pk)
-    _works(user, group)
-    return group
+from .views import _allowed, _form_page, _group_for
 
 
 def _entry_for(user, pk):
     entry = get_object_or_404(
         SigEntry.objects.select_related("group", "youth", "cohort", "coach"), pk=pk
     )
-    if not access.reads_programme_person(user, entry):
-        raise PermissionDenied
-    return entry
+    return _allowed(access.reads_programme_person, user, entry)
 
 
 def _with_latest_status(entries):
@@ -69,7 +56,7 @@ def _with_latest_status(entries):
 
 @login_required
 def sig_list(request, pk):
-    group = _group_worked(request.user, pk)
+    group = _group_for(request.user, pk, access.works_programmes)
     entries = _with_latest_status(group.sigentry_entries.order_by("listed_on", "pk"))
     ongoing = Q(entries__joined_on__isnull=False, entries__closed_on__isnull=True)
     cohorts = group.sig_cohorts.select_related("coach").annotate(ongoing=Count("entries", ongoing))
@@ -85,7 +72,7 @@ def sig_list(request, pk):
 
 @login_required
 def sig_add(request, pk):
-    group = _group_worked(request.user, pk)
+    group = _group_for(request.user, pk, access.works_programmes)
 
     def perform(data):
         youth = youth_for(group.municipality, form)
@@ -99,7 +86,7 @@ def sig_add(request, pk):
 
 @login_required
 def sig_cohort_new(request, pk):
-    group = _group_worked(request.user, pk)
+    group = _group_for(request.user, pk, access.works_programmes)
 
     def perform(data):
         sig.make_cohort(group, request.user, **data)
@@ -113,7 +100,7 @@ def sig_cohort_new(request, pk):
 @login_required
 def sig_cohort_end(request, pk):
     cohort = get_object_or_404(SigCohort.objects.select_related("group"), pk=pk)
-    _works(request.user, cohort.group)
+    _allowed(access.works_programmes, request.user, cohort.group)
 
     def perform(data):
         sig.end_cohort(cohort, request.user, **data)
@@ -151,7 +138,7 @@ def _step(request, pk, form_class, title, perform_step, *, coach_too=False):
     ``coach_too``); the person's name on it is a logged read."""
     entry = _entry_for(request.user, pk)
     if not coach_too:
-        _works(request.user, entry.group)
+        _allowed(access.works_programmes, request.user, entry.group)
     record_people(request, [entry.youth_id], _("SIG person"))
 
     def perform(data):

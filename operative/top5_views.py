@@ -25,22 +25,14 @@ from .forms import explain
 from .models import MOST_ON_THE_LIST, OperativeGroup, Top5Entry, Top5Measure
 from .people import PersonForm, youth_for
 from .top5_forms import EndForm, EntryForm, MeasureForm, MeasureUpdateForm, SelectionForm
-from .views import _form_page
-
-
-def _group_for(user, pk, rule=access.works_programmes):
-    group = get_object_or_404(OperativeGroup, pk=pk)
-    if not rule(user, group):
-        raise PermissionDenied
-    return group
+from .views import _allowed, _form_page, _group_for
 
 
 def _entry_for(user, pk):
     entry = get_object_or_404(
         Top5Entry.objects.select_related("group", "youth", "selection", "case"), pk=pk
     )
-    if not access.works_programmes(user, entry.group):
-        raise PermissionDenied
+    _allowed(access.works_programmes, user, entry.group)
     return entry
 
 
@@ -50,7 +42,7 @@ def _with_counts(entries):
 
 @login_required
 def top5_list(request, pk):
-    group = _group_for(request.user, pk)
+    group = _group_for(request.user, pk, access.works_programmes)
     entries = group.top5entry_entries.order_by("added_at", "pk")
     current = list(_with_counts(entries.filter(ended_on__isnull=True)))
     earlier = list(_with_counts(entries.filter(ended_on__isnull=False)).order_by("-ended_on"))
@@ -70,7 +62,7 @@ def top5_list(request, pk):
 
 @login_required
 def top5_selection_new(request, pk):
-    group = _group_for(request.user, pk)
+    group = _group_for(request.user, pk, access.works_programmes)
 
     def perform(data):
         top5.record_selection(group, request.user, **data)
@@ -84,7 +76,7 @@ def top5_selection_new(request, pk):
 def top5_add(request, pk):
     """A person (``PersonForm``) and why, when and on which ground they are on the list: one
     page, one unit; a refusal (a sixth person, a consent that does not cover) writes nothing."""
-    group = _group_for(request.user, pk)
+    group = _group_for(request.user, pk, access.works_programmes)
     post = request.POST or None
     person = PersonForm(post, prefix="person")
     entry = EntryForm(post, group=group, initial={"selection": group.top5_selections.first()})

@@ -23,11 +23,16 @@ from .forms import MinutesForm, MoveForm, SeriesForm, explain
 from .models import GroupMeeting, GroupMeetingStatus, GroupMember, OperativeGroup
 
 
-def _group_for(user, pk):
-    group = get_object_or_404(OperativeGroup, pk=pk)
-    if not access.sees_group(user, group):
+def _allowed(rule, user, obj):
+    """``obj`` if the access rule ``rule(user, obj)`` allows it; else 403."""
+    if not rule(user, obj):
         raise PermissionDenied
-    return group
+    return obj
+
+
+def _group_for(user, pk, rule=access.sees_group):
+    """The group, if ``rule`` (by default: seeing the group) lets ``user`` open it."""
+    return _allowed(rule, user, get_object_or_404(OperativeGroup, pk=pk))
 
 
 def _meeting_for(user, pk):

@@ -6,7 +6,6 @@ track. All only for the group's police and social services members
 (``accesslog.record_people``)."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
@@ -26,13 +25,12 @@ from .models import (
     AgreedMeasure,
     ConcernTalk,
     GroupMember,
-    OperativeGroup,
     TalkKind,
     TalkStatus,
     YoungstersTrack,
 )
 from .people import PersonForm, youth_for
-from .views import _form_page
+from .views import _allowed, _form_page, _group_for
 from .youngsters_forms import (
     CloseForm,
     HeldForm,
@@ -45,15 +43,10 @@ from .youngsters_forms import (
 TRACK_READ = _("Youngsters: a young person's track")
 
 
-def _works(user, group):
-    if not access.works_programmes(user, group):
-        raise PermissionDenied
-
-
 def _track_for(request, pk):
     """The track, if the user works the group's programmes; the read is logged."""
     track = get_object_or_404(YoungstersTrack.objects.select_related("group", "youth"), pk=pk)
-    _works(request.user, track.group)
+    _allowed(access.works_programmes, request.user, track.group)
     record_people(request, [track.youth_id], TRACK_READ)
     return track
 
@@ -65,8 +58,7 @@ def _planned(queryset):
 
 @login_required
 def track_list(request, pk):
-    group = get_object_or_404(OperativeGroup, pk=pk)
-    _works(request.user, group)
+    group = _group_for(request.user, pk, access.works_programmes)
     tracks = list(_planned(group.youngsterstrack_entries.select_related("youth")))
     record_people(request, [t.youth_id for t in tracks], _("Youngsters: the group's list"))
     context = {
@@ -79,8 +71,7 @@ def track_list(request, pk):
 
 @login_required
 def take_up(request, pk):
-    group = get_object_or_404(OperativeGroup, pk=pk)
-    _works(request.user, group)
+    group = _group_for(request.user, pk, access.works_programmes)
     data = request.POST or None
     person, form = PersonForm(data, prefix="person"), TakeUpForm(data)
     if request.method == "POST" and all([person.is_valid(), form.is_valid()]):
