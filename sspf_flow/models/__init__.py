@@ -8,6 +8,7 @@ from .case import (
     Programme,
     ReferralSource,
     RiskLevel,
+    SocialIntervention,
     Status,
 )
 from .consent import (
@@ -18,12 +19,18 @@ from .consent import (
     InformationCategory,
     SignerRole,
 )
-from .consultation import AgeBand, Consultation, ConsultationOutcome
+from .consultation import AgeBand, Consultation, ConsultationOutcome, NotSSPFReason
 from .events import CaseEvent
 from .journal import ConcernReport, Incident, IncidentKind, JournalNote
 from .meeting import Meeting, MeetingKind, MeetingPicture, MeetingStatus
 from .network import NetworkPerson
 from .org import Agency, AgencyKind, Membership, Municipality, Role
+from .outcome import (
+    INDICATORS,
+    Intervention,
+    OutcomePoint,
+    OutcomeReading,
+)
 from .plan import (
     Action,
     ActionPlan,
@@ -41,6 +48,11 @@ from .rolechange import RoleChange
 from .youth import Gender, Guardian, Youth
 
 __all__ = [
+    "INDICATORS",
+    "Intervention",
+    "OutcomePoint",
+    "OutcomeReading",
+    "SocialIntervention",
     "Assessment",
     "NeedLevel",
     "Occasion",
@@ -50,6 +62,7 @@ __all__ = [
     "ActionUpdate",
     "AgeBand",
     "Consultation",
+    "NotSSPFReason",
     "ConsultationOutcome",
     "AccessAction",
     "AccessLog",

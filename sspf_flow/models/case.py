@@ -106,6 +106,16 @@ class ClosureReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class SocialIntervention(models.TextChoices):
+    """What followed the referral from social services (seed 002: half got a needs-assessed
+    intervention, half of those extensive; about one in five was "keep an eye on it")."""
+
+    LIGHT = "light", _("Needs-assessed intervention, light")
+    EXTENSIVE = "extensive", _("Needs-assessed intervention, extensive")
+    KEEP_WATCH = "keep_watch", _("No intervention – “keep an eye on it”")
+    NONE = "none", _("No needs-assessed intervention")
+
+
 class CaseNumberSequence(models.Model):
     """The last number handed out per year, locked while the next one is taken."""
 
@@ -190,6 +200,16 @@ class Case(ConcurrentTransitionMixin, models.Model):
         _("closure reason"), max_length=30, choices=ClosureReason.choices, blank=True
     )
     closure_text = models.TextField(_("closure comment"), blank=True)
+    social_intervention = models.CharField(
+        _("needs-assessed intervention from social services"),
+        max_length=12,
+        choices=SocialIntervention.choices,
+        blank=True,
+        help_text=_(
+            "Whether a needs-assessed intervention (biståndsbedömd insats) followed the "
+            "referral, light or extensive. Empty: not yet known."
+        ),
+    )
 
     class Meta:
         verbose_name = _("case")

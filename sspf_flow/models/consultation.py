@@ -24,6 +24,14 @@ class ConsultationOutcome(models.TextChoices):
     NOTHING = "nothing", _("No further action")
 
 
+class NotSSPFReason(models.TextChoices):
+    """Why a consultation did not lead to SSPF (the steering report counts them)."""
+
+    NO_CONSENT = "no_consent", _("No consent")
+    NOT_CRIME_PREVENTIVE = "not_crime_preventive", _("Not a crime-preventive matter")
+    OTHER = "other", _("Other reason")
+
+
 class Consultation(models.Model):
     """Who asked (an agency), about whom only in bands and codes, and what came of it. There is
     deliberately no free text: it would invite names."""
@@ -39,6 +47,12 @@ class Consultation(models.Model):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     concerns = models.JSONField(_("concerns"), default=list)
     outcome = models.CharField(_("outcome"), max_length=10, choices=ConsultationOutcome.choices)
+    not_sspf_reason = models.CharField(
+        _("why it did not lead to SSPF"),
+        max_length=25,
+        choices=NotSSPFReason.choices,
+        blank=True,
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -11,6 +11,7 @@ from .case import Case
 from .meeting import Meeting
 from .network import NetworkPerson
 from .org import Agency
+from .outcome import Intervention
 from .youth import Guardian
 
 
@@ -222,6 +223,15 @@ class Action(models.Model):
     due_date = models.DateField(_("due date"), db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    # from the municipality's catalogue; empty: "other", which the action's text describes
+    intervention = models.ForeignKey(
+        Intervention,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("intervention"),
     )
     # the same action in the version before, when the meeting carried it over (issue 12)
     carried_from = models.OneToOneField(
