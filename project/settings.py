@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "notifications",
     "casework",
     "operative",
+    "reporting",
 ]
 
 MIDDLEWARE = [

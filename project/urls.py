@@ -26,5 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("operative/", include("operative.urls")),
+    path("", include("reporting.urls")),
     path("", site.urls),
 ]
