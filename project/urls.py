@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
-from casework.pages.home import administration, home, steering
+from casework.pages.home import administration, home
 from casework.urls import case_app, flow_viewset, log_app
 from forms.urls import forms_app
 
@@ -21,7 +21,6 @@ site = Site(title=_("SSPF"), viewsets=[flow_viewset, case_app, log_app, forms_ap
 urlpatterns = [
     path("", home, name="home"),
     path("administration/", administration, name="administration"),
-    path("steering/", steering, name="steering"),
     path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

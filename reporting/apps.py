@@ -10,3 +10,18 @@ class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reports and statistics")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_save
+
+        from sspf_flow.events import case_event_recorded
+        from sspf_flow.models import Consultation
+
+        from . import facts
+
+        case_event_recorded.connect(facts.mark_stale, dispatch_uid="reporting.facts.mark_stale")
+        post_save.connect(
+            facts.keep_consultation,
+            sender=Consultation,
+            dispatch_uid="reporting.facts.keep_consultation",
+        )

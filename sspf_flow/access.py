@@ -26,6 +26,7 @@ from .models.plan import Action, Party
 from .models.rolechange import RoleChange
 from .operative_access import *  # noqa: F403 - the operative group's rules, asked of access
 from .refusals import about
+from .report_access import *  # noqa: F403 - who reads the statistics, asked of access
 
 AGENCY_ROLES = frozenset(
     {Role.SCHOOL, Role.SOCIAL_SERVICES, Role.POLICE, Role.LEISURE, Role.SAFETY}
@@ -370,11 +371,6 @@ def chooses_notifications(user):
 def administers(user):
     """The administrator: users, agencies, the municipality's settings, the outbox (no case)."""
     return Role.ADMIN in roles_of(user)
-
-
-def follows_statistics(user):
-    """The steering group: de-identified figures only, never a case."""
-    return Role.STEERING_GROUP in roles_of(user)
 
 
 def can_edit_forms(user):

@@ -53,6 +53,8 @@ from tests.urlmap import (
     PUBLIC,
     REVIEW,
     ROLE_PAGES,
+    STATISTICS,
+    STATISTICS_ROLES,
     ROUTES,
     SIG_PAGES,
     TOP5_EVALUATION,
@@ -237,6 +239,11 @@ def test_matrix(matrix, route, role):
         assert not answer.leaks, f"{where} (a landing page shows no case)"
         expected = 200 if role == ROLE_PAGES[route.route] else 403
         assert answer.status == expected, f"{where} (the landing page of {ROLE_PAGES[route.route]})"
+        return
+    if route.route in STATISTICS and role != "anonymous":
+        assert not answer.leaks, f"{where} (the statistics name no case and no one)"
+        expected = 200 if role in STATISTICS_ROLES else 403
+        assert answer.status == expected, f"{where} (the steering group's and coordinators')"
         return
     if route.route in REVIEW and role != "anonymous":
         if role == "admin":

@@ -90,9 +90,20 @@ CASE_FREE.update(SIG_FREE)
 # A role's own landing page that names no case: only that role (by its group name) opens it.
 ROLE_PAGES = {
     "administration/": "admin",  # counts of users, agencies and unsent e-mail; links
-    "steering/": "styrgrupp",  # the steering group's page (statistics come in a later issue)
 }
 CASE_FREE.update({route: f"the landing page of {role}" for route, role in ROLE_PAGES.items()})
+
+# The steering report and its exports (issue 14): de-identified figures of the user's own
+# municipality, for the steering group and the coordinators (a foreign coordinator reads their
+# own municipality's); nobody else.
+STATISTICS = {
+    "steering/": "the steering report, access.statistics_municipality",
+    "steering/report.csv": "the report as CSV",
+    "steering/report.xlsx": "the report as XLSX",
+    "steering/report.pdf": "the report as PDF",
+}
+STATISTICS_ROLES = {"styrgrupp", "coordinator", "foreign"}
+CASE_FREE.update(STATISTICS)
 
 # Case-free pages that anonymous visitors may use without logging in.
 PUBLIC = {"i18n/setlang/"}

@@ -1,5 +1,5 @@
-"""Where each role lands, and the two landing pages that are not lists of cases: the steering
-group's and the administrator's hub."""
+"""Where each role lands, and the administrator's hub, the one landing page that is not a list of
+cases (the steering group lands on its report, ``reporting``)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -24,7 +24,7 @@ def landing_url(user):
     if access.can_review_log(user):
         return reverse("log:index")
     if access.follows_statistics(user):
-        return reverse("steering")
+        return reverse("reporting:steering")
     return None
 
 
@@ -34,13 +34,6 @@ def home(request):
     if url:
         return redirect(url)
     return TemplateResponse(request, "casework/home.html", {})
-
-
-@login_required
-def steering(request):
-    if not access.follows_statistics(request.user):
-        raise PermissionDenied
-    return TemplateResponse(request, "casework/steering.html", {})
 
 
 @login_required

@@ -85,11 +85,11 @@ def _sections(user):
     ]
     if group_links:
         sections.append(Section(_("Operative group"), group_links))
-    if access.follows_statistics(user):
+    if access.reads_statistics(user):
         sections.append(
             Section(
                 _("Steering group"),
-                [Link(_("Steering group"), reverse("steering"), "insights")],
+                [Link(_("Steering report"), reverse("reporting:steering"), "insights")],
             )
         )
     if access.can_review_log(user):

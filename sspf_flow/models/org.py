@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -152,6 +153,19 @@ class Municipality(models.Model):
         help_text=_(
             "The risk levels SSPF takes on. Every level by default; a municipality that leaves "
             "low risk to the ordinary services, or high risk to SIG, unticks it."
+        ),
+    )
+
+    # the steering group's statistics (reporting.suppression): a count from 1 below this shows
+    # as "<3"; 3 is the usual rule for statistics about people, a larger area may choose 5
+    statistics_threshold = models.PositiveSmallIntegerField(
+        _("smallest number shown in the statistics"),
+        default=3,
+        validators=[MinValueValidator(2)],
+        help_text=_(
+            "Counts from 1 up to one below this show as “<3” (with the number chosen) in the "
+            "steering group's report and every export, so that no young person can be "
+            "recognised. At least 2."
         ),
     )
 

@@ -1,0 +1,3 @@
+from .facts import CaseFact, CaseHappening, ConsultationFact, GradeBand, Happening
+
+__all__ = ["CaseFact", "CaseHappening", "ConsultationFact", "GradeBand", "Happening"]
