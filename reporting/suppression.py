@@ -26,8 +26,10 @@ class Cell:
             return "–"
         if self.hidden:
             return f"<{threshold}"
-        if isinstance(self.value, float):
+        if isinstance(self.value, float) and not self.value.is_integer():
             return number_format(self.value, 1)
+        if isinstance(self.value, float):
+            return str(int(self.value))
         return str(self.value)
 
 

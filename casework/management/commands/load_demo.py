@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow import timers
 
+from casework.demo_history import load_history
 from casework.workflow import steps
 from sspf_flow import records, services
 from sspf_flow.assessments import RBM
@@ -126,6 +127,7 @@ class Demo:
         self.closed()
         self.declined()
         self.records()
+        load_history(self)
         timers.fire_due_timers()
         if apps.is_installed("operative"):  # its own command: casework imports no operative
             call_command("load_demo_group", MUNICIPALITY)
