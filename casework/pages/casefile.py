@@ -82,7 +82,10 @@ class CaseDetailView(CasePage):
         plan = case.current_plan(
             "goals",
             Prefetch(
-                "actions", Action.objects.select_related("agency", "guardian", "network_person")
+                "actions",
+                Action.objects.select_related(
+                    "agency", "guardian", "network_person", "intervention"
+                ),
             ),
         )
         coordinator = sight.coordinates
