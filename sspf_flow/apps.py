@@ -10,9 +10,7 @@ class SspfFlowConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.models import User
-        from django.db.models.signals import m2m_changed
-
-        from django.db.models.signals import post_save
+        from django.db.models.signals import m2m_changed, post_save
 
         from . import access, checks  # noqa: F401  (checks: registers the system checks)
         from .catalogue import seed_new_municipality
