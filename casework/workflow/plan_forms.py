@@ -91,11 +91,12 @@ class ActionForm(CarriedRow):
         label=_("Goal it serves"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, case, goal_labels=(), kept_interventions=(), **kwargs):
+    def __init__(self, *args, case, goal_labels=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # the catalogue's entries in use, and those the carried-over actions keep
+        # the catalogue's entries in use, and the one a carried-over action keeps
         self.fields["intervention"].queryset = Intervention.objects.filter(
-            Q(active=True) | Q(pk__in=kept_interventions), municipality=case.municipality_id
+            Q(active=True) | Q(pk=self.initial.get("intervention")),
+            municipality=case.municipality_id,
         )
         # only agencies the consent covers may be named (plan_guards.plan_names_covered_agencies);
         # asked once for all the rows of the formset
@@ -193,11 +194,7 @@ def plan_formsets(case, data=None):
         data,
         prefix="action",
         initial=[carried_action(a, numbers) for a in actions],
-        form_kwargs={
-            "case": case,
-            "goal_labels": goal_labels(texts),
-            "kept_interventions": {a.intervention_id for a in actions if a.intervention_id},
-        },
+        form_kwargs={"case": case, "goal_labels": goal_labels(texts)},
     )
     action_set.carried = {a.pk: a for a in actions}
     said = latest_updates(actions)
