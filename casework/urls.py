@@ -13,6 +13,7 @@ from .pages import (
     casefile,
     cases,
     consultations,
+    counted,
     dashboard,
     documents,
     grants,
@@ -60,6 +61,11 @@ case_app = Application(
             name="plan_version",
         ),
         path("<str:number>/close/", cases.CloseCaseView.as_view(), name="case_close"),
+        path(
+            "<str:number>/social-intervention/",
+            counted.SocialInterventionView.as_view(),
+            name="social_intervention",
+        ),
         path("<str:number>/reopen/", cases.ReopenCaseView.as_view(), name="case_reopen"),
         path("<str:number>/steps/<int:pk>/give/", cases.GiveStepView.as_view(), name="step_give"),
         path(

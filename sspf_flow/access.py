@@ -16,6 +16,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from . import categories, identity
+from .counting_access import *  # noqa: F403 - who records what the statistics count
 from .models.accesslog import AccessLog
 from .models.case import Case, Status
 from .models.consent import ConsentAgency, InformationCategory

@@ -11,10 +11,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, User
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from . import access, roles
-from .models import Agency, Membership, Municipality, RiskLevel, Role
+from .models import Agency, Intervention, Membership, Municipality, RiskLevel, Role
 
 
 class MunicipalityForm(forms.ModelForm):
@@ -70,6 +72,62 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "municipality", "contact_name", "contact_email"]
     list_filter = ["kind", "municipality"]
     search_fields = ["name", "contact_name"]
+
+
+def in_use_message(count):
+    """Why an intervention cannot be deleted, without naming a case or an action."""
+    return ngettext(
+        "%(count)s action uses this intervention, so it cannot be deleted. Untick “in use” "
+        "instead: it is then no longer offered for new actions, and the action keeps it.",
+        "%(count)s actions use this intervention, so it cannot be deleted. Untick “in use” "
+        "instead: it is then no longer offered for new actions, and the actions keep it.",
+        count,
+    ) % {"count": count}
+
+
+@admin.register(Intervention)
+class InterventionAdmin(admin.ModelAdmin):
+    """The municipality's catalogue of interventions, which actions pick from (or "other").
+    An administrator with an agency sees their municipality's. The count of actions using an
+    entry is all that is shown of them: no case, no action text."""
+
+    list_display = ["name", "agency_kind", "active", "position", "used_by", "municipality"]
+    list_editable = ["active", "position"]
+    list_filter = ["active", "agency_kind", "municipality"]
+    search_fields = ["name"]
+    fields = ["municipality", "name", "agency_kind", "active", "position"]
+
+    def get_queryset(self, request):
+        interventions = super().get_queryset(request).annotate(uses=Count("actions"))
+        agency = access.agency_of(request.user)
+        if agency is not None:
+            interventions = interventions.filter(municipality_id=agency.municipality_id)
+        return interventions
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        agency = access.agency_of(request.user)
+        if db_field.name == "municipality" and agency is not None:
+            kwargs["queryset"] = Municipality.objects.filter(pk=agency.municipality_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description=_("used by actions"), ordering="uses")
+    def used_by(self, intervention):
+        return intervention.uses
+
+    def get_deleted_objects(self, objs, request):
+        """Django would list the protected actions by their text (case data): say instead how
+        many actions use each entry, and what to do."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if protected:
+            used = Intervention.objects.filter(pk__in=[o.pk for o in objs]).annotate(
+                uses=Count("actions")
+            )
+            protected = [
+                f"{intervention.name}: {in_use_message(intervention.uses)}"
+                for intervention in used
+                if intervention.uses
+            ]
+        return deleted, counts, perms_needed, protected
 
 
 class MembershipInline(admin.StackedInline):

@@ -10,9 +10,11 @@ class SspfFlowConfig(AppConfig):
 
     def ready(self):
         from django.contrib.auth.models import User
-        from django.db.models.signals import m2m_changed
+        from django.db.models.signals import m2m_changed, post_save
 
         from . import access, checks  # noqa: F401  (checks: registers the system checks)
+        from .catalogue import seed_new_municipality
+        from .models import Municipality
         from .models.process import CaseTaskQuerySet
         from .roles import ensure_roles, role_membership_changed
 
@@ -27,4 +29,9 @@ class SspfFlowConfig(AppConfig):
             role_membership_changed,
             sender=User.groups.through,
             dispatch_uid="sspf_flow.role_changes",
+        )
+
+        # A new municipality starts with the default catalogue of interventions.
+        post_save.connect(
+            seed_new_municipality, sender=Municipality, dispatch_uid="sspf_flow.interventions"
         )

@@ -107,6 +107,12 @@ class Sight:
         return self.coordinates or self.social_services
 
     @property
+    def social_intervention(self):
+        """Whether a needs-assessed intervention followed (``Case.social_intervention``):
+        social services' decision, for the coordinator and social services' category."""
+        return self.coordinates or self.social_services
+
+    @property
     def accessibility(self):
         """The young person's accessibility needs (health information)."""
         return ACCESSIBILITY_CATEGORY in self.categories

@@ -38,6 +38,7 @@ class EventCode(models.TextChoices):
     CASE_REOPENED = "case.reopened", _("Case reopened")
     JOURNAL_WRITTEN = "journal.written", _("Journal note written")
     CONCERN_REPORTED = "concern.reported", _("Report of concern recorded")
+    CASE_SOCIAL_INTERVENTION = "case.social_intervention", _("Needs-assessed intervention recorded")
 
 
 CLOSING_EVENTS = frozenset({EventCode.CASE_CLOSED, EventCode.CASE_DECLINED})

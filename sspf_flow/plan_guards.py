@@ -252,6 +252,31 @@ def carried_from_current_plan(case, goals, actions):
     return None
 
 
+def interventions_offered(case, actions):
+    """Each action (``actions``: its dicts) picks from its municipality's catalogue of
+    interventions, among those in use; one no longer in use only where a carried-over action
+    keeps it. No intervention is "other": the action's text says what."""
+    for row in actions:
+        intervention = row.get("intervention")
+        if intervention is None:
+            continue
+        if intervention.municipality_id != case.municipality_id:
+            return about(
+                "intervention",
+                _("Choose an intervention from the municipality's catalogue, or “Other”."),
+            )
+        carried = row.get("carried_from")
+        if not intervention.active and (not carried or carried.intervention_id != intervention.pk):
+            return about(
+                "intervention",
+                format_lazy(
+                    _("“{name}” is no longer in use: choose another intervention, or “Other”."),
+                    name=intervention.name,
+                ),
+            )
+    return None
+
+
 def holding_refusals(
     case, meeting, *, attended_agencies, family, record, people, attended_network=()
 ):
@@ -272,5 +297,6 @@ def holding_refusals(
         plan_names_covered_network(case, actions, timezone.localdate()),
         network_present_was_invited(meeting, attended_network),
         carried_from_current_plan(case, goals, actions),
+        interventions_offered(case, actions),
         closing and closure_reason_given(case, *closing),
     ]

@@ -82,11 +82,11 @@ def record_consultation(user, **fields):
 
 
 def link_consultation(consultation, case, user):
-    """The consultation became this referral."""
+    """The consultation became this referral (so it has no reason why it did not)."""
     if not access.consultations_visible_to(user).filter(pk=consultation.pk).exists():
         raise PermissionDenied
     Consultation.objects.filter(pk=consultation.pk, became_case__isnull=True).update(
-        became_case=case, outcome=ConsultationOutcome.REFERRAL
+        became_case=case, outcome=ConsultationOutcome.REFERRAL, not_sspf_reason=""
     )
     record_event(case, user, EventCode.CONSULTATION_REFERRED, consultation=consultation.pk)
 

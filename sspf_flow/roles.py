@@ -35,6 +35,8 @@ ROLE_PERMISSIONS = {
         ]
         for verb in ("view", "add", "change")
     ]
+    # the catalogue of interventions; an entry actions use is protected (the admin says so)
+    + [("sspf_flow", f"{verb}_intervention") for verb in ("view", "add", "change", "delete")]
     + [
         ("auth", "view_group"),
         ("notifications", "view_outbox"),

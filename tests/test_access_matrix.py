@@ -57,6 +57,7 @@ from tests.urlmap import (
     SIG_PAGES,
     STATISTICS,
     STATISTICS_ROLES,
+    SOCIAL_SERVICES_FORMS,
     TOP5_EVALUATION,
     TOP5_PAGES,
     YOUNGSTERS_PAGES,
@@ -274,6 +275,10 @@ def test_matrix(matrix, route, role):
             # the consented agency is invited to the planned meeting; the other one is not
             expected = 200 if role == "consented" else 403
             assert answer.status == expected, f"{where} (an invited, covered agency's form)"
+        elif route.name in SOCIAL_SERVICES_FORMS:
+            # social services' Sven is covered with social services' category; the other not
+            expected = 200 if role == "consented" else 403
+            assert answer.status == expected, f"{where} (the coordinator's and social services')"
         elif case_page and route.name in ACTIONS:
             assert answer.status in (302, 403, 404), f"{where} (only coordinators act)"
         elif route.name == "case_detail":

@@ -18,6 +18,7 @@ def consultation_post(agencies, **changes):
         "gender": "annat",
         "concerns": ["school_absence"],
         "outcome": "advice",
+        "not_sspf_reason": "not_crime_preventive",
         **changes,
     }
 

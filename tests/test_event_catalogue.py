@@ -90,6 +90,7 @@ def test_the_history_shows_a_consultation_turned_into_a_referral_by_its_label(
             "gender": "annat",
             "concerns": ["school_absence"],
             "outcome": "advice",
+            "not_sspf_reason": "other",
         },
     )
     consultation = Consultation.objects.get()

@@ -241,6 +241,8 @@ ADMIN_PAGES = (
     "/admin/sspf_flow/agency/",
     "/admin/sspf_flow/agency/{agency}/change/",
     "/admin/notifications/outbox/",
+    "/admin/sspf_flow/intervention/",
+    "/admin/sspf_flow/intervention/{intervention}/change/",
 )
 OTHER_PAGES = ("/accounts/login/",)
 
@@ -301,6 +303,7 @@ def build_pages(request):
         "coordinator": users["samordnare"].pk,
         "municipality": case.municipality.pk,
         "agency": agencies["socialtjanst"].pk,
+        "intervention": case.municipality.interventions.first().pk,
     }
     extra = {url: url.format(**ids) for url in (*ADMIN_PAGES, *OTHER_PAGES)}
     wanted = {url for url, _problem in urls.values() if url} | set(extra.values())

@@ -124,11 +124,16 @@ ACTIONS = {
     "case_coordinator",
     "step_give",
     "meeting_picture",  # an invited agency's picture before a meeting (AGENCY_FORMS)
+    "social_intervention",  # the coordinator's and social services' (SOCIAL_SERVICES_FORMS)
 }
 # Forms of the agencies themselves, not the coordinator's: the staff of an agency the meeting
 # invites and a consent covers open them (the matrix case's planned meeting invites the fully
 # consented agency, not the one covered for another category); the coordinator gets 403.
 AGENCY_FORMS = {"meeting_picture"}
+# Recording the needs-assessed intervention (biståndsbedömd insats): the coordinator, and a
+# social-services member a consent covers with social services' category (the matrix's
+# "consented" Sven); another covered agency gets 403 (access.records_social_intervention).
+SOCIAL_SERVICES_FORMS = {"social_intervention"}
 # Documents with the family's names and signatures, and what the coordinator hands the family:
 # the case's coordinator only.
 COORDINATOR_DOWNLOADS = {

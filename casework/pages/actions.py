@@ -125,7 +125,7 @@ class ProtocolView(generic.TemplateView):
         sight = access.sight(self.request.user, self.case)
         accesslog.record(self.request, [self.case], _("meeting protocol"))
         plan = getattr(self.meeting, "plan", None)
-        actions = plan.actions.select_related("agency", "guardian") if plan else []
+        actions = plan.actions.select_related("agency", "guardian", "intervention") if plan else []
         return super().get_context_data(
             case=self.case,
             meeting=self.meeting,

@@ -82,7 +82,10 @@ class CaseDetailView(CasePage):
         plan = case.current_plan(
             "goals",
             Prefetch(
-                "actions", Action.objects.select_related("agency", "guardian", "network_person")
+                "actions",
+                Action.objects.select_related(
+                    "agency", "guardian", "network_person", "intervention"
+                ),
             ),
         )
         coordinator = sight.coordinates
@@ -116,6 +119,9 @@ class CaseDetailView(CasePage):
             if sight.assessment
             else [],
             may_close=coordinator and case.is_open,
+            may_record_social_intervention=access.records_social_intervention(
+                user, case, sight=sight
+            ),
             may_report_incident=case.is_open
             and access.reports_incidents(user, case, reads_case=True),
             may_add_consent=case.status in OPEN_AFTER_CONSENT,

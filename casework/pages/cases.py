@@ -15,7 +15,7 @@ from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 from viewflow.workflow.status import STATUS
 
-from sspf_flow import access, accesslog, handover, records, services
+from sspf_flow import access, accesslog, counting, handover, records, services
 from sspf_flow.models import (
     AccessAction,
     Case,
@@ -111,7 +111,13 @@ class CloseCaseView(CaseActionView):
     form_class = CloseCaseForm
     title = _("Close the case")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "case": self.case}
+
     def perform(self, form):
+        value = form.cleaned_data["social_intervention"]
+        if value != self.case.social_intervention:  # recorded first, while the case is open
+            counting.record_social_intervention(self.case, self.request.user, value)
         steps.close(self.case, self.request.user, *form.closing())
         messages.success(self.request, _("The case is closed."))
 

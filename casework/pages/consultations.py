@@ -21,7 +21,16 @@ from .page_forms import ConsultationForm
 class ConsultationListView(ListModelView):
     model = Consultation
     title = _("Consultations")
-    columns = ("asked", "asking_agency", "age_band", "gender", "concern_list", "outcome", "next")
+    columns = (
+        "asked",
+        "asking_agency",
+        "age_band",
+        "gender",
+        "concern_list",
+        "outcome",
+        "not_sspf_reason",
+        "next",
+    )
     template_name = "casework/consultation_list.html"
 
     def has_view_permission(self, user, obj=None):

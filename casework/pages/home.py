@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from notifications.models import Outbox, OutboxStatus
 from sspf_flow import access
-from sspf_flow.models import Agency
+from sspf_flow.models import Agency, Intervention
 
 
 def landing_url(user):
@@ -39,7 +39,8 @@ def home(request):
 @login_required
 def administration(request):
     """The administrator's hub: where users and roles, agencies, the municipality's settings
-    and deadlines, the form templates, the outbox and the access log are managed. Counts only:
+    and deadlines, the catalogue of interventions, the form templates, the outbox and the
+    access log are managed. Counts only:
     nothing here names a case or a young person."""
     if not access.administers(request.user):
         raise PermissionDenied
@@ -49,6 +50,7 @@ def administration(request):
         {
             "users": get_user_model().objects.filter(is_active=True).count(),
             "agencies": Agency.objects.count(),
+            "interventions": Intervention.objects.filter(active=True).count(),
             "outbox_failed": Outbox.objects.filter(status=OutboxStatus.FAILED).count(),
             "can_edit_forms": access.can_edit_forms(request.user),
             "can_review_log": access.can_review_log(request.user),

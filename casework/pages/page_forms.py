@@ -15,6 +15,7 @@ from sspf_flow.models import (
     Consultation,
     ConsultationOutcome,
     IncidentKind,
+    SocialIntervention,
 )
 
 from ..perform import check
@@ -23,7 +24,37 @@ from ..workflow.meeting_forms import MeetingTime
 from ..workflow.step_forms import MULTIPLE, ClosureFields, agency_choices
 
 
+def social_intervention_field(**kwargs):
+    """Whether a needs-assessed intervention from social services followed the referral."""
+    return forms.ChoiceField(
+        label=_("Needs-assessed intervention from social services"),
+        required=False,
+        choices=[("", _("Not yet known")), *SocialIntervention.choices],
+        help_text=_(
+            "Whether social services decided on a needs-assessed intervention (biståndsbedömd "
+            "insats) after the referral; counted in the steering group's statistics."
+        ),
+        **kwargs,
+    )
+
+
+class SocialInterventionForm(forms.Form):
+    social_intervention = social_intervention_field()
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["social_intervention"].initial = case.social_intervention
+
+
 class CloseCaseForm(ClosureFields):
+    # the statistics want to know it when the case closes; not required
+    social_intervention = social_intervention_field()
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["social_intervention"].initial = case.social_intervention
+
     def clean(self):
         cleaned = super().clean()
         self.require_closure_reason(cleaned)
@@ -85,7 +116,22 @@ class ConsultationForm(forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = ["asked_on", "asking_agency", "age_band", "gender", "concerns", "outcome"]
+        fields = [
+            "asked_on",
+            "asking_agency",
+            "age_band",
+            "gender",
+            "concerns",
+            "outcome",
+            "not_sspf_reason",
+        ]
+        labels = {"not_sspf_reason": _("Why it did not lead to SSPF")}
+        help_texts = {
+            "not_sspf_reason": _(
+                "Counted in the steering group's report. Left empty when the consultation "
+                "became a referral."
+            )
+        }
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
@@ -103,6 +149,18 @@ class ConsultationForm(forms.ModelForm):
         if day > timezone.localdate():
             raise forms.ValidationError(_("The date is in the future."))
         return day
+
+    def clean(self):
+        cleaned = super().clean()
+        outcome = cleaned.get("outcome")
+        if outcome == ConsultationOutcome.REFERRAL:
+            cleaned["not_sspf_reason"] = ""
+        elif outcome and not cleaned.get("not_sspf_reason"):
+            self.add_error(
+                "not_sspf_reason",
+                _("Say why the consultation did not lead to SSPF."),
+            )
+        return cleaned
 
 
 class ReopenForm(forms.Form):

@@ -23,6 +23,7 @@ CHANGE_LABELS = {
 GOAL_FIELDS = {"text": _("wording"), "measure": _("measure"), "target_date": _("target date")}
 ACTION_FIELDS = {
     "text": _("wording"),
+    "intervention_id": _("intervention"),
     "responsible": _("responsible"),
     "due_date": _("due date"),
     "goal_text": _("goal"),
@@ -74,6 +75,7 @@ class PlanVersionView(CasePage):
             "agency",
             "guardian",
             "goal",
+            "intervention",
             "carried_from__agency",
             "carried_from__guardian",
             "carried_from__goal",

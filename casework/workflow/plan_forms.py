@@ -4,11 +4,12 @@ starting it blank), then empty rows for new ones; an action names the goal it se
 goal's own words."""
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sspf_flow import plan_guards
-from sspf_flow.models import ActionPlan, Agency, Guardian, NetworkPerson, Party
+from sspf_flow.models import ActionPlan, Agency, Guardian, Intervention, NetworkPerson, Party
 
 from ..perform import check
 from .step_forms import agency_choices, latest_updates, word_of
@@ -45,6 +46,7 @@ class ActionForm(CarriedRow):
     field_order = [
         "carried",
         "text",
+        "intervention",
         "party",
         "agency",
         "guardian",
@@ -55,6 +57,21 @@ class ActionForm(CarriedRow):
     ]
     text = forms.CharField(
         label=_("Action"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    intervention = forms.ModelChoiceField(
+        label=_("Intervention"),
+        required=False,
+        queryset=Intervention.objects.none(),
+        empty_label=_("Other (describe in the text)"),
+        help_text=_(
+            "From the municipality's catalogue, so that the interventions can be counted; "
+            "“Other” when none fits."
+        ),
+        error_messages={
+            "invalid_choice": _(
+                "Choose an intervention from the municipality's catalogue, or “Other”."
+            )
+        },
     )
     party = forms.ChoiceField(
         label=_("Responsible party"), required=False, choices=[("", "---------"), *Party.choices]
@@ -76,6 +93,11 @@ class ActionForm(CarriedRow):
 
     def __init__(self, *args, case, goal_labels=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # the catalogue's entries in use, and the one a carried-over action keeps
+        self.fields["intervention"].queryset = Intervention.objects.filter(
+            Q(active=True) | Q(pk=self.initial.get("intervention")),
+            municipality=case.municipality_id,
+        )
         # only agencies the consent covers may be named (plan_guards.plan_names_covered_agencies);
         # asked once for all the rows of the formset
         if not hasattr(case, "_covered_today"):
@@ -86,6 +108,7 @@ class ActionForm(CarriedRow):
         self.fields["network_person"].queryset = case.network.covered_on(timezone.localdate())
         # the goals by their own words, numbered from 1 as on the page
         self.fields["goal"].choices = [("", "---------"), *goal_labels]
+        self.case = case
 
     def clean(self):
         cleaned = super().clean()
@@ -99,6 +122,10 @@ class ActionForm(CarriedRow):
                 cleaned.get("due_date"),
             ),
         )
+        intervention = cleaned.get("intervention")
+        if intervention is not None and intervention.pk != self.initial.get("intervention"):
+            # an entry no longer in use stays only on the action that had it
+            check(self, plan_guards.interventions_offered(self.case, [cleaned]))
         return cleaned
 
 
@@ -120,6 +147,7 @@ def carried_action(action, goal_numbers):
     return {
         "carried": action.pk,
         "text": action.text,
+        "intervention": action.intervention_id,
         "party": action.party,
         "agency": action.agency_id,
         "guardian": action.guardian_id,

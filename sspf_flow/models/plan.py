@@ -41,13 +41,23 @@ OPEN_ACTION = (ActionStatus.PLANNED, ActionStatus.ONGOING)
 OPEN_GOAL = (GoalAssessment.ONGOING, GoalAssessment.PARTLY_MET, GoalAssessment.NOT_MET)
 
 
+def _intervention_of(item):
+    """The key of the intervention an action row names; a carried-over row that names none
+    (the key is absent) keeps the one it had."""
+    if "intervention" in item:
+        return item["intervention"].pk if item["intervention"] else None
+    return item["carried_from"].intervention_id if item.get("carried_from") else None
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def write(self, case, meeting, goals, actions, created_by, created_at):
         """The case's next version of the plan, written at ``meeting``: ``goals`` are dicts
         (text, measure, target_date); ``actions`` dicts (text, party, agency, guardian,
-        other_name, due_date, and ``goal``: the index of the goal it serves, or None). A row
-        with ``carried_from`` (a goal or action of the version before) continues it: it keeps
-        its assessment or status, and the version page shows what changed."""
+        other_name, due_date, ``intervention``: an entry of the municipality's catalogue or None
+        for "other", and ``goal``: the index of the goal it serves, or None). A row with
+        ``carried_from`` (a goal or action of the version before) continues it: it keeps its
+        assessment or status (and an action its intervention, unless the row names one), and
+        the version page shows what changed."""
         current = case.current_plan()
         plan = self.create(
             case=case,
@@ -79,6 +89,7 @@ class ActionPlanQuerySet(models.QuerySet):
                 other_name=item.get("other_name", ""),
                 network_person=item.get("network_person"),
                 due_date=item["due_date"],
+                intervention_id=_intervention_of(item),
                 goal=saved[item["goal"]] if item.get("goal") is not None else None,
                 carried_from=item.get("carried_from"),
                 status=item["carried_from"].status

@@ -16,7 +16,7 @@ from viewflow.workflow import timers
 
 from casework.demo_history import load_history
 from casework.workflow import steps
-from sspf_flow import records, services
+from sspf_flow import counting, records, services
 from sspf_flow.assessments import RBM
 from sspf_flow.models import (
     Agency,
@@ -278,13 +278,16 @@ class Demo:
             },
         ]
 
-        def act(text, party, goal, key=None, **kw):
+        def act(text, party, goal, key=None, intervention=None, **kw):
+            """An action, with its intervention from the municipality's catalogue (by name),
+            or none: "other", which its text describes."""
             return {
                 "text": text,
                 "party": party,
                 "agency": self.agency.get(key),
                 "due_date": due,
                 "goal": goal,
+                "intervention": self.intervention(intervention) if intervention else None,
                 **kw,
             }
 
@@ -294,27 +297,37 @@ class Demo:
                 Party.AGENCY,
                 1,
                 "socialtjanst",
+                intervention="MiniMaria",
             ),
             act(
                 "Intensiv familjebehandling, FFT – funktionell familjeterapi.",
                 Party.AGENCY,
                 1,
                 "socialtjanst",
+                intervention="FFT (funktionell familjeterapi)",
             ),
-            act("Extra stöd för att öka närvaron.", Party.AGENCY, 0, "skola"),
-            act("Extra anpassningar i skolmiljön.", Party.AGENCY, 0, "skola"),
+            act("Extra stöd för att öka närvaron.", Party.AGENCY, 0, "skola"),  # "other"
+            act(
+                "Extra anpassningar i skolmiljön.",
+                Party.AGENCY,
+                0,
+                "skola",
+                intervention="Anpassat schema",
+            ),
             act(
                 "Håller kontakt med föräldrarna och kör hem Lou om hen påträffas i olämpliga "
                 "miljöer.",
                 Party.AGENCY,
                 1,
                 "polis",
+                intervention="Samtal med polis",
             ),
             act(
                 "Fritidsledaren pratar vidare med Lou om fritidsintressen.",
                 Party.AGENCY,
                 2,
                 "fritid",
+                intervention="Inslussad på fritidsgården",
             ),
             act("Går till skolan varje dag och säger till om något är svårt.", Party.YOUTH, 0),
             act(
@@ -322,6 +335,7 @@ class Demo:
                 Party.GUARDIAN,
                 1,
                 guardian=case.youth.guardians.first(),
+                intervention="FFT (funktionell familjeterapi)",
             ),
         ]
         steps.complete(
@@ -344,6 +358,11 @@ class Demo:
                 next_follow_up=follow_up,
             ),
         )
+        # social services' Sven records the decision on FFT (a consent covers his agency)
+        counting.record_social_intervention(case, self.user["sven"], "extensive")
+
+    def intervention(self, name):
+        return self.municipality.interventions.get(name=name)
 
     def referred(self):
         self.refer(
@@ -388,6 +407,7 @@ class Demo:
             youth_signs=True,
             categories=["school", "social_services"],
         )
+        counting.record_social_intervention(case, self.user["anja"], "light")
 
     def meeting_planned(self):
         case = self.refer(
@@ -402,6 +422,8 @@ class Demo:
         self.accept(case)
         keys = ["skola", "socialtjanst", "fritid"]
         self.consent(case, keys, youth_signs=True)
+        # social services looked into the home situation: no intervention, keep an eye on it
+        counting.record_social_intervention(case, self.user["anja"], "keep_watch")
         meeting = self.plan(case, keys, days_ahead=5)
         # the school has given its picture before the meeting (issue 12); the others have not
         records.write_picture(
@@ -425,6 +447,7 @@ class Demo:
         )
         self.accept(case, risk="low")
         anja = self.user["anja"]
+        counting.record_social_intervention(case, anja, "none")
         steps.complete(
             case,
             "obtain_consent",
@@ -457,7 +480,8 @@ class Demo:
 
     def records(self):
         """Lou's report of concern (made by the police before the referral, seed 004) and a
-        journal note; two anonymous consultations, one of which became Elias's referral."""
+        journal note; three anonymous consultations, one of which became Elias's referral, the
+        others each with why it did not lead to SSPF."""
         anja = self.user["anja"]
         lou, elias = self.cases[0], self.cases[1]
         records.record_concern_report(
@@ -481,6 +505,17 @@ class Demo:
             gender="pojke",
             concerns=["school_absence"],
             outcome="advice",
+            not_sspf_reason="not_crime_preventive",
+        )
+        records.record_consultation(
+            anja,
+            asked_on=self.today - dt.timedelta(days=12),
+            asking_agency=self.agency["fritid"],
+            age_band="15_17",
+            gender="flicka",
+            concerns=["norm_breaking"],
+            outcome="nothing",
+            not_sspf_reason="no_consent",
         )
         asked = records.record_consultation(
             anja,
