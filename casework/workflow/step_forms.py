@@ -81,7 +81,7 @@ def agency_choices(municipality):
     return Agency.objects.filter(municipality=municipality).order_by("name")
 
 
-class HoldMeetingForm(ClosureFields):
+class HoldMeetingForm(OutcomeFields, ClosureFields):
     field_order = [
         "attended_agencies",
         "youth_attended",
@@ -139,6 +139,7 @@ class HoldMeetingForm(ClosureFields):
     )
     after_the_plan = FormPart(
         FieldSet(_("Next step"), "next_follow_up", "close_case", "closure_reason", "closure_text"),
+        OutcomeFields.outcome_fieldset(_("If the case is closed: outcome indicators at closure")),
     )
 
     def __init__(self, *args, meeting, user=None, **kwargs):
@@ -153,11 +154,13 @@ class HoldMeetingForm(ClosureFields):
         self.fields["chair"].initial = meeting.case.coordinator_id if meeting else None
         self.fields["minute_taker"].initial = user.pk if user else None
         self.fields["next_follow_up"].initial = default_follow_up()
+        self.start_outcomes(meeting.case if meeting else None)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("close_case"):
             self.require_closure_reason(cleaned)
+            self.outcomes_required()
         else:
             check(self, plan_guards.next_step_booked(cleaned.get("next_follow_up"), closing=None))
         return cleaned

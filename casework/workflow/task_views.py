@@ -299,6 +299,10 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
             chair=data["chair"],
             closing=form.closing() if data["close_case"] else None,
         )
+        if data["close_case"]:
+            outcomes.record_reading(
+                self.case, self.request.user, OutcomePoint.CLOSURE, form.indicators()
+            )
         self.store_template("meeting", self.get_meeting().pk)
 
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow import timers
 
+from casework import demo_outcomes
 from casework.workflow import steps
 from sspf_flow import records, services
 from sspf_flow.assessments import RBM
@@ -124,6 +125,7 @@ class Demo:
         self.consented()
         self.meeting_planned()
         self.closed()
+        demo_outcomes.vera(self)
         self.declined()
         self.records()
         timers.fire_due_timers()
@@ -178,10 +180,16 @@ class Demo:
         return case
 
     def accept(self, case, risk="medium", need="moderate", receptivity="good", **more):
-        """Anja accepts with her assessment of risk, need and receptivity (RBM)."""
+        """Anja accepts with her assessment of risk, need and receptivity (RBM) and the outcome
+        indicators at the start."""
         anja = self.user["anja"]
         rbm = RBM(risk, need, receptivity, **more)
-        steps.complete(case, "assess", anja, lambda: services.accept_referral(case, anja, rbm=rbm))
+
+        def accept():
+            services.accept_referral(case, anja, rbm=rbm)
+            demo_outcomes.at_start(case, anja)
+
+        steps.complete(case, "assess", anja, accept)
 
     def consent(self, case, keys, youth_signs=False, days_ago=0, categories=None):
         anja = self.user["anja"]
@@ -423,14 +431,12 @@ class Demo:
         )
         self.accept(case, risk="low")
         anja = self.user["anja"]
-        steps.complete(
-            case,
-            "obtain_consent",
-            anja,
-            lambda: services.close_case(
-                case, anja, "moved", "Familjen har flyttat till en annan kommun."
-            ),
-        )
+
+        def close():
+            services.close_case(case, anja, "moved", "Familjen har flyttat till en annan kommun.")
+            demo_outcomes.at_closure(case, anja)
+
+        steps.complete(case, "obtain_consent", anja, close)
 
     def declined(self):
         case = self.refer(
