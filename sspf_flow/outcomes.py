@@ -8,6 +8,7 @@ in the same transaction (``casework/perform.py``, ``casework/workflow/steps.py``
 writes no reading, and a refused reading undoes the step."""
 
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .door import _changing
@@ -71,7 +72,7 @@ def values_of(reading):
 
 def headers(names):
     """The indicators' names in the reader's language."""
-    return [OutcomeReading._meta.get_field(name).verbose_name.capitalize() for name in names]
+    return [capfirst(OutcomeReading._meta.get_field(name).verbose_name) for name in names]
 
 
 def table(readings, names):

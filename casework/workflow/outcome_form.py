@@ -4,6 +4,7 @@ door's (``outcomes.indicators_given``), checked here and again when the reading 
 fields start from the case's latest reading, so nobody types the same thing twice."""
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from viewflow.forms.renderers import FieldSet
 
@@ -19,7 +20,7 @@ OUTCOMES_TITLE = _("Outcome indicators")
 def _indicator(name):
     model_field = OutcomeReading._meta.get_field(name)
     return forms.ChoiceField(
-        label=model_field.verbose_name.capitalize(),
+        label=capfirst(model_field.verbose_name),
         required=False,  # required where a reading is taken: ``outcomes_required``
         choices=[("", "---------"), *INDICATORS[name].choices],
     )
