@@ -9,7 +9,7 @@ import datetime as dt
 from django.utils import timezone
 
 from casework.workflow import steps
-from sspf_flow.models import Case, CaseEvent, Consent, OutcomeReading
+from sspf_flow.models import INDICATORS, Case, CaseEvent, Consent, OutcomeReading
 
 FIRST = ["Alva", "Hugo", "Nils", "Saga", "Otto", "Vera", "Elton", "Majken", "Tage", "Stina",
          "Melker", "Siri", "Ture", "Edit", "Viggo", "Greta", "Loke", "Sixten", "Ebba", "Helmer",
@@ -83,14 +83,14 @@ def _back_in_time(case, referred, closed):
 
 
 def _outcomes(case, user, referred, closed, i):
-    start = {"school_attendance": "partial", "crime": "unknown", "substance_use": "none",
-             "goal_fulfilment": "partly", "leisure": "no"}  # fmt: skip
-    OutcomeReading.objects.create(
-        case=case, point="start", recorded_on=referred, recorded_by=user, **start
-    )
-    if closed:
+    """The start reading (``Demo.accept`` took it today) moved to the referral's day, and for a
+    closed case a closure reading: school attendance and leisure changed, in turn better, the
+    same and worse."""
+    OutcomeReading.objects.filter(case=case, point="start").update(recorded_on=referred)
+    start = OutcomeReading.objects.filter(case=case, point="start").values(*INDICATORS).first()
+    if closed and start:
         end = dict(start, school_attendance=["full", "partial", "low"][i % 3],
-                   leisure=["yes", "yes", "no"][i % 3])  # fmt: skip
+                   leisure=["yes", start["leisure"], "no"][i % 3])  # fmt: skip
         OutcomeReading.objects.create(
             case=case, point="closure", recorded_on=closed, recorded_by=user, **end
         )

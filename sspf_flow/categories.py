@@ -8,11 +8,14 @@ times and the plan's goals are the common ground of the collaboration and stay v
 covered agency, and so do the actions an agency is itself responsible for. The network persons a
 consent names (name and relation) are part of the consent and so of the common ground; how to
 reach them is for the coordinator. A network person's action, like the family's own, is about
-the family's circumstances: social services' category."""
+the family's circumstances: social services' category. The outcome indicators follow the
+concerns they measure: school attendance and goal fulfilment are school information, crime the
+police's, alcohol and drugs health information, leisure the leisure area's."""
 
 from dataclasses import dataclass
 
 from .models import AgencyKind, ConcernCategory, InformationCategory, Party
+from .models.outcome import INDICATORS
 
 AGENCY_CATEGORY = {
     AgencyKind.SCHOOL: InformationCategory.SCHOOL,
@@ -34,6 +37,15 @@ CONCERN_CATEGORY = {
     ConcernCategory.NORM_BREAKING: InformationCategory.POLICE,
     ConcernCategory.FAMILY: InformationCategory.SOCIAL_SERVICES,
     ConcernCategory.OTHER: InformationCategory.SOCIAL_SERVICES,
+}
+
+# each outcome indicator in the category of the concern it measures (CONCERN_CATEGORY)
+INDICATOR_CATEGORY = {
+    "school_attendance": InformationCategory.SCHOOL,
+    "goal_fulfilment": InformationCategory.SCHOOL,
+    "crime": InformationCategory.POLICE,
+    "substance_use": InformationCategory.HEALTH,
+    "leisure": InformationCategory.LEISURE,
 }
 
 EVERY = frozenset(InformationCategory.values)
@@ -124,6 +136,10 @@ class Sight:
 
     def concern(self, code):
         return concern_category(code) in self.categories
+
+    def indicators(self):
+        """The outcome indicators the reader may see, in their order (``INDICATOR_CATEGORY``)."""
+        return [name for name in INDICATORS if INDICATOR_CATEGORY[name] in self.categories]
 
     def incident(self, incident):
         """An incident report: for the coordinator and the agency that reported it; for another

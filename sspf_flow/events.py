@@ -29,6 +29,7 @@ class EventCode(models.TextChoices):
     MEETING_CANCELLED = "meeting.cancelled", _("Meeting cancelled")
     MEETING_HELD = "meeting.held", _("Meeting held; action plan recorded")
     FOLLOW_UP_RECORDED = "followup.recorded", _("Follow-up recorded")
+    OUTCOMES_RECORDED = "outcomes.recorded", _("Outcome indicators recorded")
     ACTION_UPDATED = "action.updated", _("The responsible agency updated an action")
     INCIDENT_REPORTED = "incident.reported", _("Incident reported")
     PICTURE_WRITTEN = "picture.written", _("An agency gave its picture before a meeting")

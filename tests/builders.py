@@ -19,6 +19,14 @@ from sspf_flow.models import Membership, Youth
 ALL_CATEGORIES = ["school", "social_services", "police", "leisure", "health"]
 # the assessment of risk, need and receptivity as the assess and follow-up steps post it
 RBM_POST = {"risk_level": "medium", "need": "moderate", "receptivity": "good"}
+# the outcome indicators as acceptance, a follow-up and closure post them
+OUTCOMES_POST = {
+    "school_attendance": "low",
+    "goal_fulfilment": "partly",
+    "crime": "unknown",
+    "substance_use": "some",
+    "leisure": "no",
+}
 
 
 def assessed(risk_level="medium"):

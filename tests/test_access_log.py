@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from casework.workflow import steps
 from sspf_flow.models import AccessLog
-from tests.builders import RBM_POST, accept_step, unlawful_read
+from tests.builders import OUTCOMES_POST, RBM_POST, accept_step, unlawful_read
 
 
 @pytest.fixture
@@ -89,7 +89,7 @@ def test_doing_a_step_logs_a_view_and_a_change(client, refer, coordinator):
     client.post(f"/case/{task.process_id}/assess/{task.pk}/assign/")
     url = f"/case/{task.process_id}/assess/{task.pk}/execute/"
     client.get(url)
-    client.post(url, {**RBM_POST, "decision": "accept"})
+    client.post(url, {**RBM_POST, **OUTCOMES_POST, "decision": "accept"})
     actions = list(
         AccessLog.objects.filter(case=case, user=coordinator).values_list("action", flat=True)
     )

@@ -39,7 +39,7 @@ from viewflow.workflow.status import STATUS
 from casework.workflow.steps import open_task
 from sspf_flow import services
 from sspf_flow.models import Agency, Case, Role, Status
-from tests.builders import RBM_POST, assessed, make_user
+from tests.builders import OUTCOMES_POST, RBM_POST, assessed, make_user
 from tests.urlmap import (
     ACTIONS,
     AGENCY_FORMS,
@@ -577,13 +577,16 @@ def test_forged_posts_change_nothing(client, refer, agencies, consent_for, coord
     assert before[:2] == (STATUS.ASSIGNED, coordinator.pk)
 
     # valid: would accept the referral
-    accept = {**RBM_POST, "decision": "accept", "risk_level": "high"}
+    accept = {**RBM_POST, **OUTCOMES_POST, "decision": "accept", "risk_level": "high"}
     for view, data in (("execute", accept), ("unassign", {}), ("assign", {})):
         response = client.post(task_url(assess, view), data)
         assert response.status_code in (403, 404), f"{view}: {response.status_code}"
         assert task_state(assess) == before, view
 
-    for view, data in (("close", {"closure_reason": "moved"}), ("reopen", {"reason": "Ny oro."})):
+    for view, data in (
+        ("close", {"closure_reason": "moved", **OUTCOMES_POST}),
+        ("reopen", {"reason": "Ny oro."}),
+    ):
         response = client.post(f"/sspf/{case.number}/{view}/", data)
         assert response.status_code in (403, 404), f"{view}: {response.status_code}"
 

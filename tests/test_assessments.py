@@ -14,7 +14,13 @@ from sspf_flow import guards, services
 from sspf_flow.assessments import RBM
 from sspf_flow.models import Assessment, CaseEvent
 from sspf_flow.refusals import TransitionRefused
-from tests.builders import RBM_POST, case_in_progress, template_answers, written_consent
+from tests.builders import (
+    OUTCOMES_POST,
+    RBM_POST,
+    case_in_progress,
+    template_answers,
+    written_consent,
+)
 from tests.footprint import footprint
 from tests.urlmap import task_url
 
@@ -196,7 +202,7 @@ def test_the_assess_page_flags_a_referral_outside_the_target_group(client, refer
 
     assert "Utanför målgruppen" in page and "11 år (målgruppen är 13–17 år)" in page
     assert "Utanför målgruppen: varför SSPF ändå passar" in page  # the field for the reason
-    response = client.post(url, {**RBM_POST, "decision": "accept"})
+    response = client.post(url, {**RBM_POST, **OUTCOMES_POST, "decision": "accept"})
     assert response.status_code == 200
     assert "ange varför SSPF ändå passar" in response.content.decode()
     assert not Assessment.objects.exists()
@@ -238,6 +244,7 @@ def test_accepting_on_the_page_records_the_assessment(client, refer, coordinator
     client.force_login(coordinator)
     data = {
         **RBM_POST,
+        **OUTCOMES_POST,
         "decision": "accept",
         "need_areas": ["school_absence"],
         "need_text": "Närvaron.",
@@ -278,7 +285,7 @@ def test_the_follow_up_shows_the_previous_assessment_and_starts_from_it(
     data = {f"action_{a.pk}_status": "ongoing" for a in plan.actions.all()}
     data |= {f"goal_{g.pk}": "ongoing" for g in plan.goals.all()}
     data |= {"decision": "continue", "next_follow_up": "2099-01-01", "need": "moderate"}
-    data |= template_answers("follow_up")
+    data |= template_answers("follow_up") | OUTCOMES_POST
     response = client.post(url, {**data, "risk_level": ""})
     assert response.context["form"].errors["risk_level"] == ["Bedöm risknivån."]
 

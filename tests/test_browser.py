@@ -15,7 +15,13 @@ from viewflow.workflow import timers
 
 from sspf_flow.models import Case
 from tests.browser import CHROMIUM, require
-from tests.builders import born_aged, other_actions, publish_own_version, signed_pdf
+from tests.builders import (
+    OUTCOMES_POST,
+    born_aged,
+    other_actions,
+    publish_own_version,
+    signed_pdf,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 require(CHROMIUM, "Debian's chromium")
@@ -124,6 +130,8 @@ def test_newcomer_walks_a_referral_to_closure(page_as, live_server, users, agenc
     coordinator.locator("input[name=decision][value=accept]").check()
     for name, value in (("risk_level", "high"), ("need", "extensive"), ("receptivity", "adapt")):
         choose(coordinator, name, value)  # the assessment of risk, need and receptivity
+    for name, value in OUTCOMES_POST.items():
+        choose(coordinator, name, value)  # the outcome indicators at the start
     submit(coordinator, CASE_PAGE)
     assert status_on(coordinator) == "Inväntar samtycke"
 

@@ -21,6 +21,7 @@ from sspf_flow import services
 from sspf_flow.models import Case, CaseEvent, CaseTask, Meeting, MeetingStatus, Role, Status
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
+    OUTCOMES_POST,
     accept_step,
     case_in_progress,
     hold_meeting_post,
@@ -249,7 +250,8 @@ def step_and_close_pages(case, coordinator, step, post):
     def close_page():
         with translation.override("sv"):
             return closer.post(
-                f"/sspf/{case.number}/close/", {"closure_reason": "moved", "closure_text": ""}
+                f"/sspf/{case.number}/close/",
+                {"closure_reason": "moved", "closure_text": "", **OUTCOMES_POST},
             )
 
     return step_page, close_page

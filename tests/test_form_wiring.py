@@ -22,6 +22,7 @@ from sspf_flow.models import Case, Consent, FollowUp, Municipality
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
     ALL_CATEGORIES,
+    OUTCOMES_POST,
     RBM_POST,
     assessed,
     case_in_progress,
@@ -109,6 +110,7 @@ def follow_up_data(case, **changes):
     plan = case.plans.order_by("-version").first()
     data = {"notes": "Närvaron är nu 93 %.", "decision": "close", "closure_reason": "goals_met"}
     data.update(RBM_POST)
+    data.update(OUTCOMES_POST)
     for action in plan.actions.all():
         data[f"action_{action.pk}_status"] = "done"
         data[f"action_{action.pk}_comment"] = "Fungerade."
@@ -374,7 +376,7 @@ def test_closing_at_the_consent_step_needs_no_consent_answers(step_for):
     assert 'data-testid="template-form"' in page
     assert REQUIRED not in field_block(page, "informerad")
 
-    response = step.post({**data, "closure_reason": "consent_not_given"})
+    response = step.post({**data, **OUTCOMES_POST, "closure_reason": "consent_not_given"})
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Case.objects.get(pk=step.case.pk).status == "closed"
     assert not Submission.objects.exists()

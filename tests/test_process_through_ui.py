@@ -12,6 +12,7 @@ from casework.workflow.flows import CaseFlow
 from casework.workflow.steps import open_task
 from sspf_flow.models import Case, CaseTask, Status
 from tests.builders import (
+    OUTCOMES_POST,
     RBM_POST,
     consent_post,
     hold_meeting_post,
@@ -46,7 +47,7 @@ def test_referral_travels_to_closure(client, users, agencies, today):
     client.post(url(assess, "assign"))
     inbox = client.get(CaseFlow.instance.reverse("inbox"))
     assert f"/{assess.pk}/".encode() in inbox.content
-    response = client.post(url(assess), {**RBM_POST, "decision": "accept"})
+    response = client.post(url(assess), {**RBM_POST, **OUTCOMES_POST, "decision": "accept"})
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == "awaiting_consent" and case.coordinator == coordinator
@@ -102,6 +103,7 @@ def test_referral_travels_to_closure(client, users, agencies, today):
             f"action_{action.pk}_comment": "Fungerade.",
             f"goal_{goal.pk}": "met",
             **RBM_POST,
+            **OUTCOMES_POST,
             "notes": "Närvaron är nu 93 %.",
             "decision": "close",
             "closure_reason": "goals_met",

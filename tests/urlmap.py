@@ -23,6 +23,7 @@ from casework.workflow.steps import open_task
 from sspf_flow.models import Case, CaseTask, Status
 from sspf_flow.models.process import processes_of
 from tests.builders import (
+    OUTCOMES_POST,
     RBM_POST,
     consent_post,
     hold_meeting_post,
@@ -264,6 +265,7 @@ def follow_up_close_post(case):
         "decision": "close",
         "closure_reason": "goals_met",
         **RBM_POST,
+        **OUTCOMES_POST,
         **template_answers("follow_up"),
     }
     for action in plan.actions.all():
@@ -289,7 +291,7 @@ def travel_to_closure(users, agencies, referral=None, meeting=None, follow_up=No
     assert response.status_code == 302, response.content.decode()[:3000]
     case = Case.objects.order_by("-pk").first()
 
-    do_task(coordinator, case, "assess", {**RBM_POST, "decision": "accept"})
+    do_task(coordinator, case, "assess", {**RBM_POST, **OUTCOMES_POST, "decision": "accept"})
     do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
     do_task(coordinator, case, "plan_meeting", plan_post(scope))
     if picture:
@@ -315,7 +317,12 @@ def build_case(users, agencies, **posts):
 
     response = coordinator.post(f"/sspf/{case.number}/reopen/", {"reason": "Ny oro från skolan."})
     assert response.status_code == 302, response.content.decode()[:3000]
-    do_task(coordinator, case, "assess", {**RBM_POST, "decision": "accept", "risk_level": "high"})
+    do_task(
+        coordinator,
+        case,
+        "assess",
+        {**RBM_POST, **OUTCOMES_POST, "decision": "accept", "risk_level": "high"},
+    )
     do_task(coordinator, case, "obtain_consent", consent_post(case, scope))
     # The guardians withdraw every consent, the one given before the closure too; a new
     # consent follows.

@@ -15,7 +15,7 @@ from viewflow.utils import viewprop
 from viewflow.views import ListModelView
 from viewflow.workflow.status import STATUS
 
-from sspf_flow import access, accesslog, counting, handover, records, services
+from sspf_flow import access, accesslog, counting, handover, outcomes, records, services
 from sspf_flow.models import (
     AccessAction,
     Case,
@@ -24,6 +24,7 @@ from sspf_flow.models import (
     Programme,
 )
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
+from sspf_flow.models.outcome import OutcomePoint
 from sspf_flow.models.process import processes_of
 from sspf_flow.refusals import TransitionRefused
 
@@ -119,6 +120,10 @@ class CloseCaseView(CaseActionView):
         if value != self.case.social_intervention:  # recorded first, while the case is open
             counting.record_social_intervention(self.case, self.request.user, value)
         steps.close(self.case, self.request.user, *form.closing())
+        if form.takes_reading:
+            outcomes.record_reading(
+                self.case, self.request.user, OutcomePoint.CLOSURE, form.indicators()
+            )
         messages.success(self.request, _("The case is closed."))
 
 

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from viewflow.forms.renderers import FieldSet, Layout
 
 from sspf_flow import access, record_guards
 from sspf_flow.models import (
@@ -16,11 +17,13 @@ from sspf_flow.models import (
     ConsultationOutcome,
     IncidentKind,
     SocialIntervention,
+    Status,
 )
 
 from ..perform import check
 from ..workflow.consent_form import ConsentForm
 from ..workflow.meeting_forms import MeetingTime
+from ..workflow.outcome_form import OUTCOME_FIELDS, OutcomeFields
 from ..workflow.step_forms import MULTIPLE, ClosureFields, agency_choices
 
 
@@ -46,18 +49,32 @@ class SocialInterventionForm(forms.Form):
         self.fields["social_intervention"].initial = case.social_intervention
 
 
-class CloseCaseForm(ClosureFields):
-    # the statistics want to know it when the case closes; not required
+class CloseCaseForm(OutcomeFields, ClosureFields):
+    """A reason, and for a case SSPF took on the outcome indicators at closure; a referral not
+    yet accepted is declined and has none. The needs-assessed intervention is asked too: the
+    statistics want to know it when the case closes; not required."""
+
     social_intervention = social_intervention_field()
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        if case is not None:
-            self.fields["social_intervention"].initial = case.social_intervention
+        self.fields["social_intervention"].initial = case.social_intervention
+        self.takes_reading = case.status != Status.REFERRED
+        if self.takes_reading:
+            self.start_outcomes(case)
+            self.page_layout = Layout(
+                FieldSet(_("Closure"), "closure_reason", "closure_text", "social_intervention"),
+                self.outcome_fieldset(_("Outcome indicators at closure")),
+            )
+        else:
+            for name in OUTCOME_FIELDS:
+                del self.fields[name]
 
     def clean(self):
         cleaned = super().clean()
         self.require_closure_reason(cleaned)
+        if self.takes_reading:
+            self.outcomes_required()
         return cleaned
 
 

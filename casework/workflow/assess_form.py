@@ -1,5 +1,6 @@
 """The assess step's form: accept with an assessment of risk, need and receptivity (and, outside
-the municipality's target group, the reason SSPF fits all the same), or decline with a reason."""
+the municipality's target group, the reason SSPF fits all the same) and the outcome indicators
+at the start, or decline with a reason."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +11,11 @@ from sspf_flow.models import RiskLevel
 
 from ..perform import check
 from .assessment_form import RBM_FIELDS, RBMFields
+from .outcome_form import OutcomeFields
 from .step_forms import CLOSING, ClosureFields
 
 
-class AssessForm(RBMFields, ClosureFields):
+class AssessForm(RBMFields, OutcomeFields, ClosureFields):
     field_order = ["decision", *RBM_FIELDS, "outside_target_group"]
     ACCEPT, DECLINE = "accept", "decline"
     decision = forms.ChoiceField(
@@ -34,6 +36,7 @@ class AssessForm(RBMFields, ClosureFields):
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
         self.case = case
+        self.start_outcomes(case)
         # what is outside already (the age); the reason is asked only where it may be needed
         self.outside = guards.outside_target_group(case)
         narrowed = set(case.municipality.target_risk_levels or RiskLevel.values) != set(
@@ -47,6 +50,7 @@ class AssessForm(RBMFields, ClosureFields):
             FieldSet(_("Decision"), "decision"),
             FieldSet(_("Risk, need and receptivity (when accepting)"), *RBM_FIELDS),
             *target_group,
+            self.outcome_fieldset(_("Outcome indicators at the start (when accepting)")),
             FieldSet(CLOSING, "closure_reason", "closure_text"),
         )
 
@@ -59,6 +63,7 @@ class AssessForm(RBMFields, ClosureFields):
             self.require_closure_reason(cleaned)
         elif cleaned.get("decision") == self.ACCEPT:
             self.rbm_required()
+            self.outcomes_required()
             check(
                 self,
                 guards.target_group_explained(

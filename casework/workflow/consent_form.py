@@ -21,6 +21,7 @@ from sspf_flow.models import (
 
 from ..perform import check
 from . import kept_uploads
+from .outcome_form import OutcomeFields
 from .step_forms import CLOSING, MULTIPLE, ClosureFields, agency_choices
 
 SIGNED_FORM_TYPES = {
@@ -262,6 +263,25 @@ class ConsentForm(ClosureFields):
             (SignerRole.YOUTH, None) if key == "youth" else (SignerRole.GUARDIAN, guardians[key])
             for key in self.cleaned_data["signers"]
         ]
+
+
+class ConsentStepForm(OutcomeFields, ConsentForm):
+    """The consent step's form: when consent was not given and the case is closed, the outcome
+    indicators at closure as well (the case was accepted, so it has a reading at the start)."""
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, case=case, **kwargs)
+        self.start_outcomes(case)
+        self.layout = Layout(
+            *ConsentForm.layout.children,
+            self.outcome_fieldset(_("If the case is closed: outcome indicators at closure")),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.CLOSE:
+            self.outcomes_required()
+        return cleaned
 
 
 class KeepsSignedForm:

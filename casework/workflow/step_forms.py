@@ -27,6 +27,7 @@ from sspf_flow.models import (
 
 from ..perform import check
 from .assessment_form import RBM_FIELDS, RBMFields
+from .outcome_form import OUTCOME_FIELDS, OutcomeFields
 from .people import Person, participants
 
 # viewflow 2.4's open-source frontend has no component for CheckboxSelectMultiple (the field
@@ -80,7 +81,7 @@ def agency_choices(municipality):
     return Agency.objects.filter(municipality=municipality).order_by("name")
 
 
-class HoldMeetingForm(ClosureFields):
+class HoldMeetingForm(OutcomeFields, ClosureFields):
     field_order = [
         "attended_agencies",
         "youth_attended",
@@ -138,6 +139,7 @@ class HoldMeetingForm(ClosureFields):
     )
     after_the_plan = FormPart(
         FieldSet(_("Next step"), "next_follow_up", "close_case", "closure_reason", "closure_text"),
+        OutcomeFields.outcome_fieldset(_("If the case is closed: outcome indicators at closure")),
     )
 
     def __init__(self, *args, meeting, user=None, **kwargs):
@@ -152,11 +154,13 @@ class HoldMeetingForm(ClosureFields):
         self.fields["chair"].initial = meeting.case.coordinator_id if meeting else None
         self.fields["minute_taker"].initial = user.pk if user else None
         self.fields["next_follow_up"].initial = default_follow_up()
+        self.start_outcomes(meeting.case if meeting else None)
 
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("close_case"):
             self.require_closure_reason(cleaned)
+            self.outcomes_required()
         else:
             check(self, plan_guards.next_step_booked(cleaned.get("next_follow_up"), closing=None))
         return cleaned
@@ -180,7 +184,7 @@ def word_of(update):
     }
 
 
-class FollowUpForm(RBMFields, ClosureFields):
+class FollowUpForm(RBMFields, OutcomeFields, ClosureFields):
     CONTINUE, MEETING, CLOSE = FollowUpDecision.values
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
     decision = forms.ChoiceField(
@@ -188,9 +192,10 @@ class FollowUpForm(RBMFields, ClosureFields):
     )
     next_follow_up = forms.DateField(label=_("Next follow-up"), required=False)
 
-    def __init__(self, *args, plan, previous=None, **kwargs):
+    def __init__(self, *args, plan, case=None, previous=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["next_follow_up"].initial = default_follow_up()
+        self.start_outcomes(case)
         self.previous = previous  # the latest assessment: shown, and the reassessment's start
         if previous is not None:
             self.prefill(RBM.of(previous))
@@ -220,7 +225,7 @@ class FollowUpForm(RBMFields, ClosureFields):
         actions = [name for name in self.fields if name.startswith("action_")]
         goals = [name for name in self.fields if name.startswith("goal_")]
         next_step = ["decision", "next_follow_up", "closure_reason", "closure_text"]
-        self.order_fields(actions + goals + [*RBM_FIELDS, "notes", *next_step])
+        self.order_fields(actions + goals + [*RBM_FIELDS, *OUTCOME_FIELDS, "notes", *next_step])
         self.layout = Layout(
             *[  # each action in full above its status and comment
                 FieldSet(
@@ -237,6 +242,7 @@ class FollowUpForm(RBMFields, ClosureFields):
             ],
             *([FieldSet(_("The goals"), *goals)] if goals else []),
             FieldSet(_("Risk, need and receptivity now"), *RBM_FIELDS),
+            self.outcome_fieldset(_("Outcome indicators now")),
             FieldSet(_("Notes"), "notes"),
             FieldSet(_("Next step"), *next_step),
         )
@@ -244,6 +250,7 @@ class FollowUpForm(RBMFields, ClosureFields):
     def clean(self):
         cleaned = super().clean()
         self.rbm_required()
+        self.outcomes_required()
         decision = cleaned.get("decision")
         if decision == self.CLOSE:
             self.require_closure_reason(cleaned)

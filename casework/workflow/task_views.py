@@ -10,15 +10,16 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from sspf_flow import access, accesslog, assessments, guards, records, services
+from sspf_flow import access, accesslog, assessments, guards, outcomes, records, services
 from sspf_flow.models import AccessAction, Guardian, Meeting, MeetingStatus, ReferralSource
+from sspf_flow.models.outcome import OutcomePoint
 from sspf_flow.refusals import TransitionRefused
 
 from ..perform import PerformOrExplain, explain
 from ..templateforms import TemplateSection, WithTemplate
 from . import summary
 from .assess_form import AssessForm
-from .consent_form import ConsentForm, KeepsSignedForm
+from .consent_form import ConsentForm, ConsentStepForm, KeepsSignedForm
 from .meeting_forms import PlanMeetingForm
 from .plan_forms import plan_formsets, plan_rows
 from .referral_forms import GuardianFormSet, ReferralConcernReportForm, ReferralForm, YouthForm
@@ -184,12 +185,15 @@ class AssessView(CaseTaskView):
             services.accept_referral(
                 self.case, self.request.user, rbm=form.rbm(), why_outside=form.why_outside()
             )
+            outcomes.record_reading(
+                self.case, self.request.user, OutcomePoint.START, form.indicators()
+            )
         else:
             services.decline_referral(self.case, self.request.user, *form.closing())
 
 
 class ConsentView(KeepsSignedForm, WithTemplate, CaseTaskView):
-    form_class = ConsentForm
+    form_class = ConsentStepForm
     template_kind = "consent"
 
     def template_needed(self, form):
@@ -200,6 +204,9 @@ class ConsentView(KeepsSignedForm, WithTemplate, CaseTaskView):
         data = form.cleaned_data
         if data["decision"] == ConsentForm.CLOSE:
             services.close_case(self.case, self.request.user, *form.closing())
+            outcomes.record_reading(
+                self.case, self.request.user, OutcomePoint.CLOSURE, form.indicators()
+            )
             return
         consent = form.register(self.request.user)
         self.store_template("consent", consent.pk)
@@ -292,6 +299,10 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
             chair=data["chair"],
             closing=form.closing() if data["close_case"] else None,
         )
+        if data["close_case"]:
+            outcomes.record_reading(
+                self.case, self.request.user, OutcomePoint.CLOSURE, form.indicators()
+            )
         self.store_template("meeting", self.get_meeting().pk)
 
 
@@ -303,7 +314,6 @@ class FollowUpView(WithTemplate, CaseTaskView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs.pop("case")
         previous = assessments.latest(self.case)
         return {**kwargs, "plan": self.case.current_plan(), "previous": previous}
 
@@ -329,4 +339,6 @@ class FollowUpView(WithTemplate, CaseTaskView):
             closing=form.closing() if decision == form.CLOSE else None,
             rbm=form.rbm(),
         )
+        point = OutcomePoint.CLOSURE if decision == form.CLOSE else OutcomePoint.FOLLOW_UP
+        outcomes.record_reading(self.case, self.request.user, point, form.indicators())
         self.store_template("follow_up", follow_up.pk)

@@ -7,6 +7,7 @@ Each is a code, never free text, so that the steering group's statistics can cou
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .case import Case
 from .org import AgencyKind, Municipality
@@ -71,39 +72,42 @@ class OutcomePoint(models.TextChoices):
     CLOSURE = "closure", _("At closure")
 
 
+NOT_KNOWN = pgettext_lazy("outcome indicator", "Not known")
+
+
 # Each indicator is ordinal: its choices run from worst to best, "unknown" last and outside the
 # order. ``INDICATORS`` names them with their choices; the statistics compare start and closure.
 class Attendance(models.TextChoices):
     LOW = "low", _("Extensive absence")
     PARTIAL = "partial", _("Some absence")
     FULL = "full", _("Attends as expected")
-    UNKNOWN = "unknown", _("Not known")
+    UNKNOWN = "unknown", NOT_KNOWN
 
 
 class Crime(models.TextChoices):
     SUSPECTED = "suspected", _("Suspected of crime in the last three months")
     NONE = "none", _("No known crime in the last three months")
-    UNKNOWN = "unknown", _("Not known")
+    UNKNOWN = "unknown", NOT_KNOWN
 
 
 class SubstanceUse(models.TextChoices):
     REGULAR = "regular", _("Regular use")
     SOME = "some", _("Some use or experimenting")
     NONE = "none", _("No known use")
-    UNKNOWN = "unknown", _("Not known")
+    UNKNOWN = "unknown", NOT_KNOWN
 
 
 class GoalFulfilment(models.TextChoices):
     NOT = "not", _("Does not reach the school's goals")
     PARTLY = "partly", _("Reaches the school's goals in part")
     MEETS = "meets", _("Reaches the school's goals")
-    UNKNOWN = "unknown", _("Not known")
+    UNKNOWN = "unknown", NOT_KNOWN
 
 
 class Leisure(models.TextChoices):
     NO = "no", _("No meaningful leisure activity")
     YES = "yes", _("Has a meaningful leisure activity")
-    UNKNOWN = "unknown", _("Not known")
+    UNKNOWN = "unknown", NOT_KNOWN
 
 
 INDICATORS = {

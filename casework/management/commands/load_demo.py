@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from viewflow.workflow import timers
 
+from casework import demo_outcomes
 from casework.demo_history import load_history
 from casework.workflow import steps
 from sspf_flow import counting, records, services
@@ -125,6 +126,7 @@ class Demo:
         self.consented()
         self.meeting_planned()
         self.closed()
+        demo_outcomes.vera(self)
         self.declined()
         self.records()
         load_history(self)
@@ -180,10 +182,16 @@ class Demo:
         return case
 
     def accept(self, case, risk="medium", need="moderate", receptivity="good", **more):
-        """Anja accepts with her assessment of risk, need and receptivity (RBM)."""
+        """Anja accepts with her assessment of risk, need and receptivity (RBM) and the outcome
+        indicators at the start."""
         anja = self.user["anja"]
         rbm = RBM(risk, need, receptivity, **more)
-        steps.complete(case, "assess", anja, lambda: services.accept_referral(case, anja, rbm=rbm))
+
+        def accept():
+            services.accept_referral(case, anja, rbm=rbm)
+            demo_outcomes.at_start(case, anja)
+
+        steps.complete(case, "assess", anja, accept)
 
     def consent(self, case, keys, youth_signs=False, days_ago=0, categories=None):
         anja = self.user["anja"]
@@ -448,14 +456,12 @@ class Demo:
         self.accept(case, risk="low")
         anja = self.user["anja"]
         counting.record_social_intervention(case, anja, "none")
-        steps.complete(
-            case,
-            "obtain_consent",
-            anja,
-            lambda: services.close_case(
-                case, anja, "moved", "Familjen har flyttat till en annan kommun."
-            ),
-        )
+
+        def close():
+            services.close_case(case, anja, "moved", "Familjen har flyttat till en annan kommun.")
+            demo_outcomes.at_closure(case, anja)
+
+        steps.complete(case, "obtain_consent", anja, close)
 
     def declined(self):
         case = self.refer(
