@@ -11,7 +11,7 @@ from django.utils import timezone
 from casework.workflow import steps
 from sspf_flow.models import INDICATORS, Case, CaseEvent, Consent, OutcomeReading
 
-FIRST = ["Alva", "Hugo", "Nils", "Saga", "Otto", "Vera", "Elton", "Majken", "Tage", "Stina",
+FIRST = ["Ylva", "Hugo", "Nils", "Saga", "Otto", "Tyra", "Elton", "Majken", "Tage", "Signe",
          "Melker", "Siri", "Ture", "Edit", "Viggo", "Greta", "Loke", "Sixten", "Ebba", "Helmer",
          "Juni", "Folke", "Ester", "Albin"]  # fmt: skip
 LAST = "Förrsson"
