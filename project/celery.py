@@ -43,3 +43,8 @@ def _beat_schedule(sender, **kwargs):
         sender.signature("operative.tasks.sweep"),
         name="operative groups: extend the calendars, remind the day before",
     )
+    sender.add_periodic_task(
+        float(settings.TIMER_SWEEP_SECONDS),
+        sender.signature("sspf_flow.tasks.gallring"),
+        name="gallring: once a day, after SSPF_GALLRING_HOUR",
+    )
