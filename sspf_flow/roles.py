@@ -35,6 +35,7 @@ ROLE_PERMISSIONS = {
         ]
         for verb in ("view", "add", "change")
     ]
+    + [("sspf_flow", f"{verb}_retentionrule") for verb in ("view", "add", "change", "delete")]
     + [
         ("auth", "view_group"),
         ("notifications", "view_outbox"),

@@ -90,6 +90,8 @@ CASE_FREE.update(SIG_FREE)
 # A role's own landing page that names no case: only that role (by its group name) opens it.
 ROLE_PAGES = {
     "administration/": "admin",  # counts of users, agencies and unsent e-mail; links
+    # gallring: the rules, what they would remove today and each run, as counts: no case
+    "administration/gallring/": "admin",
     "steering/": "styrgrupp",  # the steering group's page (statistics come in a later issue)
 }
 CASE_FREE.update({route: f"the landing page of {role}" for route, role in ROLE_PAGES.items()})
@@ -112,6 +114,8 @@ ACTIONS = {
     "action_update",  # the responsible agency's, and the matrix case's action is the school's
     "case_coordinator",
     "step_give",
+    "hold_place",  # the coordinator's legal hold (stops gallring)
+    "hold_lift",
     "meeting_picture",  # an invited agency's picture before a meeting (AGENCY_FORMS)
 }
 # Forms of the agencies themselves, not the coordinator's: the staff of an agency the meeting
