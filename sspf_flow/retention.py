@@ -70,7 +70,9 @@ class Due:
 
     @property
     def action(self):
-        return self.rule.action if self.rule.record_type == RecordType.CASE else RetentionAction.PURGE
+        return (
+            self.rule.action if self.rule.record_type == RecordType.CASE else RetentionAction.PURGE
+        )
 
     def summary(self, count=None):
         """The counts of this rule, as a run records them: no case, no name."""

@@ -67,8 +67,12 @@ def build_closed(refer, coordinator, consent_for, agencies, users):
             case = case_in_progress(refer, coordinator, consent_for, agencies)
             note = records.write_journal_note(case, coordinator, f"{SECRET} anteckning")
             records.write_journal_note(case, coordinator, f"{SECRET} rättelse", corrects=note)
-            records.report_incident(case, coordinator, on - dt.timedelta(days=60), "other", f"{SECRET} händelse")
-            records.record_concern_report(case, coordinator, on - dt.timedelta(days=60), f"{SECRET} mottagare")
+            records.report_incident(
+                case, coordinator, on - dt.timedelta(days=60), "other", f"{SECRET} händelse"
+            )
+            records.record_concern_report(
+                case, coordinator, on - dt.timedelta(days=60), f"{SECRET} mottagare"
+            )
         _plant_free_text(case, users)
         with time_machine.travel(at(on), tick=True):
             steps.close(case, coordinator, "other", f"{SECRET} avslut")
@@ -301,7 +305,8 @@ def test_purge_keeps_a_young_person_another_record_refers_to(
 def test_purge_unlinks_the_consultation_the_case_came_from(build_closed, municipality, users):
     case = build_closed()
     consultation = Consultation.objects.create(
-        municipality=municipality, asked_on=CLOSED_ON, asking_agency=users["skola"].membership.agency,
+        municipality=municipality, asked_on=CLOSED_ON,
+        asking_agency=users["skola"].membership.agency,
         age_band="12_14", gender="annat", outcome="referral", recorded_by=users["samordnare"],
         became_case=case,
     )  # fmt: skip
@@ -389,7 +394,8 @@ def test_the_day_is_claimed_by_a_row_that_only_one_beat_can_write(municipality):
         retention.daily()
         with pytest.raises(IntegrityError), transaction.atomic():
             RetentionRun.objects.create(
-                day=DAY_AFTER_FIVE_YEARS, dry_run=False, trigger="beat", started_at=at(DAY_AFTER_FIVE_YEARS)
+                day=DAY_AFTER_FIVE_YEARS, dry_run=False, trigger="beat",
+                started_at=at(DAY_AFTER_FIVE_YEARS),
             )  # fmt: skip
 
 
