@@ -1,15 +1,16 @@
 """A year and a half of earlier cases for the demo, so that the steering report has history to
 compare with (issue 14): 24 fictional young people referred over the three terms before this
 one, walked through the services and the flow like the others, then moved back in time (their
-dates, their consent's and their history's). Most were closed with a reason; some are still
-open. The statistics read them as they read any case."""
+dates and their consent's; the case history is append-only and keeps the times of the load).
+Most were closed with a reason; some are still open. The statistics read them as they read any
+case."""
 
 import datetime as dt
 
 from django.utils import timezone
 
 from casework.workflow import steps
-from sspf_flow.models import INDICATORS, Case, CaseEvent, Consent, OutcomeReading
+from sspf_flow.models import INDICATORS, Case, Consent, OutcomeReading
 
 FIRST = ["Ylva", "Hugo", "Nils", "Saga", "Otto", "Tyra", "Elton", "Majken", "Tage", "Signe",
          "Melker", "Siri", "Ture", "Edit", "Viggo", "Greta", "Loke", "Sixten", "Ebba", "Helmer",
@@ -76,10 +77,6 @@ def _back_in_time(case, referred, closed):
         valid_from=consented,
         valid_to=consented + dt.timedelta(days=365),
     )
-    moments = {"case.referred": referred, "case.accepted": accepted,
-               "consent.registered": consented, "case.closed": closed or consented}  # fmt: skip
-    for event in CaseEvent.objects.filter(case=case):
-        CaseEvent.objects.filter(pk=event.pk).update(at=_at(moments.get(event.action, referred)))
 
 
 def _outcomes(case, user, referred, closed, i):

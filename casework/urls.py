@@ -17,6 +17,7 @@ from .pages import (
     dashboard,
     documents,
     grants,
+    holds,
     log,
     pictures,
     plans,
@@ -73,6 +74,8 @@ case_app = Application(
             cases.ChangeCoordinatorView.as_view(),
             name="case_coordinator",
         ),
+        path("<str:number>/hold/", holds.PlaceHoldView.as_view(), name="hold_place"),
+        path("<str:number>/hold/lift/", holds.LiftHoldView.as_view(), name="hold_lift"),
         path("<str:number>/journal/new/", cases.JournalNoteView.as_view(), name="journal_new"),
         path("<str:number>/incidents/new/", actions.IncidentView.as_view(), name="incident_new"),
         path(

@@ -48,3 +48,8 @@ def _beat_schedule(sender, **kwargs):
         sender.signature("reporting.tasks.refresh_facts"),
         name="the statistics' facts: rebuild what changed",
     )
+    sender.add_periodic_task(
+        float(settings.TIMER_SWEEP_SECONDS),
+        sender.signature("sspf_flow.tasks.gallring"),
+        name="gallring: once a day, after SSPF_GALLRING_HOUR",
+    )

@@ -262,6 +262,11 @@ OUTBOX_SWEEP_BATCH = env_int("SSPF_OUTBOX_SWEEP_BATCH", 500)
 NOTIFY_HOUR = env_int("SSPF_NOTIFY_HOUR", 7)
 DIGEST_HOUR = env_int("SSPF_DIGEST_HOUR", 7)
 DEADLINE_SWEEP_BATCH = env_int("SSPF_DEADLINE_SWEEP_BATCH", 500)
+# Gallring runs once a day, at the first beat from this hour (local time); the rules are set
+# per municipality by the administrator, and nothing is removed until they are.
+GALLRING_HOUR = env_int("SSPF_GALLRING_HOUR", 2)
+if not 0 <= GALLRING_HOUR <= 23:
+    raise ImproperlyConfigured("SSPF_GALLRING_HOUR must be an hour, 0–23")
 
 # Case numbering prefix (SSPF-2026-0001) and the follow-up interval proposed after a meeting.
 CASE_NUMBER_PREFIX = env("SSPF_CASE_NUMBER_PREFIX", "SSPF")

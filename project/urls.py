@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
+from casework.pages.gallring import gallring
 from casework.pages.home import administration, home
 from casework.urls import case_app, flow_viewset, log_app
 from forms.urls import forms_app
@@ -21,6 +22,7 @@ site = Site(title=_("SSPF"), viewsets=[flow_viewset, case_app, log_app, forms_ap
 urlpatterns = [
     path("", home, name="home"),
     path("administration/", administration, name="administration"),
+    path("administration/gallring/", gallring, name="gallring"),
     path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import access, roles
-from .models import Agency, Intervention, Membership, Municipality, RiskLevel, Role
+from .models import Agency, Intervention, Membership, Municipality, RetentionRule, RiskLevel, Role
 
 
 class MunicipalityForm(forms.ModelForm):
@@ -65,6 +65,16 @@ class MunicipalityAdmin(admin.ModelAdmin):
             {"fields": ["target_age_min", "target_age_max", "target_risk_levels"]},
         ),
     ]
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    """The municipality's rules for gallring (its records management plan). Until a rule is
+    set for a kind of record, nothing of that kind is removed; the gallring page shows what
+    the rules would remove today."""
+
+    list_display = ["municipality", "record_type", "years", "action"]
+    list_filter = ["municipality"]
 
 
 @admin.register(Agency)

@@ -40,6 +40,9 @@ class EventCode(models.TextChoices):
     JOURNAL_WRITTEN = "journal.written", _("Journal note written")
     CONCERN_REPORTED = "concern.reported", _("Report of concern recorded")
     CASE_SOCIAL_INTERVENTION = "case.social_intervention", _("Needs-assessed intervention recorded")
+    HOLD_PLACED = "hold.placed", _("Legal hold placed: the case is kept from gallring")
+    HOLD_LIFTED = "hold.lifted", _("Legal hold lifted")
+    CASE_DEIDENTIFIED = "case.deidentified", _("Case de-identified by gallring")
 
 
 CLOSING_EVENTS = frozenset({EventCode.CASE_CLOSED, EventCode.CASE_DECLINED})

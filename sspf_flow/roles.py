@@ -37,6 +37,7 @@ ROLE_PERMISSIONS = {
     ]
     # the catalogue of interventions; an entry actions use is protected (the admin says so)
     + [("sspf_flow", f"{verb}_intervention") for verb in ("view", "add", "change", "delete")]
+    + [("sspf_flow", f"{verb}_retentionrule") for verb in ("view", "add", "change", "delete")]
     + [
         ("auth", "view_group"),
         ("notifications", "view_outbox"),

@@ -91,6 +91,8 @@ CASE_FREE.update(SIG_FREE)
 # A role's own landing page that names no case: only that role (by its group name) opens it.
 ROLE_PAGES = {
     "administration/": "admin",  # counts of users, agencies and unsent e-mail; links
+    # gallring: the rules, what they would remove today and each run, as counts: no case
+    "administration/gallring/": "admin",
 }
 CASE_FREE.update({route: f"the landing page of {role}" for route, role in ROLE_PAGES.items()})
 
@@ -124,6 +126,8 @@ ACTIONS = {
     "action_update",  # the responsible agency's, and the matrix case's action is the school's
     "case_coordinator",
     "step_give",
+    "hold_place",  # the coordinator's legal hold (stops gallring)
+    "hold_lift",
     "meeting_picture",  # an invited agency's picture before a meeting (AGENCY_FORMS)
     "social_intervention",  # the coordinator's and social services' (SOCIAL_SERVICES_FORMS)
 }

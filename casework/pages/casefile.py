@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from forms.render import render_html
-from sspf_flow import access, accesslog, guards
+from sspf_flow import access, accesslog, guards, holds
 from sspf_flow.models import Action, CaseTask, ConsentAgency, MeetingPicture, MeetingStatus, Status
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
 from sspf_flow.models.process import processes_of
@@ -126,6 +126,8 @@ class CaseDetailView(CasePage):
             and access.reports_incidents(user, case, reads_case=True),
             may_add_consent=case.status in OPEN_AFTER_CONSENT,
             may_reopen=coordinator and not case.is_open,
+            # the coordinator sees whether gallring is held off the case, and places or lifts it
+            hold=holds.hold_in_force(case) if coordinator else None,
             steps=step_list(case),
             **open_tasks(case, user),
         )

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('sspf_flow', '0029_statistics_threshold'),
+        ('sspf_flow', '0028_statistics_threshold'),
     ]
 
     operations = [

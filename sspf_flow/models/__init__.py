@@ -44,6 +44,15 @@ from .plan import (
     Party,
 )
 from .process import CaseProcess, CaseTask, TaskDeadline
+from .retention import (
+    HoldReason,
+    LegalHold,
+    RecordType,
+    RetentionAction,
+    RetentionRule,
+    RetentionRun,
+    Trigger,
+)
 from .rolechange import RoleChange
 from .youth import Gender, Guardian, Youth
 
@@ -105,6 +114,13 @@ __all__ = [
     "RiskLevel",
     "Role",
     "RoleChange",
+    "HoldReason",
+    "LegalHold",
+    "RecordType",
+    "RetentionAction",
+    "RetentionRule",
+    "RetentionRun",
+    "Trigger",
     "SignerRole",
     "Status",
     "TaskDeadline",

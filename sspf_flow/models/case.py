@@ -210,6 +210,8 @@ class Case(ConcurrentTransitionMixin, models.Model):
             "referral, light or extensive. Empty: not yet known."
         ),
     )
+    # set by gallring (``sspf_flow.retention``): names, identity and every free text are gone
+    deidentified_at = models.DateTimeField(_("de-identified"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("case")

@@ -63,7 +63,8 @@ class Consultation(models.Model):
         Case,
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        # a consultation outlives the case it became: gallring deletes each by its own rule
+        on_delete=models.SET_NULL,
         related_name="consultation",
         verbose_name=_("became the case"),
     )

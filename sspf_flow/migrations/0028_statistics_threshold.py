@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sspf_flow', '0026_intervention_catalogue'),
+        ('sspf_flow', '0027_retention'),
     ]
 
     operations = [
