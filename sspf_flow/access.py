@@ -26,6 +26,7 @@ from .models.plan import Action, Party
 from .models.rolechange import RoleChange
 from .operative_access import *  # noqa: F403 - the operative group's rules, asked of access
 from .refusals import about
+from .register_access import *  # noqa: F403 - the register extract's rules (GDPR art. 15)
 
 AGENCY_ROLES = frozenset(
     {Role.SCHOOL, Role.SOCIAL_SERVICES, Role.POLICE, Role.LEISURE, Role.SAFETY}
