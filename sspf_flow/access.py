@@ -27,6 +27,7 @@ from .models.plan import Action, Party
 from .models.rolechange import RoleChange
 from .operative_access import *  # noqa: F403 - the operative group's rules, asked of access
 from .refusals import about
+from .register_access import *  # noqa: F403 - the register extract's rules (GDPR art. 15)
 from .report_access import *  # noqa: F403 - who reads the statistics, asked of access
 
 AGENCY_ROLES = frozenset(

@@ -51,6 +51,7 @@ from tests.urlmap import (
     FORM_EDITOR_PAGES,
     MEMBER_FORMS,
     PUBLIC,
+    REGISTER_PAGES,
     REVIEW,
     ROLE_PAGES,
     ROUTES,
@@ -256,6 +257,9 @@ def test_matrix(matrix, route, role):
     if route.namespace == "operative":
         operative_page(answer, route, role, where)
         return
+    if route.namespace == "reporting" and route.name in REGISTER_PAGES:
+        register_page(answer, route, role, where)
+        return
     if role == "anonymous":
         if route.route in PUBLIC:
             assert not answer.leaks, where
@@ -335,6 +339,24 @@ def operative_page(answer, route, role, where):
         assert answer.status == 200, where  # another municipality's coordinator: its own list
     else:
         assert answer.status == 403, f"{where} (not in the group)"
+
+
+def register_page(answer, route, role, where):
+    """The register extract (issue 14, 7): the coordinator of the young person's municipality
+    opens its pages; another municipality's coordinator has a list of their own and gets 404
+    for this one's request; every other role 403 (the agencies, the steering group, the
+    administrator); a visitor the login."""
+    if role == "anonymous":
+        assert is_login_redirect(answer), where
+    elif role == "coordinator":
+        assert answer.status == 200, f"{where} (the coordinator's)"
+    elif role == "foreign":
+        assert not answer.leaks, where
+        expected = 200 if route.name == "register" else 404
+        assert answer.status == expected, f"{where} (another municipality's request)"
+    else:
+        assert not answer.leaks, where
+        assert answer.status == 403, f"{where} (only the coordinator answers register requests)"
 
 
 def top5_page(answer, route, role, where):

@@ -107,6 +107,12 @@ STATISTICS = {
 }
 STATISTICS_ROLES = {"styrgrupp", "coordinator", "foreign"}
 CASE_FREE.update(STATISTICS)
+# The register extract (GDPR art. 15, issue 14 item 7): a coordinator of the young person's
+# municipality only; anyone else 403, another municipality's coordinator 404 for a request of
+# this one. Its request pages are filled in with a request about the matrix case's young person
+# (``register_values``).
+REGISTER_PAGES = {"register", "register_request", "register_pdf"}
+CASE_FREE["register/"] = "the coordinator's register-extract requests, register_requests_visible_to"
 
 # Case-free pages that anonymous visitors may use without logging in.
 PUBLIC = {"i18n/setlang/"}
@@ -401,6 +407,8 @@ def fill(route, case):
         values["version"] = case.plans.latest("version").version
     if route.name == "action_update":
         values["pk"] = case.plans.latest("version").actions.latest("pk").pk
+    if route.namespace == "reporting" and route.name in REGISTER_PAGES:
+        values["pk"] = register_values(case)
     if route.namespace == "operative":
         group = operative_values(case)
         meeting_page = route.name in OPERATIVE_MEETING_PAGES
@@ -422,6 +430,23 @@ def fill(route, case):
         return None, f"/{route.route}: the matrix does not know how to fill {unknown}"
     url = re.sub(r"<(?:[^>:]+:)?([^>]+)>", lambda m: str(values[m.group(1)]), route.route)
     return "/" + url, None
+
+
+def register_values(case):
+    """A register-extract request about ``case``'s young person (made the first time), as its
+    coordinator registers it: received by letter today."""
+    from reporting.models import RegisterRequest
+
+    request = RegisterRequest.objects.filter(youth=case.youth).first()
+    if request is None:
+        request = RegisterRequest.objects.create(
+            youth=case.youth,
+            received_on=timezone.localdate(),
+            received_how="letter",
+            registered_by=case.coordinator,
+            registered_at=timezone.now(),
+        )
+    return request.pk
 
 
 OPERATIVE_MEETING_PAGES = {

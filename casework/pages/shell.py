@@ -49,6 +49,8 @@ def _case_work(user):
         (_("New referral"), flow.start.reverse("execute"), "person_add", True),
         (_("My referrals"), reverse("sspf:my_referrals"), "outbox", True),
         (_("Consultations"), reverse("sspf:consultations"), "support_agent", coordinator),
+        # the register extract (GDPR art. 15) lives in reporting, above this floor: by its name
+        (_("Register extracts"), reverse("reporting:register"), "assignment_ind", coordinator),
         (
             _("Notifications"),
             reverse("sspf:preferences"),
