@@ -14,12 +14,15 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
+        from sspf_flow.erasure import deidentifying, purging
         from sspf_flow.events import case_event_recorded
         from sspf_flow.models import Consultation
 
         from . import facts
 
         case_event_recorded.connect(facts.mark_stale, dispatch_uid="reporting.facts.mark_stale")
+        for name, signal in (("deidentifying", deidentifying), ("purging", purging)):
+            signal.connect(facts.keep_before_erasure, dispatch_uid=f"reporting.facts.{name}")
         post_save.connect(
             facts.keep_consultation,
             sender=Consultation,

@@ -10,6 +10,7 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
+from sspf_flow.events import EventCode
 from sspf_flow.models import INDICATORS, Case, Party, Status
 
 from .models import CaseFact, CaseHappening, ConsultationFact, GradeBand, Happening
@@ -18,11 +19,24 @@ BATCH = 1000
 
 
 def mark_stale(event, **kwargs):
-    """``case_event_recorded``'s listener: the case changed, its facts are to be rebuilt."""
+    """``case_event_recorded``'s listener: the case changed, its facts are to be rebuilt (not
+    when gallring de-identified it: its facts were kept just before, ``keep_before_erasure``)."""
+    if event.action == EventCode.CASE_DEIDENTIFIED:
+        return
     if not CaseFact.objects.filter(case_id=event.case_id).update(stale=True):
         CaseFact.objects.create(
             case_id=event.case_id, municipality_id=event.case.municipality_id, stale=True
         )
+
+
+def keep_before_erasure(case, **kwargs):
+    """``erasure.deidentifying`` and ``erasure.purging``'s listener: the case's facts built from
+    the case as it still is, inside gallring's transaction, so that the statistics of its past
+    periods stay the same after gallring."""
+    fact = CaseFact.objects.filter(case=case).first() or CaseFact.objects.create(
+        case=case, municipality_id=case.municipality_id
+    )
+    _rebuild([fact])
 
 
 def keep_consultation(instance, **kwargs):
@@ -73,6 +87,8 @@ def build_missing():
 
 
 def _rebuild(facts):
+    """Each fact rebuilt from its case; a case gallring de-identified keeps the facts it had
+    (its identity and texts are gone, and its birth date is no longer exact)."""
     cases = {
         case.pk: case
         for case in Case.objects.filter(pk__in=[f.case_id for f in facts])
@@ -85,6 +101,10 @@ def _rebuild(facts):
             "outcomes",
         )
     }
+    sealed = [f for f in facts if cases[f.case_id].deidentified_at is not None]
+    if sealed:
+        CaseFact.objects.filter(pk__in=[f.pk for f in sealed]).update(stale=False)
+        facts = [f for f in facts if f not in sealed]
     happenings = []
     for fact in facts:
         case = cases[fact.case_id]
