@@ -78,7 +78,7 @@ def _rebuild(facts):
         for case in Case.objects.filter(pk__in=[f.case_id for f in facts])
         .select_related("youth")
         .prefetch_related(
-            "consents__agencies__agency",
+            "consents",
             "meetings",
             "plans__actions__agency",
             "plans__actions__intervention",
