@@ -7,8 +7,11 @@ cell is hidden — the smallest shown one above zero — or, when there is none,
 Every page and export shows the same ``Cell``s, so none of them can reveal more than another."""
 
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import number_format
+
+TENTH = Decimal("0.1")
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,8 @@ class Cell:
         if self.hidden:
             return f"<{threshold}"
         if isinstance(self.value, float):
-            return number_format(self.value, 1)
+            # rounded half up first: number_format cuts 6.75 to "6,7"
+            return number_format(Decimal(str(self.value)).quantize(TENTH, ROUND_HALF_UP), 1)
         return str(self.value)
 
 
