@@ -49,7 +49,8 @@ class Walk:
         self.count = 0
 
     def _secret(self, text):
-        self.secrets.append(text)
+        if text:
+            self.secrets.append(text)
         return text
 
     def intervention(self, name):
@@ -217,6 +218,125 @@ class Walk:
             not_sspf_reason=reason,
             recorded_by=self.coordinator,
         )
+
+
+def build_cohort(users, agencies):
+    """The steering report's known cohort: thirteen young people (E1 referred in VT 2025, A1–A4
+    in HT 2025, B1–B8 in VT 2026, one in HT 2026) walked through the services, and eleven
+    consultations. The figures are worked out by hand in tests/test_steering_report.py."""
+    w = Walk(users, agencies)
+    # E1, VT 2025: carried into HT 2025, closed there (low risk)
+    e1 = w.refer(dt.date(2025, 3, 10), source="skola", gender="pojke", age=14, grade="8",
+                 concerns=["school_absence"])  # fmt: skip
+    w.accept(e1, dt.date(2025, 3, 12), "medium")
+    w.consent(e1, dt.date(2025, 3, 14))
+    w.meeting(e1, dt.date(2025, 3, 17), "network", [("skola", "Anpassat schema")])
+    w.reading(e1, "start", dt.date(2025, 3, 12), school_attendance="low")
+    w.close(e1, dt.date(2025, 10, 15), "low_risk")
+    w.reading(e1, "closure", dt.date(2025, 10, 15), school_attendance="partial")
+    # HT 2025
+    a1 = w.refer(dt.date(2025, 8, 20), source="skola", gender="pojke", age=14, grade="8",
+                 concerns=["school_absence", "criminal_peers"])  # fmt: skip
+    w.accept(a1, dt.date(2025, 8, 25), "medium")
+    w.consent(a1, dt.date(2025, 9, 1))
+    w.meeting(a1, dt.date(2025, 9, 5), "network",
+              [("skola", "Anpassat schema"), ("socialtjanst", "RePulse")])  # fmt: skip
+    w.reading(a1, "start", dt.date(2025, 8, 25), school_attendance="low", crime="none",
+              substance_use="none", goal_fulfilment="not", leisure="no")  # fmt: skip
+    a2 = w.refer(dt.date(2025, 9, 15), source="skola", gender="pojke", age=13, grade="7",
+                 concerns=["school_absence"])  # fmt: skip
+    w.accept(a2, dt.date(2025, 9, 20), "low")
+    w.consent(a2, dt.date(2025, 9, 25))
+    a2_plan = w.meeting(a2, dt.date(2025, 9, 26), "initial", [("skola", "Anpassat schema")])
+    a3 = w.refer(dt.date(2025, 10, 1), source="polis", gender="flicka", age=15, grade="9",
+                 concerns=["crime", "substance_use"], by="polis")  # fmt: skip
+    w.accept(a3, dt.date(2025, 10, 5), "high")
+    w.consent(a3, dt.date(2025, 10, 10))
+    w.meeting(a3, dt.date(2025, 10, 15), "network", [("polis", "Samtal med polis"),
+              ("socialtjanst", "MiniMaria"), ("youth", None)])  # fmt: skip
+    w.close(a3, dt.date(2025, 12, 15), "moved")
+    a4 = w.refer(dt.date(2025, 11, 3), source="vardnadshavare", gender="pojke", age=12, grade="6",
+                 concerns=["family"], by="samordnare")  # fmt: skip
+    w.decline(a4, dt.date(2025, 11, 10), "outside_target_group")
+    # VT 2026
+    b1 = w.refer(dt.date(2026, 1, 12), source="skola", gender="pojke", age=14, grade="8",
+                 concerns=["school_absence", "school_results"])  # fmt: skip
+    w.accept(b1, dt.date(2026, 1, 15), "medium")
+    w.consent(b1, dt.date(2026, 1, 20))
+    w.meeting(b1, dt.date(2026, 1, 22), "network",
+              [("skola", "Anpassat schema"), ("socialtjanst", "RePulse")])  # fmt: skip
+    b2 = w.refer(dt.date(2026, 1, 20), source="skola", gender="pojke", age=13, grade="7",
+                 concerns=["school_absence"])  # fmt: skip
+    w.accept(b2, dt.date(2026, 1, 22), "low")
+    w.consent(b2, dt.date(2026, 1, 26))
+    w.meeting(b2, dt.date(2026, 1, 28), "initial", [("skola", None)])
+    w.reading(b2, "start", dt.date(2026, 1, 22), school_attendance="partial", crime="none",
+              substance_use="none", goal_fulfilment="partly", leisure="yes")  # fmt: skip
+    b3 = w.refer(dt.date(2026, 2, 3), source="skola", gender="flicka", age=15, grade="9",
+                 concerns=["substance_use", "criminal_peers"])  # fmt: skip
+    w.accept(b3, dt.date(2026, 2, 5), "high")
+    b3_consent = w.consent(b3, dt.date(2026, 2, 10))
+    w.meeting(b3, dt.date(2026, 2, 12), "network",
+              [("socialtjanst", "MiniMaria"), ("polis", "Samtal med polis")])  # fmt: skip
+    w.reading(b3, "start", dt.date(2026, 2, 5), school_attendance="full", crime="suspected",
+              substance_use="some", goal_fulfilment="not", leisure="no")  # fmt: skip
+    b4 = w.refer(dt.date(2026, 2, 16), source="polis", gender="pojke", age=16, grade="Gy 1",
+                 concerns=["crime", "violence"], by="polis")  # fmt: skip
+    w.accept(b4, dt.date(2026, 2, 18), "high")
+    w.consent(b4, dt.date(2026, 2, 20))
+    w.meeting(b4, dt.date(2026, 2, 23), "network", [("polis", "Samtal med polis"),
+              ("socialtjanst", "FFT (funktionell familjeterapi)"), ("youth", None)],
+              held_after=6)  # fmt: skip
+    b5 = w.refer(dt.date(2026, 3, 2), source="socialtjanst", gender="pojke", age=11, grade="5",
+                 concerns=["family", "school_absence"], by="socialtjanst")  # fmt: skip
+    w.accept(b5, dt.date(2026, 3, 4), "medium", "Hemligt skäl: syskonen är redan aktuella.")
+    b6 = w.refer(dt.date(2026, 3, 16), source="skola", gender="pojke", age=14, grade="8",
+                 concerns=["school_absence"])  # fmt: skip
+    w.decline(b6, dt.date(2026, 3, 20), "not_suitable")
+    b7 = w.refer(dt.date(2026, 4, 6), source="fritid", gender="flicka", age=13, grade="7",
+                 concerns=["norm_breaking"], by="fritid")  # fmt: skip
+    w.accept(b7, dt.date(2026, 4, 8), "medium")
+    w.consent(b7, dt.date(2026, 4, 10))
+    w.meeting(b7, dt.date(2026, 4, 14), "initial", [("fritid", "Inslussad på fritidsgården")],
+              held_after=6)  # fmt: skip
+    b8 = w.refer(dt.date(2026, 5, 4), source="skola", gender="pojke", age=15, grade="9",
+                 concerns=["school_absence", "crime"])  # fmt: skip
+    w.accept(b8, dt.date(2026, 5, 6), "medium")
+    w.consent(b8, dt.date(2026, 5, 8))
+    w.plan(b8, dt.date(2026, 5, 12), "network", dt.date(2026, 6, 15))  # planned, never held
+    # what happened in VT 2026 to the cases of before
+    a2_meeting = w.plan(a2, dt.date(2026, 2, 5), "follow_up", dt.date(2026, 2, 12))
+    w.hold(a2, a2_meeting, dt.date(2026, 2, 12), [("youth", None)], carried=a2_plan.actions.all())
+    w.follow_up_closing(a1, dt.date(2026, 3, 10), "goals_met")
+    w.reading(a1, "closure", dt.date(2026, 3, 10), school_attendance="full", crime="none",
+              substance_use="none", goal_fulfilment="partly", leisure="yes")  # fmt: skip
+    w.withdraw(b3, b3_consent, dt.date(2026, 4, 1))
+    w.close(b3, dt.date(2026, 4, 5), "consent_withdrawn")
+    w.reading(b3, "closure", dt.date(2026, 4, 5), school_attendance="partial", crime="suspected",
+              substance_use="regular", goal_fulfilment="not", leisure="unknown")  # fmt: skip
+    w.close(b5, dt.date(2026, 4, 15), "consent_not_given")
+    w.follow_up_closing(b2, dt.date(2026, 5, 20), "goals_met")
+    w.reading(b2, "closure", dt.date(2026, 5, 20), school_attendance="full", crime="none",
+              substance_use="none", goal_fulfilment="meets", leisure="yes")  # fmt: skip
+    # HT 2026: after the period, in no figure of VT 2026
+    w.refer(dt.date(2026, 7, 10), source="skola", gender="flicka", age=14, grade="8",
+            concerns=["other"])  # fmt: skip
+    # consultations: three in HT 2025, seven in VT 2026, one after
+    for day, outcome, reason in [
+        (dt.date(2025, 9, 10), "advice", ""),
+        (dt.date(2025, 10, 12), "nothing", "not_crime_preventive"),
+        (dt.date(2025, 11, 20), "referral", ""),
+        (dt.date(2026, 1, 8), "advice", ""),
+        (dt.date(2026, 1, 15), "advice", "not_crime_preventive"),
+        (dt.date(2026, 2, 11), "elsewhere", "not_crime_preventive"),
+        (dt.date(2026, 3, 3), "nothing", "no_consent"),
+        (dt.date(2026, 3, 20), "elsewhere", "not_crime_preventive"),
+        (dt.date(2026, 4, 22), "referral", ""),
+        (dt.date(2026, 6, 30), "advice", "other"),
+        (dt.date(2026, 7, 1), "advice", ""),
+    ]:
+        w.consultation(day, outcome, reason)
+    return w
 
 
 class _Tables(html.parser.HTMLParser):
