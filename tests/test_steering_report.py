@@ -23,7 +23,7 @@ from sspf_flow.models import (
     RiskLevel,
     SocialIntervention,
 )
-from tests.report_builders import build_cohort, on, report_tables
+from tests.report_builders import Walk, build_cohort, on, report_tables
 
 D = dt.date
 
@@ -191,3 +191,21 @@ def test_every_figure_of_the_spring_term(client, users, cohort):
                 "sig_closed"):  # fmt: skip
         assert set(got[key].values()) == {("0", "0")}, key
     assert len(got) == 32  # every table asserted above
+
+
+def test_with_a_threshold_of_five_small_counts_show_as_less_than_five(
+    client, users, agencies, municipality
+):
+    municipality.statistics_threshold = 5
+    municipality.save()
+    walk = Walk(users, agencies)
+    for n in range(6):
+        walk.refer(D(2026, 2, 2 + n), source="skola" if n < 4 else "polis", by="skola",
+                   gender="pojke", age=14, grade="8", concerns=["school_absence"])  # fmt: skip
+    got = figures(client, users["styrgrupp"])
+    assert got["volume"][_("New referrals in the period")] == ("6", "0")
+    # school 4 and police 2: both hidden, the total shown
+    assert list(got["source"].values())[:3] == [("<5", "0"), ("0", "0"), ("<5", "0")]
+    assert got["source"][_("Total")] == ("6", "0")
+    assert got["gender"][str(Gender.BOY.label)] == ("6", "0")
+    assert "<3" not in str(got)
