@@ -209,3 +209,59 @@ def test_with_a_threshold_of_five_small_counts_show_as_less_than_five(
     assert got["source"][_("Total")] == ("6", "0")
     assert got["gender"][str(Gender.BOY.label)] == ("6", "0")
     assert "<3" not in str(got)
+
+
+def test_the_programmes_figures(client, users, agencies):
+    """Top 5, SIG and Youngsters, each through its own services: HT 2025 a selection put three
+    on the Top 5 list; VT 2026 one more, one taken off (goals reached), four on the SIG list,
+    three offered, two accepted and one declined (no contact), one taken up in Youngsters and
+    closed (the concern gone)."""
+    from operative import sig, top5, youngsters
+    from tests.programme_builders import sig_person, top5_group, top5_on_the_list, top5_person
+
+    group = top5_group(users, agencies)
+    police = users["polis"]
+    with on(D(2025, 11, 10)):
+        autumn = top5.record_selection(group, police, held_on=D(2025, 11, 10))
+        listed = [top5_on_the_list(group, police, autumn, f"Topp{n}", "Fiktiv") for n in range(3)]
+    with on(D(2026, 2, 10)):
+        spring = top5.record_selection(group, police, held_on=D(2026, 2, 10))
+        top5_on_the_list(group, police, spring, "Topp3", "Fiktiv")
+    with on(D(2026, 3, 1)):
+        top5.end_entry(listed[0], police, ended_on=D(2026, 3, 1), end_reason="goals")
+    with on(D(2026, 1, 20)):
+        entries = [sig_person(group, police, listed_on=D(2026, 1, 20), n=n) for n in range(4)]
+    with on(D(2026, 2, 1)):
+        for entry in entries[:3]:
+            sig.record_offer(entry, police, offered_on=D(2026, 2, 1))
+        for entry in entries[:2]:
+            sig.record_answer(entry, police, answer="accepted", answered_on=D(2026, 2, 1))
+        sig.record_answer(entries[2], police, answer="declined", answered_on=D(2026, 2, 1),
+                          declined_reason="no_contact")  # fmt: skip
+    with on(D(2026, 3, 2)):
+        track = youngsters.take_up(group, users["socialtjanst"], top5_person(group, "Ung", "Dom"),
+                                   noticed="Oro i området.")  # fmt: skip
+    with on(D(2026, 4, 2)):
+        youngsters.close_track(track, users["socialtjanst"], outcome="concern_gone")
+
+    got = figures(client, users["styrgrupp"])
+    assert got["top5"] == {
+        _("Put on the list in the period"): (H, "3"),
+        _("On the list at the end of the period"): ("3", "3"),
+    }
+    assert got["top5_ended"][_("Total")] == (H, "0")
+    assert set(got["top5_ended"].values()) == {(H, "0"), ("0", "0")}
+    assert got["sig"] == {
+        _("Put on the priority list"): ("4", "0"),
+        _("Offered"): ("3", "0"),
+        _("Accepted"): (H, "0"),
+        _("Taken into a cohort"): ("0", "0"),
+    }
+    assert list(got["sig_declined"].values()) == [("0", "0"), ("0", "0"), (H, "0"), ("0", "0"),
+                                                  (H, "0")]  # fmt: skip
+    assert got["youngsters"] == {
+        _("Young people taken up"): (H, "0"),
+        _("Concern talks held"): ("0", "0"),
+    }
+    assert list(got["youngsters_closed"].values())[0] == (H, "0")
+    assert got["youngsters_closed"][_("Total")] == (H, "0")
