@@ -109,23 +109,19 @@ def _day(moment):
 
 def _copy(case, fact):
     referred_on = _day(case.referred_at)
-    closed = case.status == Status.CLOSED
     fact.stale = False
     fact.programme = case.programme
     fact.referred_on = referred_on
     fact.referral_source = case.referral_source
-    if not (closed and fact.closed_on and fact.age is not None):
-        # what the young person's row says is kept as it was at the closure: gallring's
-        # de-identification later keeps only the year of birth, and a fact rebuilt then
-        # would change the ages of a past period
-        fact.gender = case.youth.gender
-        fact.age = case.youth.age_on(referred_on)
-        fact.grade_band = grade_band(case.youth.grade)
+    fact.gender = case.youth.gender
+    fact.age = case.youth.age_on(referred_on)
+    fact.grade_band = grade_band(case.youth.grade)
     fact.concerns = sorted(set(case.concerns))
     fact.risk_level = case.risk_level
     fact.accepted_on = _day(case.accepted_at)
     fact.consented_on = _day(case.consented_at)
     fact.first_meeting_on = _day(case.first_meeting_at)
+    closed = case.status == Status.CLOSED
     fact.closed_on = _day(case.closed_at) if closed else None
     fact.closure_reason = case.closure_reason if closed else ""
     fact.declined = closed and case.accepted_at is None
