@@ -125,9 +125,8 @@ def distribution(key, title, now, before, threshold, path, choices, total=True, 
     """A count per code (the codes of ``choices`` in their order, then any other code met),
     with the total when the codes split one whole (``total``), protected column by column."""
     here, there = _get(now, path), _get(before, path)
-    known = [c for c, _l in choices]
-    codes = known + sorted((set(here) | set(there)) - set(known), key=str)
     labels = dict(choices)
+    codes = list(labels) + sorted((set(here) | set(there)) - set(labels), key=str)
     columns = []
     for data in (here, there):
         values = [data.get(code, 0) for code in codes]
