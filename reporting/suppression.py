@@ -29,9 +29,11 @@ class Cell:
             return "–"
         if self.hidden:
             return f"<{threshold}"
-        if isinstance(self.value, float):
+        if isinstance(self.value, float) and not self.value.is_integer():
             # rounded half up first: number_format cuts 6.75 to "6,7"
             return number_format(Decimal(str(self.value)).quantize(TENTH, ROUND_HALF_UP), 1)
+        if isinstance(self.value, float):
+            return str(int(self.value))
         return str(self.value)
 
 
