@@ -1,6 +1,7 @@
 """The demo: a newcomer logs in as each role and lands where that role works."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -9,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from casework.demo_history import FIRST
 from casework.workflow import steps
 from casework.workflow.flows import CaseFlow
 from operative.models import OperativeGroup
@@ -51,7 +53,7 @@ def test_every_accepted_demo_case_has_its_assessment_of_risk_need_and_receptivit
 
 def test_loading_twice_changes_nothing(demo, capsys):
     call_command("load_demo")
-    assert Case.objects.count() == 8
+    assert Case.objects.count() == 8 + len(FIRST)  # and the earlier terms' cases
     assert "already loaded" in capsys.readouterr().out
 
 
@@ -109,7 +111,7 @@ def test_the_demo_loads_on_a_leap_day(settings):
     settings.SSPF_DEMO = True
     with time_machine.travel(dt.datetime(2028, 2, 29, 12, 0, tzinfo=ZoneInfo("Europe/Stockholm"))):
         call_command("load_demo", verbosity=0)
-    assert Case.objects.count() == 8
+    assert Case.objects.count() == 8 + len(FIRST)  # and the earlier terms' cases
 
 
 def test_the_demo_has_an_operative_group_with_two_held_meetings_and_one_upcoming(demo, client):
@@ -151,3 +153,14 @@ def test_the_demo_groups_upcoming_meeting_has_its_agenda(demo, client):
     shown = {case.number for case in Case.objects.all() if case.number in everything}
     assert shown, "the coordinator's agenda lists demo cases"
     assert {number for number in shown if number in school} < shown
+
+
+def test_the_demo_shows_a_steering_report_with_history(demo, client):
+    """Issue 14: the steering group's report has earlier terms to compare with and trend."""
+    client.force_login(User.objects.get(username="stina"))
+    page = client.get("/steering/").content.decode()
+    trend = page[page.index('data-testid="trend"') :]
+    trend = trend[: trend.index("</table>")]
+    counts = [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', trend)]
+    assert sum(counts) > 30  # eighteen months of referrals, closures and ongoing cases
+    assert "Lou" not in page and "Demoberg" not in page and "SSPF-" not in page  # no one

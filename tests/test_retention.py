@@ -200,10 +200,10 @@ def test_a_lifted_hold_lets_the_next_run_take_the_case(build_closed, municipalit
 
 def test_a_hold_needs_a_reason_and_there_is_one_at_a_time(build_closed, coordinator):
     case = build_closed()
-    with pytest.raises(TransitionRefused, match="what the hold is about"):
+    with pytest.raises(TransitionRefused, match="vad spärren gäller"):
         holds.place_hold(case, coordinator, "request", "  ")
     holds.place_hold(case, coordinator, "request", "Begäran")
-    with pytest.raises(TransitionRefused, match="already has a legal hold"):
+    with pytest.raises(TransitionRefused, match="har redan en gallringsspärr"):
         holds.place_hold(case, coordinator, "other", "Annat")
     assert LegalHold.objects.filter(case=case).count() == 1
 
