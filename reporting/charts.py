@@ -45,7 +45,7 @@ def trend(report, chart_id):
     """Grouped columns per term: new referrals, closed, ongoing at the end."""
     columns, group = len(report.terms), 3 * 18 + 14
     largest = max([c.value for _l, cells in report.trend for c in cells if not c.hidden] + [1])
-    top, plot = 10, 150
+    top, plot = 22, 150
     parts = []
     for s, (_label, cells) in enumerate(report.trend):
         for t, cell in enumerate(cells):

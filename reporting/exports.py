@@ -4,6 +4,7 @@ writes the cells the page shows (``Cell.shown``), so a hidden count is "<3" ever
 import csv
 import io
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -13,8 +14,7 @@ def rows(report):
     then the terms of the trend."""
     for section in report.sections:
         for table in section.tables:
-            lines = table.lines + ([table.total] if table.total else [])
-            for line in lines:
+            for line in table.rows():
                 yield section.title, table.title, line.label, line.now.shown(), line.before.shown()
     for label, cells in report.trend:
         for period, cell in zip(report.terms, cells, strict=True):
@@ -56,7 +56,10 @@ def as_xlsx(report):
 
 
 def as_pdf(report, context, request):
-    from weasyprint import HTML  # OSError here when the system's Pango library is missing
+    """The page's tables and charts on A4; the stylesheet read from the static files here, not
+    fetched from the server over HTTP."""
+    from weasyprint import CSS, HTML  # OSError here when the system's Pango library is missing
 
     html = render_to_string("reporting/report_print.html", context, request)
-    return HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    style = CSS(filename=finders.find("reporting/report.css"))
+    return HTML(string=html).write_pdf(stylesheets=[style])

@@ -50,6 +50,11 @@ class Table:
     chart: bool = False
     note: str = ""
     svg: str = ""  # the chart, drawn by the page (``charts.bars``)
+    extra: list = field(default_factory=list)  # lines after the total, not in the chart
+
+    def rows(self):
+        """Every line as the table shows it: the lines, the total, then the extra lines."""
+        return self.lines + ([self.total] if self.total else []) + self.extra
 
 
 @dataclass
@@ -187,9 +192,9 @@ def _term_choices(now, before):
 def _ages(now, before, threshold):
     table = distribution("age", _("Age at the referral"), now, before, threshold,
                          "cases.age_band", _choices(AgeBand)[:-1])  # fmt: skip
-    table.lines.append(Line(_("Mean age"), *(_mean(d["cases"]["ages"], threshold)
-                                             for d in (now, before))))  # fmt: skip
-    table.unit = "count"
+    table.extra.append(
+        Line(_("Mean age"), *(_mean(d["cases"]["ages"], threshold) for d in (now, before)))
+    )
     return table
 
 

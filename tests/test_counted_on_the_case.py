@@ -17,6 +17,7 @@ from sspf_flow import counting, services
 from sspf_flow.models import CaseEvent, Consultation, Intervention
 from sspf_flow.refusals import TransitionRefused
 from tests.builders import (
+    OUTCOMES_POST,
     accept_step,
     case_in_progress,
     client_of,
@@ -255,7 +256,9 @@ def test_the_closure_form_records_it_and_closes(coordinator, running):
     url = f"/sspf/{running.number}/close/"
     assert "Biståndsbedömd insats från socialtjänsten" in client.get(url).content.decode()
 
-    response = client.post(url, {"closure_reason": "moved", "social_intervention": "none"})
+    response = client.post(
+        url, {"closure_reason": "moved", "social_intervention": "none", **OUTCOMES_POST}
+    )
 
     assert response.status_code == 302
     running.refresh_from_db()
@@ -267,7 +270,9 @@ def test_the_closure_form_records_it_and_closes(coordinator, running):
 def test_the_closure_form_does_not_require_it(coordinator, running):
     client = client_of(coordinator)
 
-    response = client.post(f"/sspf/{running.number}/close/", {"closure_reason": "moved"})
+    response = client.post(
+        f"/sspf/{running.number}/close/", {"closure_reason": "moved", **OUTCOMES_POST}
+    )
 
     assert response.status_code == 302
     running.refresh_from_db()
@@ -280,7 +285,7 @@ def test_a_refused_closure_records_nothing(coordinator, running):
 
     response = client.post(
         f"/sspf/{running.number}/close/",
-        {"closure_reason": "other", "social_intervention": "light"},
+        {"closure_reason": "other", "social_intervention": "light", **OUTCOMES_POST},
     )
 
     assert response.status_code == 200

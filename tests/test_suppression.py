@@ -1,6 +1,7 @@
 """Small numbers hidden in the steering report (issue 14, 4): a count from 1 up to the threshold
 shows as "<3" (primary), and where a table shows its total a lone hidden cell takes a second one
-with it (secondary), so that no hidden count can be worked out from what is shown."""
+with it (secondary, shown as "×": it is not small), so that no hidden count can be worked out
+from what is shown."""
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,15 +24,15 @@ def test_no_total_shown_means_primary_suppression_only():
 
 
 def test_a_lone_hidden_cell_takes_the_smallest_shown_count_with_it():
-    assert shown([2, 5, 4, 0], total=11) == (["<3", "5", "<3", "0"], "11")
+    assert shown([2, 5, 4, 0], total=11) == (["<3", "5", "×", "0"], "11")
 
 
 def test_of_two_equal_smallest_counts_the_first_is_hidden():
-    assert shown([1, 4, 4], total=9) == (["<3", "<3", "4"], "9")
+    assert shown([1, 4, 4], total=9) == (["<3", "×", "4"], "9")
 
 
 def test_a_zero_is_never_the_second_hidden_cell():
-    assert shown([1, 0, 0, 7], total=8) == (["<3", "0", "0", "<3"], "8")
+    assert shown([1, 0, 0, 7], total=8) == (["<3", "0", "0", "×"], "8")
 
 
 def test_two_hidden_cells_need_no_third():
@@ -40,13 +41,13 @@ def test_two_hidden_cells_need_no_third():
 
 def test_the_total_is_hidden_when_no_other_cell_can_be():
     # the total counts more than the lines (e.g. a line left out): only the total is left
-    assert shown([2, 0, 0], total=6) == (["<3", "0", "0"], "<3")
+    assert shown([2, 0, 0], total=6) == (["<3", "0", "0"], "×")
     # a total below the threshold is itself hidden, and then nothing more is needed
     assert shown([2, 0, 0], total=2) == (["<3", "0", "0"], "<3")
 
 
 def test_a_threshold_of_five():
-    assert shown([4, 6, 0, 9], threshold=5, total=19) == (["<5", "<5", "0", "9"], "19")
+    assert shown([4, 6, 0, 9], threshold=5, total=19) == (["<5", "×", "0", "9"], "19")
     assert shown([4, 3, 0, 9], threshold=5, total=16) == (["<5", "<5", "0", "9"], "16")
     assert primary(5, 5).shown() == "5"
 
