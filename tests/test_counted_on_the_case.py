@@ -264,7 +264,7 @@ def test_the_closure_form_records_it_and_closes(coordinator, running):
     running.refresh_from_db()
     assert (running.status, running.social_intervention) == ("closed", "none")
     codes = list(running.events.order_by("pk").values_list("action", flat=True))
-    assert codes[-2:] == ["case.social_intervention", "case.closed"]
+    assert codes[-3:] == ["case.social_intervention", "case.closed", "outcomes.recorded"]
 
 
 def test_the_closure_form_does_not_require_it(coordinator, running):
