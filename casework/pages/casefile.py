@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from forms.render import render_html
-from sspf_flow import access, accesslog, guards
+from sspf_flow import access, accesslog, guards, outcomes
 from sspf_flow.models import Action, CaseTask, ConsentAgency, MeetingPicture, MeetingStatus, Status
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
 from sspf_flow.models.process import processes_of
@@ -87,6 +87,8 @@ class CaseDetailView(CasePage):
         )
         coordinator = sight.coordinates
         covered = covered_now(consents)
+        # the outcome indicators over time, each under its information category (categories.py)
+        indicators = sight.indicators()
         # named on the consent: common ground of every covered agency (categories.py); how to
         # reach them, for the coordinator only
         network, network_covered = named_network(consents)
@@ -115,6 +117,8 @@ class CaseDetailView(CasePage):
             assessments=list(case.assessments.select_related("assessed_by"))
             if sight.assessment
             else [],
+            outcome_headers=outcomes.headers(indicators),
+            outcome_rows=outcomes.table(case.outcomes.all(), indicators) if indicators else [],
             may_close=coordinator and case.is_open,
             may_report_incident=case.is_open
             and access.reports_incidents(user, case, reads_case=True),
