@@ -80,9 +80,7 @@ def test_acceptance_a_follow_up_and_closure_each_leave_their_reading(
         do_task(client, case, "follow_up", follow_up_post(case, next_follow_up=later, **changed))
         clock.move_to(FROZEN + dt.timedelta(days=50))
         client.force_login(coordinator)
-        response = client.post(
-            f"/sspf/{case.number}/close/", {"closure_reason": "moved", **BETTER}
-        )
+        response = client.post(f"/sspf/{case.number}/close/", {"closure_reason": "moved", **BETTER})
         assert response.status_code == 302, response.context["form"].errors
 
     case.refresh_from_db()
