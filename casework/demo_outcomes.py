@@ -117,7 +117,7 @@ def follow_up(case, user, decision, values, **more):
             day=timezone.localdate(),
             notes="Närvaron har blivit bättre; Vera går på tjejgruppen varje vecka.",
             items=[(action, "done" if closing else "ongoing", "") for action in plan.actions.all()],
-            goal_assessments={goal: "met" if closing else "ongoing" for goal in plan.goals.all()},
+            goal_assessments=dict.fromkeys(plan.goals.all(), "met" if closing else "ongoing"),
             decision=decision,
             **more,
         )
