@@ -22,7 +22,9 @@ from tests.builders import (
     assessed,
     case_in_progress,
     consent_post,
+    hold_meeting_post,
     template_answers,
+    walk_to_meeting_planned,
 )
 from tests.footprint import FROZEN, TODAY, footprint
 from tests.urlmap import do_task, fire_due_timers, hold_post, plan_post, task_url
@@ -104,6 +106,28 @@ def test_a_follow_up_that_closes_the_case_takes_the_closure_reading(
     data |= {key: "met" for key in data if key.startswith("goal_") and key[5:].isdigit()}
     do_task(client, case, "follow_up", data)
     assert [(r["point"], r["crime"]) for r in readings(case)] == [("closure", "none")]
+
+
+def test_a_meeting_that_closes_the_case_takes_the_closure_reading(
+    client, refer, coordinator, consent_for, agencies
+):
+    skola = agencies["skola"]
+    case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, [skola])
+    client.force_login(coordinator)
+    data = hold_meeting_post([skola.pk], skola, next_follow_up=None, close_case="on")
+    data |= {"closure_reason": "moved"}
+    task = steps.open_task(case, "hold_meeting")
+    client.post(task_url(task, "assign"))
+
+    response = client.post(task_url(task, "execute"), data)  # without the indicators
+    assert response.status_code == 200
+    assert response.context["form"].errors["leisure"] == [CHOOSE]
+    assert Case.objects.get(pk=case.pk).status == Status.MEETING_PLANNED
+
+    response = client.post(task_url(task, "execute"), {**data, **BETTER})
+    assert response.status_code == 302
+    assert Case.objects.get(pk=case.pk).status == Status.CLOSED
+    assert [(r["point"], r["leisure"]) for r in readings(case)] == [("closure", "yes")]
 
 
 def test_closing_at_the_consent_step_takes_the_closure_reading(client, refer, coordinator):
