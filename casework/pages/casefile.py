@@ -118,6 +118,7 @@ class CaseDetailView(CasePage):
             if sight.assessment
             else [],
             outcome_headers=outcomes.headers(indicators),
+            outcome_partial=len(indicators) < len(outcomes.NAMES),
             outcome_rows=outcomes.table(case.outcomes.all(), indicators) if indicators else [],
             may_close=coordinator and case.is_open,
             may_report_incident=case.is_open
