@@ -12,7 +12,12 @@ from viewflow.workflow import timers
 from casework.workflow import steps
 from forms.models import FormVersion, Submission
 from sspf_flow.models import Case
-from tests.builders import case_in_progress, hold_meeting_post, walk_to_meeting_planned
+from tests.builders import (
+    OUTCOMES_POST,
+    case_in_progress,
+    hold_meeting_post,
+    walk_to_meeting_planned,
+)
 
 # what the protocol and follow-up templates asked before issue 12, and the step asks itself
 ASKED_BY_THE_MEETING_STEP = [
@@ -102,6 +107,7 @@ def test_closing_at_a_meeting_needs_no_next_date(meeting_planned, agencies, as_c
         next_follow_up=None,
         close_case="on",
         closure_reason="moved",
+        **OUTCOMES_POST,  # the closure's outcome indicators
     )
     assert "next_follow_up" not in data
 

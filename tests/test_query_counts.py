@@ -52,8 +52,9 @@ MAX_QUERIES = {
     # each meeting (issue 12), one query however many meetings and pictures; 17 with the
     # assessments of risk, need and receptivity (issue 12), one query; the municipality (its
     # target group) is joined to the case's query; 18 with the network persons the consents
-    # name (issue 12), one query, from which the page also tells who is covered today
-    "case page": 18,
+    # name (issue 12), one query, from which the page also tells who is covered today; 19 with
+    # the outcome indicators over time (issue 14), one query however many readings
+    "case page": 19,
     # 11 with the incidents reported into the case (issue 12), one query
     "case history": 11,
     # a version of the action plan with what changed since the one before (issue 12): 11, the

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
 from forms.render import render_html
-from sspf_flow import access, accesslog, guards, holds
+from sspf_flow import access, accesslog, guards, holds, outcomes
 from sspf_flow.models import Action, CaseTask, ConsentAgency, MeetingPicture, MeetingStatus, Status
 from sspf_flow.models.case import OPEN_AFTER_CONSENT
 from sspf_flow.models.process import processes_of
@@ -90,6 +90,8 @@ class CaseDetailView(CasePage):
         )
         coordinator = sight.coordinates
         covered = covered_now(consents)
+        # the outcome indicators over time, each under its information category (categories.py)
+        indicators = sight.indicators()
         # named on the consent: common ground of every covered agency (categories.py); how to
         # reach them, for the coordinator only
         network, network_covered = named_network(consents)
@@ -118,6 +120,9 @@ class CaseDetailView(CasePage):
             assessments=list(case.assessments.select_related("assessed_by"))
             if sight.assessment
             else [],
+            outcome_headers=outcomes.headers(indicators),
+            outcome_partial=len(indicators) < len(outcomes.NAMES),
+            outcome_rows=outcomes.table(case.outcomes.all(), indicators) if indicators else [],
             may_close=coordinator and case.is_open,
             may_record_social_intervention=access.records_social_intervention(
                 user, case, sight=sight
