@@ -57,6 +57,9 @@ PAGES = {
         "/sspf/{lou}/plans/1/",  # a version of the action plan with what changed
         "/operative/meetings/{group_meeting}/agenda/",  # the whole individual level
         "/operative/meetings/{group_meeting}/possible-referral/",
+        "/steering/",  # the steering report (issue 14), which the coordinator presents
+        "/register/",  # register extracts (issue 14, 7)
+        "/sspf/{lou}/social-intervention/",  # the needs-assessed intervention
     ],
     "sara": [  # the school
         "/",
@@ -102,12 +105,14 @@ PAGES = {
         "/operative/sig/{sig_entry}/status/",
         "/operative/sig/{sig_entry}/close/",
     ],
-    "stina": [  # the steering group: its page and Top 5's evaluation, which names no one
+    "stina": [  # the steering group: its report and Top 5's evaluation, which names no one
         "/",
+        "/steering/?kind=year&year=2025",  # a year beside the year before, its charts
+        "/steering/?kind=dates&start=2026-05-01&end=2026-04-01",  # a refused period
         "/operative/top5/evaluations/",
         "/operative/{group}/top5/evaluation/",
     ],
-    "adam": ["/", "/log/", "/forms/"],  # the administrator
+    "adam": ["/", "/log/", "/forms/", "/administration/gallring/"],  # the administrator
     "maria": ["/log/", "/log/youth/", "/log/roles/"],  # Anja's manager
     "cornelia": ["/", "/operative/sig/coached/"],  # social services' youth coach in SIG
 }
