@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sspf_flow.events import EventCode
-from sspf_flow.models import INDICATORS, Case, Party, Status
+from sspf_flow.models import INDICATORS, Case, Consultation, Party, Status
 
 from .models import CaseFact, CaseHappening, ConsultationFact, GradeBand, Happening
 
@@ -55,10 +55,12 @@ def keep_consultation(instance, **kwargs):
     )
 
 
-def refresh(batch=BATCH):
-    """Rebuild every stale fact row; the number of rows rebuilt."""
+def refresh(batch=BATCH, limit=None):
+    """Rebuild the stale fact rows, at most ``limit`` (None: all); the number rebuilt."""
     done = 0
-    while True:
+    while limit is None or done < limit:
+        if limit is not None:
+            batch = min(batch, limit - done)
         with transaction.atomic():
             facts = list(
                 CaseFact.objects.select_for_update(skip_locked=True)
@@ -69,21 +71,42 @@ def refresh(batch=BATCH):
                 return done
             _rebuild(facts)
             done += len(facts)
+    return done
 
 
-def bring_up_to_date():
-    """Before a report: a fact row for every case, and none stale."""
-    return build_missing()
+def bring_up_to_date(limit=None):
+    """Before a report: a fact row for every case and consultation, and the stale ones rebuilt,
+    at most ``limit`` of them (a request must not rebuild a whole municipality's history after an
+    upgrade: the beat does that, ``tasks.refresh_facts``). Returns how many are still stale."""
+    missing_cases()
+    missing_consultations()
+    if refresh(limit=limit) == limit:
+        return CaseFact.objects.filter(stale=True, case__isnull=False).count()
+    return 0
 
 
 def build_missing():
-    """A fact row for every case that has none (cases from before the statistics existed)."""
+    """Every case's and consultation's facts, built now however many (the benchmark, tests)."""
+    missing_cases()
+    missing_consultations()
+    return refresh()
+
+
+def missing_cases():
+    """A stale fact row for every case that has none (cases from before the statistics)."""
     missing = Case.objects.filter(fact__isnull=True).values_list("pk", "municipality_id")
     CaseFact.objects.bulk_create(
         [CaseFact(case_id=pk, municipality_id=m, stale=True) for pk, m in missing],
         batch_size=BATCH,
     )
-    return refresh()
+
+
+def missing_consultations():
+    """A fact row for every consultation that has none (recorded before the statistics)."""
+    for consultation in Consultation.objects.filter(fact__isnull=True).select_related(
+        "asking_agency"
+    ):
+        keep_consultation(consultation)
 
 
 def _rebuild(facts):

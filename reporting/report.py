@@ -74,6 +74,7 @@ class Report:
     trend: list  # (label, [Cell per term]) rows
     terms: list
     made_at: object
+    pending: int = 0  # cases whose facts are still to be rebuilt (after an upgrade)
 
     def tables(self):
         return [table for section in self.sections for table in section.tables]

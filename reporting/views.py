@@ -34,9 +34,14 @@ def _asked(request):
     return municipality_id, form, period
 
 
+REQUEST_LIMIT = 2000  # stale facts a request rebuilds before it counts; the beat does the rest
+
+
 def _report(municipality_id, period):
-    facts.bring_up_to_date()
-    return reports.build(Municipality.objects.get(pk=municipality_id), period)
+    pending = facts.bring_up_to_date(limit=REQUEST_LIMIT)
+    report = reports.build(Municipality.objects.get(pk=municipality_id), period)
+    report.pending = pending
+    return report
 
 
 def _context(report, form):

@@ -9,7 +9,7 @@ import pytest
 from reporting import facts
 from tests.report_builders import Walk, on
 
-PAGE_QUERIES = 56  # measured: session and roles, the facts checked, both periods counted, the trend
+PAGE_QUERIES = 57  # measured: session and roles, the facts checked, both periods counted, the trend
 
 
 def referred(users, agencies, how_many):
@@ -47,7 +47,9 @@ def test_stale_facts_are_rebuilt_in_a_fixed_number_of_queries(
     users, agencies, how_many, django_assert_num_queries
 ):
     referred(users, agencies, how_many)
-    with django_assert_num_queries(18):
-        assert facts.bring_up_to_date() == how_many
-    with django_assert_num_queries(4):
+    assert facts.CaseFact.objects.filter(stale=True).count() == how_many
+    with django_assert_num_queries(19):
+        assert facts.bring_up_to_date() == 0  # none left stale
+    assert not facts.CaseFact.objects.filter(stale=True).exists()
+    with django_assert_num_queries(5):
         assert facts.bring_up_to_date() == 0
