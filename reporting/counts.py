@@ -6,13 +6,15 @@ tables and hides the small numbers."""
 import statistics as stats
 from collections import Counter
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import Aggregate, Avg, Count, F, FloatField, Func, IntegerField, Q
 
 from operative.models import ConcernTalk, SigEntry, Top5Entry, YoungstersTrack
-from sspf_flow.models import INDICATORS
+from sspf_flow.models import INDICATORS, ConcernCategory
 from sspf_flow.models.outcome import rank
 
 from .models import CaseFact, CaseHappening, ConsultationFact, Happening
+from .periods import period_of, term
 
 
 def _by(queryset, field):
@@ -27,8 +29,10 @@ def _open_on(day):
 def cases(municipality_id, period):
     facts = CaseFact.objects.filter(municipality_id=municipality_id, referred_on__isnull=False)
     span = (period.start, period.end)
+    new_in = Q(referred_on__range=span)
+    terms = terms_within(period)
     head = facts.aggregate(
-        new=Count("pk", filter=Q(referred_on__range=span)),
+        new=Count("pk", filter=new_in),
         carried=Count("pk", filter=Q(referred_on__lt=period.start) & _open_on(period.start)),
         ongoing=Count(
             "pk",
@@ -39,10 +43,22 @@ def cases(municipality_id, period):
         consent_declined=Count(
             "pk", filter=Q(closed_on__range=span, closure_reason="consent_not_given")
         ),
+        aged=Count("age", filter=new_in),
+        mean_age=Avg("age", filter=new_in),
+        **{f"age_{band}": Count("pk", filter=new_in & q) for band, q in AGE_BANDS.items()},
+        **{
+            f"concern_{code}": Count("pk", filter=new_in & Q(concern_codes__contains=f",{code},"))
+            for code in ConcernCategory.values
+        },
+        **{
+            f"term_{t.kind}_{t.start.year}": Count(
+                "pk",
+                filter=Q(referred_on__range=(max(t.start, period.start), min(t.end, period.end))),
+            )
+            for t in terms
+        },
     )
-    new = facts.filter(referred_on__range=span)
-    rows = list(new.values_list("age", "concerns", "referred_on"))
-    ages = [age for age, _c, _d in rows if age is not None]
+    new = facts.filter(new_in)
     closed = facts.filter(closed_on__range=span)
     active = facts.filter(referred_on__lte=period.end, declined=False).filter(
         Q(closed_on__isnull=True) | Q(closed_on__gte=period.start)
@@ -53,10 +69,10 @@ def cases(municipality_id, period):
         "gender": _by(new, "gender"),
         "grade_band": _by(new, "grade_band"),
         "risk_level": _by(new, "risk_level"),
-        "age_band": Counter(age_band(a) for a in ages),
-        "ages": ages,
-        "term": Counter(("vt" if d.month <= 6 else "ht", d.year) for _a, _c, d in rows),
-        "concerns": Counter(code for _a, concerns, _d in rows for code in concerns),
+        "age_band": {band: head[f"age_{band}"] for band in AGE_BANDS},
+        "mean_age": (head["aged"], head["mean_age"]),
+        "term": {(t.kind, t.start.year): head[f"term_{t.kind}_{t.start.year}"] for t in terms},
+        "concerns": {code: head[f"concern_{code}"] for code in ConcernCategory.values},
         "closure_reason": _by(closed, "closure_reason"),
         "social_intervention": _by(active, "social_intervention"),
         "active": active.count(),
@@ -65,33 +81,69 @@ def cases(municipality_id, period):
     }
 
 
-def age_band(age):
-    if age < 12:
-        return "under_12"
-    if age <= 14:
-        return "12_14"
-    if age <= 17:
-        return "15_17"
-    return "18_plus"
+AGE_BANDS = {
+    "under_12": Q(age__lt=12),
+    "12_14": Q(age__gte=12, age__lte=14),
+    "15_17": Q(age__gte=15, age__lte=17),
+    "18_plus": Q(age__gte=18),
+}
+
+
+def terms_within(period):
+    """The terms the period touches, oldest first."""
+    found = [period_of("term", period.start)]
+    while found[-1].end < period.end:
+        last = found[-1]
+        found.append(
+            term(last.end.year + 1, "vt") if last.kind == "ht" else term(last.end.year, "ht")
+        )
+    return found
+
+
+# (the earlier step, the later step, whether declined referrals count)
+STEPS = {
+    "to_consent": ("referred_on", "consented_on"),
+    "to_meeting": ("consented_on", "first_meeting_on"),
+    "to_closure": ("referred_on", "closed_on"),
+}
 
 
 def _durations(facts, span):
-    """Days between the steps, for the cases that took the later step in the period."""
-    pairs = {
-        "to_consent": facts.filter(consented_on__range=span).values_list(
-            "referred_on", "consented_on"
-        ),
-        "to_meeting": facts.filter(first_meeting_on__range=span).values_list(
-            "consented_on", "first_meeting_on"
-        ),
-        "to_closure": facts.filter(closed_on__range=span, declined=False).values_list(
-            "referred_on", "closed_on"
-        ),
-    }
-    return {
-        key: [(later - earlier).days for earlier, later in rows if earlier and later]
-        for key, rows in pairs.items()
-    }
+    """Days between the steps, for the cases that took the later step in the period: (how many,
+    (lower quartile, median, upper quartile)). PostgreSQL works the quartiles out itself
+    (``percentile_cont``, the same interpolation as ``quartiles``); elsewhere the days are read."""
+    found = {}
+    for key, (earlier, later) in STEPS.items():
+        rows = facts.filter(**{f"{later}__range": span, f"{earlier}__isnull": False})
+        if key == "to_closure":
+            rows = rows.filter(declined=False)
+        if connection.vendor == "postgresql":
+            got = rows.aggregate(n=Count("pk"), q=Quartiles(DaysBetween(F(later), F(earlier))))
+            found[key] = (got["n"], tuple(got["q"] or (None, None, None)))
+        else:
+            days = [(b - a).days for a, b in rows.values_list(earlier, later)]
+            found[key] = (len(days), quartiles(days))
+    return found
+
+
+class DaysBetween(Func):
+    """``later - earlier`` of two dates, in days (PostgreSQL's date subtraction)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+class Quartiles(Aggregate):
+    """The lower quartile, the median and the upper quartile (PostgreSQL)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, **extra):
+        from django.contrib.postgres.fields import ArrayField
+
+        super().__init__(expression, output_field=ArrayField(FloatField()), **extra)
 
 
 def quartiles(days):

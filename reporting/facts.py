@@ -138,8 +138,9 @@ def _rebuild(facts):
         ]
     fields = [
         "stale", "programme", "referred_on", "referral_source", "gender", "age", "grade_band",
-        "concerns", "risk_level", "accepted_on", "consented_on", "first_meeting_on", "closed_on",
-        "closure_reason", "declined", "social_intervention", "outcome_start", "outcome_end",
+        "concern_codes", "risk_level", "accepted_on", "consented_on", "first_meeting_on",
+        "closed_on", "closure_reason", "declined", "social_intervention", "outcome_start",
+        "outcome_end",
     ]  # fmt: skip
     CaseFact.objects.bulk_update(facts, fields)
     CaseHappening.objects.filter(fact__in=facts).delete()
@@ -159,7 +160,8 @@ def _copy(case, fact):
     fact.gender = case.youth.gender
     fact.age = case.youth.age_on(referred_on)
     fact.grade_band = grade_band(case.youth.grade)
-    fact.concerns = sorted(set(case.concerns))
+    codes = sorted(set(case.concerns))
+    fact.concern_codes = f",{','.join(codes)}," if codes else ""
     fact.risk_level = case.risk_level
     fact.accepted_on = _day(case.accepted_at)
     fact.consented_on = _day(case.consented_at)

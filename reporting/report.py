@@ -194,15 +194,15 @@ def _ages(now, before, threshold):
     table = distribution("age", _("Age at the referral"), now, before, threshold,
                          "cases.age_band", _choices(AgeBand)[:-1])  # fmt: skip
     table.extra.append(
-        Line(_("Mean age"), *(_mean(d["cases"]["ages"], threshold) for d in (now, before)))
+        Line(_("Mean age"), *(_mean(*d["cases"]["mean_age"], threshold) for d in (now, before)))
     )
     return table
 
 
-def _mean(values, threshold):
-    if len(values) < threshold or not values:
+def _mean(how_many, mean, threshold):
+    if how_many < threshold or mean is None:
         return Cell(None)
-    return Cell(round(sum(values) / len(values), 1))
+    return Cell(round(float(mean), 1))
 
 
 def _section_consultations(now, before, threshold):
@@ -261,15 +261,18 @@ def _section_closures(now, before, threshold):
 def _durations(key, title, now, before, threshold):
     columns = []
     for data in (now, before):
-        days = data["cases"]["durations"][key]
-        enough = len(days) >= threshold
-        q = counts.quartiles(days) if enough else (None, None, None)
-        columns.append([primary(len(days), threshold), *(Cell(v) for v in q)])
+        how_many, q = data["cases"]["durations"][key]
+        q = q if how_many >= threshold else (None, None, None)
+        columns.append([primary(how_many, threshold), *(Cell(_days(v)) for v in q)])
     labels = [_("Number of cases"), _("Lower quartile"), _("Median"), _("Upper quartile")]
     lines = [Line(label, a, b) for label, a, b in zip(labels, *columns, strict=True)]
     return Table(key, title, lines, unit="days",
                  note=_("Days are shown when at least as many cases as the threshold took "
                         "the step."))  # fmt: skip
+
+
+def _days(value):
+    return None if value is None else float(value)
 
 
 def _section_outcomes(now, before, threshold):

@@ -9,7 +9,7 @@ import pytest
 from reporting import facts
 from tests.report_builders import Walk, on
 
-PAGE_QUERIES = 57  # measured: session and roles, the facts checked, both periods counted, the trend
+PAGE_QUERIES = 55  # measured: session and roles, the facts checked, both periods counted, the trend
 
 
 def referred(users, agencies, how_many):

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ('gender', models.CharField(blank=True, max_length=10)),
                 ('age', models.PositiveSmallIntegerField(null=True)),
                 ('grade_band', models.CharField(blank=True, choices=[('f_4', 'Grade F–4'), ('5_6', 'Grade 5–6'), ('7_9', 'Grade 7–9'), ('gymnasium', 'Upper secondary school'), ('unknown', 'Not known')], max_length=10)),
-                ('concerns', models.JSONField(default=list)),
+                ('concern_codes', models.CharField(blank=True, max_length=300)),
                 ('risk_level', models.CharField(blank=True, max_length=10)),
                 ('accepted_on', models.DateField(null=True)),
                 ('consented_on', models.DateField(null=True)),

@@ -33,7 +33,8 @@ class CaseFact(models.Model):
     gender = models.CharField(max_length=10, blank=True)
     age = models.PositiveSmallIntegerField(null=True)  # whole years on the day of the referral
     grade_band = models.CharField(max_length=10, choices=GradeBand.choices, blank=True)
-    concerns = models.JSONField(default=list)
+    # the concerns' codes between commas (",crime,school_absence,"): counted with one LIKE each
+    concern_codes = models.CharField(max_length=300, blank=True)
     risk_level = models.CharField(max_length=10, blank=True)
     accepted_on = models.DateField(null=True)
     consented_on = models.DateField(null=True)
