@@ -2,10 +2,11 @@
 
 Uses the bench database of ``bench/notifications.py`` (``sspf_bench``; seeded when missing, reused
 otherwise), builds the de-identified facts of every case (``reporting.facts.build_missing``, timed:
-what a municipality's first report after an upgrade costs), then asks for the half-year report of
-the busiest term as the steering group, through Django's test client (server time: the view, its
-queries and the template, without a network): the median of ``--runs`` requests and the queries
-of one. Prints Markdown for docs/performance.md.
+what the beat does after an upgrade), rebuilds ``--rebuild`` stale rows (timed), then asks for
+the half-year report of the busiest term and its calendar year as the steering group, and their
+exports, through Django's test client (server time: the view, its queries and the template,
+without a network): the median of ``--runs`` requests and the statements of one. Prints Markdown
+for docs/performance.md.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/steering.py
 """
@@ -26,6 +27,9 @@ def parse_args():
     parser.add_argument("--reseed", action="store_true", help="drop the database and seed again")
     parser.add_argument("--database", default="sspf_bench", help="name (default sspf_bench)")
     parser.add_argument("--runs", type=int, default=5, help="requests of each report")
+    parser.add_argument(
+        "--rebuild", type=int, default=5000, help="fact rows marked stale and rebuilt, timed"
+    )
     return parser.parse_args()
 
 
@@ -94,6 +98,13 @@ def main():
     built = facts.build_missing()
     build_seconds = time.perf_counter() - t0
     print(f"Built {built:,} fact rows in {build_seconds:.1f} s", flush=True)
+    CaseFact.objects.filter(
+        pk__in=CaseFact.objects.order_by("pk").values("pk")[: args.rebuild]
+    ).update(stale=True)
+    t0 = time.perf_counter()
+    rebuilt = facts.refresh()
+    rebuild_seconds = time.perf_counter() - t0
+    print(f"Rebuilt {rebuilt:,} stale fact rows in {rebuild_seconds:.1f} s", flush=True)
     year, which, n = busiest_term()
     client = Client()
     client.force_login(steering_user())
@@ -115,7 +126,8 @@ def main():
     print(seed_line)
     print(
         f"{Case.objects.count():,} cases, {CaseFact.objects.count():,} fact rows; facts built "
-        f"from the cases in {build_seconds:.1f} s (once, at the first report after an upgrade)."
+        f"from the cases in {build_seconds:.1f} s (once, after an upgrade); {rebuilt:,} stale "
+        f"rows rebuilt in {rebuild_seconds:.1f} s ({rebuilt / rebuild_seconds:,.0f} a second)."
     )
     print()
     print("\n".join(lines))

@@ -7,9 +7,7 @@ from reporting.models import CaseFact
 from tests.builders import client_of
 
 
-def test_a_report_rebuilds_a_bounded_number_and_says_the_rest_is_pending(
-    refer, users, monkeypatch
-):
+def test_a_report_rebuilds_a_bounded_number_and_says_the_rest_is_pending(refer, users, monkeypatch):
     for _ in range(3):
         refer()
     CaseFact.objects.all().delete()  # as if the cases came from before the statistics
