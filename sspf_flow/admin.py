@@ -64,6 +64,7 @@ class MunicipalityAdmin(admin.ModelAdmin):
             _("Target group"),
             {"fields": ["target_age_min", "target_age_max", "target_risk_levels"]},
         ),
+        (_("Statistics"), {"fields": ["statistics_threshold"]}),
     ]
 
 

@@ -50,6 +50,18 @@ def test_case_workers_are_not_let_into_the_admin(client, coordinator):
 
 
 TARGET_GROUP = {"target_age_min": 13, "target_age_max": 17, "target_risk_levels": ["low", "high"]}
+STATISTICS = {"statistics_threshold": 3}
+LADDER_AND_AGES = [
+    "consent_age_alone",
+    "consent_age_with_guardians",
+    "reminder_days",
+    "escalate_to_coordinator_days",
+    "escalate_to_manager_days",
+    "consent_expiry_notice_days",
+    "assess_within_days",
+    "consent_pending_days",
+    "plan_within_days",
+]
 
 
 def test_the_ladder_days_are_set_per_municipality_and_checked(client, admin_user, municipality):
@@ -68,6 +80,7 @@ def test_the_ladder_days_are_set_per_municipality_and_checked(client, admin_user
         "consent_pending_days": 10,
         "plan_within_days": 10,
         **TARGET_GROUP,
+        **STATISTICS,
     }
     refused = client.post(url, form)
     assert refused.status_code == 200
@@ -75,3 +88,23 @@ def test_the_ladder_days_are_set_per_municipality_and_checked(client, admin_user
     client.post(url, {**form, "escalate_to_manager_days": 14})
     municipality.refresh_from_db()
     assert (municipality.reminder_days, municipality.escalate_to_manager_days) == (5, 14)
+
+
+def test_the_statistics_threshold_is_set_per_municipality_and_at_least_two(
+    client, admin_user, municipality
+):
+    """Issue 14, 4: the smallest number the steering report shows is the municipality's."""
+    client.force_login(admin_user)
+    url = f"/admin/sspf_flow/municipality/{municipality.pk}/change/"
+    form = {
+        "name": municipality.name,
+        "code": municipality.code,
+        **{field: getattr(municipality, field) for field in LADDER_AND_AGES},
+        **TARGET_GROUP,
+    }
+    assert 'name="statistics_threshold"' in client.get(url).content.decode()
+    refused = client.post(url, {**form, "statistics_threshold": 1})
+    assert refused.context["adminform"].form.errors["statistics_threshold"]
+    client.post(url, {**form, "statistics_threshold": 5})
+    municipality.refresh_from_db()
+    assert municipality.statistics_threshold == 5

@@ -351,6 +351,7 @@ def admin_form(municipality, **changes):
         "target_age_min": 12,
         "target_age_max": 17,
         "target_risk_levels": ["medium", "high"],
+        "statistics_threshold": 3,
         **changes,
     }
 
