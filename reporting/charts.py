@@ -22,9 +22,9 @@ def bars(table, chart_id):
         width = 0 if line.now.hidden else round(BAR_WIDTH * line.now.value / largest)
         rows.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" class="sspf-chart__label">{}</text>'
+                '<text x="{}" y="{}" text-anchor="end" class="sspf-chart__label" fill="#222">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="16" fill="{}"></rect>'
-                '<text x="{}" y="{}" class="sspf-chart__value">{}</text>',
+                '<text x="{}" y="{}" class="sspf-chart__value" fill="#222">{}</text>',
                 LABEL_WIDTH - 6,
                 y + 13,
                 _short(line.label),
@@ -54,7 +54,7 @@ def trend(report, chart_id):
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="16" height="{}" fill="{}"></rect>'
-                    '<text x="{}" y="{}" text-anchor="middle" class="sspf-chart__value">{}'
+                    '<text x="{}" y="{}" text-anchor="middle" class="sspf-chart__value" fill="#222">{}'
                     "</text>",
                     x,
                     top + plot - h,
@@ -68,7 +68,7 @@ def trend(report, chart_id):
     for t, period in enumerate(report.terms):
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="middle" class="sspf-chart__label">{}</text>',
+                '<text x="{}" y="{}" text-anchor="middle" class="sspf-chart__label" fill="#222">{}</text>',
                 40 + t * group + 26,
                 top + plot + 16,
                 period.short,
@@ -79,7 +79,7 @@ def trend(report, chart_id):
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
-                '<text x="{}" y="{}" class="sspf-chart__label">{}</text>',
+                '<text x="{}" y="{}" class="sspf-chart__label" fill="#222">{}</text>',
                 x,
                 top + plot + 28,
                 COLOURS[s],
