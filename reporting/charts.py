@@ -22,9 +22,9 @@ def bars(table, chart_id):
         width = 0 if line.now.hidden else round(BAR_WIDTH * line.now.value / largest)
         rows.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" class="sspf-chart__label" fill="#222">{}</text>'
+                '<text x="{}" y="{}" text-anchor="end">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="16" fill="{}"></rect>'
-                '<text x="{}" y="{}" class="sspf-chart__value" fill="#222">{}</text>',
+                '<text x="{}" y="{}">{}</text>',
                 LABEL_WIDTH - 6,
                 y + 13,
                 _short(line.label),
@@ -54,7 +54,7 @@ def trend(report, chart_id):
             parts.append(
                 format_html(
                     '<rect x="{}" y="{}" width="16" height="{}" fill="{}"></rect>'
-                    '<text x="{}" y="{}" text-anchor="middle" class="sspf-chart__value" fill="#222">{}'
+                    '<text x="{}" y="{}" text-anchor="middle">{}'
                     "</text>",
                     x,
                     top + plot - h,
@@ -68,7 +68,7 @@ def trend(report, chart_id):
     for t, period in enumerate(report.terms):
         parts.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="middle" class="sspf-chart__label" fill="#222">{}</text>',
+                '<text x="{}" y="{}" text-anchor="middle">{}</text>',
                 40 + t * group + 26,
                 top + plot + 16,
                 period.short,
@@ -79,7 +79,7 @@ def trend(report, chart_id):
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
-                '<text x="{}" y="{}" class="sspf-chart__label" fill="#222">{}</text>',
+                '<text x="{}" y="{}">{}</text>',
                 x,
                 top + plot + 28,
                 COLOURS[s],
@@ -104,7 +104,8 @@ def _short(label, most=34):
 def _svg(chart_id, title, description, width, height, parts):
     return format_html(
         '<svg class="sspf-chart" role="img" aria-labelledby="{0}-t {0}-d" width="{1}" '
-        'height="{2}" viewBox="0 0 {1} {2}" xmlns="http://www.w3.org/2000/svg">'
+        'height="{2}" viewBox="0 0 {1} {2}" xmlns="http://www.w3.org/2000/svg" '
+        'font-family="sans-serif" font-size="12" fill="#222">'
         '<title id="{0}-t">{3}</title><desc id="{0}-d">{4}</desc>{5}</svg>',
         chart_id, width, height, title, description, mark_safe("".join(parts)),  # noqa: S308 - built by format_html above
     )  # fmt: skip
