@@ -75,7 +75,7 @@ def trend(report, chart_id):
             )  # fmt: skip
         )
     for s, (label, _cells) in enumerate(report.trend):
-        x = 40 + s * 170
+        x = 40 + s * 190
         parts.append(
             format_html(
                 '<rect x="{}" y="{}" width="12" height="12" fill="{}"></rect>'
@@ -93,7 +93,7 @@ def trend(report, chart_id):
         + ", ".join(f"{label} {cells[t].shown()}" for label, cells in report.trend)
         for t, period in enumerate(report.terms)
     )
-    width = max(40 + columns * group + 10, 560)
+    width = max(40 + columns * group + 10, 620)
     return _svg(chart_id, _("Over the terms"), description, width, top + plot + 46, parts)
 
 
