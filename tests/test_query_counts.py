@@ -53,8 +53,9 @@ MAX_QUERIES = {
     # assessments of risk, need and receptivity (issue 12), one query; the municipality (its
     # target group) is joined to the case's query; 18 with the network persons the consents
     # name (issue 12), one query, from which the page also tells who is covered today; 19 with
-    # the outcome indicators over time (issue 14), one query however many readings
-    "case page": 19,
+    # the outcome indicators over time (issue 14), one query however many readings; 20 with the
+    # legal hold in force, if any (issue 14, gallring), one query
+    "case page": 20,
     # 11 with the incidents reported into the case (issue 12), one query
     "case history": 11,
     # a version of the action plan with what changed since the one before (issue 12): 11, the
