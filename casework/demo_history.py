@@ -2,8 +2,8 @@
 compare with (issue 14): 24 fictional young people referred over the three terms before this
 one, walked through the services and the flow like the others, then moved back in time (their
 dates and their consent's; the case history is append-only and keeps the times of the load).
-Most were closed with a reason; some are still open. The statistics read them as they read any
-case."""
+All were closed with a reason by yesterday, many of them in a later term than they came in
+(so the terms carry cases over). The statistics read them as they read any case."""
 
 import datetime as dt
 
@@ -16,8 +16,9 @@ FIRST = ["Ylva", "Hugo", "Nils", "Saga", "Otto", "Tyra", "Elton", "Majken", "Tag
          "Melker", "Siri", "Ture", "Edit", "Viggo", "Greta", "Loke", "Sixten", "Ebba", "Helmer",
          "Juni", "Folke", "Ester", "Albin"]  # fmt: skip
 LAST = "Förrsson"
-# referral source, gender, age, concerns, risk, what came of it (reason, days open) or None
-# (still open); the term is the index's third: 0 the oldest
+# referral source, gender, age, concerns, risk, what came of it (reason, days open; closed by
+# yesterday at the latest, so that no earlier case waits in anyone's work today); the term is
+# the index's third: 0 the oldest
 SHAPES = [
     ("skola", "pojke", 14, ["school_absence"], "medium", ("low_risk", 120)),
     ("skola", "pojke", 13, ["school_results", "norm_breaking"], "medium", ("low_risk", 90)),
@@ -26,7 +27,7 @@ SHAPES = [
     ("skola", "pojke", 13, ["school_absence"], "low", ("moved", 150)),
     ("fritid", "pojke", 14, ["norm_breaking"], "medium", ("consent_withdrawn", 30)),
     ("skola", "flicka", 13, ["mental_health"], "medium", ("not_suitable", 100)),
-    ("socialtjanst", "pojke", 16, ["substance_use"], "high", None),
+    ("socialtjanst", "pojke", 16, ["substance_use"], "high", ("needs_too_extensive", 240)),
 ]
 STEP_DAYS = {"accept": 4, "consent": 12}
 
@@ -43,10 +44,8 @@ def load_history(demo):
                           gender=gender)  # fmt: skip
         demo.accept(case, risk=risk)
         demo.consent(case, ["skola", "socialtjanst"], youth_signs=age >= 15)
-        closed = None
-        if end and referred + dt.timedelta(days=end[1]) < today:
-            closed = referred + dt.timedelta(days=end[1])
-            steps.close(case, demo.user["anja"], end[0], "Avslutat enligt planen.")
+        closed = min(referred + dt.timedelta(days=end[1]), today - dt.timedelta(days=1))
+        steps.close(case, demo.user["anja"], end[0], "Avslutat enligt planen.")
         _back_in_time(case, referred, closed)
         _outcomes(case, demo.user["anja"], referred, closed, i)
         Case.objects.filter(pk=case.pk).update(

@@ -376,11 +376,11 @@ def test_the_beat_task_twice_on_one_day_runs_once_and_only_after_the_hour(
     rule(municipality)
     settings.GALLRING_HOUR = 2
     with time_machine.travel(at(DAY_AFTER_FIVE_YEARS, hour=1), tick=False):
-        assert gallring.apply().get() is None
+        assert gallring() is None
     assert not RetentionRun.objects.exists()
     with time_machine.travel(at(DAY_AFTER_FIVE_YEARS, hour=3), tick=False):
-        first = gallring.apply().get()
-        second = gallring.apply().get()
+        first = gallring()
+        second = gallring()
     assert first is not None and second is None
     [run] = RetentionRun.objects.all()
     assert (run.trigger, run.dry_run, run.counts[0]["count"]) == ("beat", False, 1)
