@@ -70,38 +70,30 @@ def vera(demo):
     meeting = demo.plan(case, keys, days_ahead=-21, kind=MeetingKind.INITIAL)
     anja = demo.user["anja"]
     today = demo.today
-    steps.complete(
+    demo.hold(
         case,
-        "hold_meeting",
-        anja,
-        lambda: services.hold_meeting(
-            case,
-            anja,
-            meeting,
-            attended_agencies=[demo.agency[k] for k in keys],
-            youth_attended=True,
-            guardians_attended=True,
-            protocol="Vera och hennes mamma berättade om helgerna. Skolan och fritidsgården "
-            "beskrev vad de ser. Åtgärdsplanen togs fram tillsammans.",
-            goals=[{"text": "Vera är i skolan varje dag.", "measure": "Närvaro"}],
-            actions=[
-                {
-                    "text": "Mentorn följer upp frånvaron varje vecka.",
-                    "party": "agency",
-                    "agency": demo.agency["skola"],
-                    "due_date": today,
-                    "goal": 0,
-                },
-                {
-                    "text": "Vera provar på tjejgruppen på fritidsgården.",
-                    "party": "agency",
-                    "agency": demo.agency["fritid"],
-                    "due_date": today,
-                    "goal": 0,
-                },
-            ],
-            next_follow_up=today,
-        ),
+        meeting,
+        keys,
+        protocol="Vera och hennes mamma berättade om helgerna. Skolan och fritidsgården "
+        "beskrev vad de ser. Åtgärdsplanen togs fram tillsammans.",
+        goals=[{"text": "Vera är i skolan varje dag.", "measure": "Närvaro"}],
+        actions=[
+            {
+                "text": "Mentorn följer upp frånvaron varje vecka.",
+                "party": "agency",
+                "agency": demo.agency["skola"],
+                "due_date": today,
+                "goal": 0,
+            },
+            {
+                "text": "Vera provar på tjejgruppen på fritidsgården.",
+                "party": "agency",
+                "agency": demo.agency["fritid"],
+                "due_date": today,
+                "goal": 0,
+            },
+        ],
+        next_follow_up=today,
     )
     follow_up(case, anja, FollowUpDecision.CONTINUE, VERA_FOLLOW_UP, next_follow_up=today)
     follow_up(case, anja, FollowUpDecision.CLOSE, VERA_CLOSURE, closing=("goals_met", ""))

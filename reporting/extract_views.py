@@ -41,7 +41,7 @@ class RequestForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     received_how = forms.ChoiceField(
-        label=gettext_lazy("Request received"),
+        label=gettext_lazy("How the request came in"),
         choices=ReceivedHow.choices,
         widget=forms.RadioSelect,
     )

@@ -269,7 +269,6 @@ class Demo:
         keys = ["skola", "socialtjanst", "polis", "fritid"]
         self.consent(case, keys, days_ago=14)
         meeting = self.plan(case, keys, days_ahead=-7, kind=MeetingKind.INITIAL)
-        anja = self.user["anja"]
         due = self.today + dt.timedelta(days=35)
         follow_up = self.today + dt.timedelta(days=3)  # its task is open in Anja's inbox
         goals = [
@@ -346,6 +345,25 @@ class Demo:
                 intervention="FFT (funktionell familjeterapi)",
             ),
         ]
+        self.hold(
+            case,
+            meeting,
+            keys,
+            protocol="Samtycket lästes upp. Alla närvarande berättade om sin bild av Lou, hur "
+            "oron ser ut och vilka riskfaktorer som finns, och om skyddsfaktorer, "
+            "styrkor och resurser. Lou tillfrågades om sina intressen och sin "
+            "inställning till SSPF. Åtgärdsplanen togs fram tillsammans.",
+            goals=goals,
+            actions=actions,
+            next_follow_up=follow_up,
+        )
+        # social services' Sven records the decision on FFT (a consent covers his agency)
+        counting.record_social_intervention(case, self.user["sven"], "extensive")
+
+    def hold(self, case, meeting, keys, **record):
+        """Anja records ``meeting`` held, with every invited agency, the young person and the
+        guardians present: the protocol, goals, actions and next follow-up in ``record``."""
+        anja = self.user["anja"]
         steps.complete(
             case,
             "hold_meeting",
@@ -357,17 +375,9 @@ class Demo:
                 attended_agencies=[self.agency[k] for k in keys],
                 youth_attended=True,
                 guardians_attended=True,
-                protocol="Samtycket lästes upp. Alla närvarande berättade om sin bild av Lou, hur "
-                "oron ser ut och vilka riskfaktorer som finns, och om skyddsfaktorer, "
-                "styrkor och resurser. Lou tillfrågades om sina intressen och sin "
-                "inställning till SSPF. Åtgärdsplanen togs fram tillsammans.",
-                goals=goals,
-                actions=actions,
-                next_follow_up=follow_up,
+                **record,
             ),
         )
-        # social services' Sven records the decision on FFT (a consent covers his agency)
-        counting.record_social_intervention(case, self.user["sven"], "extensive")
 
     def intervention(self, name):
         return self.municipality.interventions.get(name=name)
