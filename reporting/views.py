@@ -78,9 +78,6 @@ def report_page(request):
     context = {"form": form, "report": None}
     if period is not None:
         context = _context(_report(municipality_id, period), form)
-    context["evaluations"] = access.follows_statistics(request.user) or access.is_coordinator(
-        request.user
-    )
     return TemplateResponse(request, "reporting/report.html", context)
 
 
