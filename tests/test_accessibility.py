@@ -12,19 +12,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.contrib.auth.models import User
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 from playwright.sync_api import expect
-from viewflow.workflow.status import STATUS
 
-from casework.workflow.flows import CaseFlow
-from operative.models import Commitment, ConcernTalk, OperativeGroup, SigEntry, Top5Entry
-from sspf_flow.models import Case, CaseTask
+from sspf_flow.models import Case
 from tests.browser import CHROMIUM, require
 from tests.builders import born_aged
-from tests.urlmap import task_url
 
 AXE_JS = os.environ.get("AXE_JS") or str(
     Path(__file__).resolve().parent.parent / "var/axe/node_modules/axe-core/axe.min.js"
@@ -119,12 +112,6 @@ PAGES = {
 STEPS = ["assess", "obtain_consent", "plan_meeting", "hold_meeting", "follow_up"]
 
 
-@pytest.fixture
-def demo(settings):
-    settings.SSPF_DEMO = True
-    call_command("load_demo")
-
-
 def audit(page, url):
     """Open ``url`` and run axe on it; the serious and critical violations, one line per rule
     and element."""
@@ -146,57 +133,6 @@ def audit(page, url):
 def assert_accessible(page, base_url, urls):
     found = [line for url in urls for line in audit(page, base_url + url)]
     assert not found, "axe (WCAG 2.1 AA) found serious or critical violations:\n" + "\n".join(found)
-
-
-@pytest.mark.parametrize("username", PAGES)
-def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
-    lou = Case.objects.get(youth__first_name="Lou")
-    action = lou.current_plan().actions.filter(agency__kind="skola").first()
-    page = page_as(username, DEMO_PASSWORD)
-    meeting = lou.meetings.filter(status="held").first()
-    alva = Case.objects.get(youth__first_name="Alva")
-    planned = alva.meetings.get(status="planned")
-    group = OperativeGroup.objects.get()
-    talk = ConcernTalk.objects.get(status="planned")  # Elias Berg's follow-up (Youngsters)
-    urls = [
-        url.format(
-            lou=lou.number,
-            action=action.pk,
-            meeting=meeting.pk,
-            alva=alva.number,
-            planned=planned.pk,
-            group=group.pk,
-            group_meeting=group.meetings.filter(status="planned").first().pk,
-            held_meeting=group.meetings.filter(status="held").last().pk,
-            commitment=Commitment.objects.filter(status="open").first().pk,
-            top5_entry=Top5Entry.objects.filter(ended_on__isnull=True).first().pk,
-            track=talk.track_id,
-            talk=talk.pk,
-            measure=talk.track.talks.get(status="held").measures.first().pk,
-            sig_entry=SigEntry.objects.filter(closed_on__isnull=True, joined_on__isnull=False)
-            .first()
-            .pk,
-        )
-        for url in PAGES[username]
-    ]
-    assert_accessible(page, live_server.url, urls)
-
-
-def take_open_task(node, username):
-    """The demo's open task at ``node``, taken by ``username`` if nobody has it."""
-    task = CaseTask.objects.get(
-        flow_task=getattr(CaseFlow, node), status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    )
-    if task.owner_id is None:
-        with transaction.atomic(), task.activation() as activation:
-            activation.assign(User.objects.get(username=username))
-    return task
-
-
-def test_the_step_forms_pass_axe(demo, page_as, live_server):
-    """The coordinator's form of each step of the flow (the demo has a case waiting at each)."""
-    urls = [task_url(take_open_task(node, "anja"), "execute") for node in STEPS]
-    assert_accessible(page_as("anja", DEMO_PASSWORD), live_server.url, urls)
 
 
 def test_the_login_page_passes_axe(browser, live_server):
