@@ -4,6 +4,7 @@ a Celery app on Redis). The builders they use are in ``builders.py``."""
 
 import datetime as dt
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.core.management import call_command
@@ -20,6 +21,27 @@ from tests.builders import ALL_CATEGORIES, make_user, new_youth, signed_pdf
 
 REQUIRE_SERVICES = os.environ.get("SSPF_REQUIRE_SERVICES") == "1"
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _own_redis_database():
+    """``bin/test`` runs the tests in two processes (pytest-xdist, ``--dist loadfile``). Each
+    gets its own Redis database for Celery (gw0 → 1, gw1 → 2, …), so that a real worker started
+    by one process never takes a task the other sent (each has its own test database)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("REDIS_URL")
+    if not (worker.startswith("gw") and url):
+        return
+    from django.conf import settings
+
+    from project.celery import app
+
+    parts = urlsplit(url)
+    own = urlunsplit(parts._replace(path=f"/{1 + int(worker[2:])}"))
+    settings.CELERY_BROKER_URL = own
+    app.conf.broker_url = own
+
+
+_own_redis_database()
 
 
 @pytest.fixture(autouse=True)
