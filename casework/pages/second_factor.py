@@ -202,7 +202,7 @@ def manage(request):
         request,
         "casework/mfa_manage.html",
         {
-            "app": confirmed_app(request.user),
+            "device": confirmed_app(request.user),
             "codes_left": recovery.token_set.count() if recovery else 0,
             "required": access.requires_second_factor(request.user),
         },
@@ -212,9 +212,13 @@ def manage(request):
 @require_POST
 @login_required
 def renew_codes(request):
-    if confirmed_app(request.user) is None or not _is_verified(request):
+    app = confirmed_app(request.user)
+    if app is None or not _is_verified(request):
         return redirect("mfa_manage")
     request.session[NEW_CODES] = new_recovery_codes(request.user)
+    if not access.second_factor_exempt(request.session):
+        # the session may have been confirmed with one of the old codes, now gone
+        otp_login(request, app)
     request.session[NEXT] = reverse("mfa_manage")
     log.info("recovery codes renewed: user=%s", request.user.username)
     return redirect("mfa_codes")
