@@ -323,7 +323,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     # On the logger, not the handler, so that every handler (Django's own too) gets the record
     # without the traceback of an expected 403/404.
-    "loggers": {"django.request": {"filters": ["refusals_without_traceback"]}},
+    "loggers": {
+        "django.request": {"filters": ["refusals_without_traceback"]},
+        # django-axes: failures and lockouts (warnings), not every successful sign-in
+        "axes": {"level": "WARNING"},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 
