@@ -227,6 +227,9 @@ if not 0 < SSPF_IDLE_WARNING_MINUTES < SSPF_IDLE_MINUTES:
 if not 1 <= SSPF_SESSION_MAX_HOURS <= 24:
     raise ImproperlyConfigured("SSPF_SESSION_MAX_HOURS must be 1–24")
 SESSION_COOKIE_AGE = SSPF_SESSION_MAX_HOURS * 3600
+# HSTS for the host's subdomains too, and the preload token (check --deploy asks for both).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = (
     True  # no script reads it: forms carry the token (and keepalive reads the form's)

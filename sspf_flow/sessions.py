@@ -221,7 +221,8 @@ class IdleSessionMiddleware:
 class NoStoreMiddleware:
     """``Cache-Control: no-store`` on every answer the application makes (pages, PDFs, CSV,
     XLSX, redirects): none may be kept by a browser or a proxy. Static files are answered by
-    WhiteNoise before this middleware and keep their long caching."""
+    WhiteNoise before this middleware and keep their long caching. It also adds the
+    Permissions-Policy, and X-Frame-Options where a later middleware made the answer."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -229,6 +230,9 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response["Cache-Control"] = "no-store"
+        # also on the answers made after Django's XFrameOptionsMiddleware (the login redirect)
+        if not getattr(response, "xframe_options_exempt", False):
+            response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
         policy = getattr(settings, "SSPF_PERMISSIONS_POLICY", "")
         if policy:
             response.headers.setdefault("Permissions-Policy", policy)
