@@ -23,9 +23,7 @@ def _own(request):
 @require_GET
 def session_status(request):
     """Seconds left of the login; asking does not count as activity (IdleSessionMiddleware)."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"remaining": 0, "login": settings.LOGIN_URL})
-    _own(request)
+    _own(request)  # a visitor: 403, which sends them to the login page
     left, absolute = sessions.remaining(request.session)
     return JsonResponse({"remaining": left, "absolute": absolute})
 
@@ -33,8 +31,6 @@ def session_status(request):
 @require_POST
 def session_keepalive(request):
     """The user chose to stay signed in: the request itself is the activity."""
-    if not request.user.is_authenticated:
-        return JsonResponse({"remaining": 0, "login": settings.LOGIN_URL}, status=403)
     _own(request)
     request.session[sessions.LAST] = time.time()
     left, absolute = sessions.remaining(request.session)
@@ -45,8 +41,6 @@ def session_keepalive(request):
 def sign_ins(request):
     """The user's running sign-ins (when, from where, which browser; this one marked), and
     ending all the others."""
-    if not request.user.is_authenticated:
-        raise PermissionDenied
     _own(request)
     if request.method == "POST":
         ended = sessions.end_other_sign_ins(request)

@@ -63,6 +63,8 @@
       headers: { Accept: "application/json", "X-CSRFToken": config.csrf },
       ...options,
     });
+    // a login already ended answers with the login page (a redirect), not JSON
+    if (!response.ok || response.redirected) return { remaining: 0 };
     return response.json();
   }
 
