@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from viewflow.workflow.status import STATUS
 
 from casework.workflow.flows import CaseFlow
+from forms.models import FormVersion
 from sspf_flow.models import Case, CaseTask
 from tests.browser import CHROMIUM, require
 from tests.urlmap import task_url
@@ -86,6 +87,7 @@ def test_the_coordinators_pages_break_no_rule_of_the_policy(demo, page_as, live_
     visit(page, f"{base}/sspf/list/?status=open&ordering=-number")  # a list with filters
     visit(page, f"{base}/sspf/{lou.number}/")
     visit(page, f"{base}/sspf/{lou.number}/history/")
+    visit(page, base + "/case/chart/")  # the flow chart drawn by vis-network
     visit(page, f"{base}/steering/?kind=year&year={year - 1}")  # the SVG charts
     expect(page.locator("svg").first).to_be_visible()
     visit(page, base + "/case/start/")  # viewflow's start form: MDC selects, date fields
@@ -122,6 +124,9 @@ def test_the_admin_breaks_no_rule_of_the_policy(demo, page_as, live_server):
     visit(page, base + "/admin/auth/user/add/")
     visit(page, f"{base}/admin/auth/user/{adam.pk}/change/")
     visit(page, base + "/forms/")
+    version = FormVersion.objects.order_by("pk").first()
+    visit(page, f"{base}/forms/version/{version.pk}/preview/")  # a template filled in
+    visit(page, f"{base}/forms/version/{version.pk}/edit/")
 
     assert not found, "\n".join(found)
 
