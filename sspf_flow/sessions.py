@@ -19,6 +19,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.messages import constants as message_levels
 from django.contrib.messages.storage import default_storage
+from django.db.models import Q
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -125,6 +126,11 @@ def signed_in(sender, request, user, **kwargs):
     request.session[LAST] = now
     if not request.session.session_key:
         request.session.save()
+    # the rows of logins that have ended without a logout (idle, or past the maximum) go
+    SignIn.objects.filter(
+        Q(last_seen__lte=timezone.now() - timezone.timedelta(seconds=idle_seconds()))
+        | Q(started__lte=timezone.now() - timezone.timedelta(seconds=max_seconds()))
+    ).delete()
     row = SignIn.objects.create(
         user=user,
         session_key=request.session.session_key,

@@ -199,3 +199,13 @@ def test_last_activity_is_recorded_at_most_every_30_seconds(coordinator, travell
     client.get(DASHBOARD)
     row.refresh_from_db()
     assert row.last_seen == seen
+
+
+def test_the_rows_of_logins_ended_without_a_logout_go_at_the_next_login(users, traveller):
+    logged_in(users["skola"])
+    later(traveller, 31)  # idle: ended, though nobody logged out
+
+    logged_in(users["polis"])
+
+    assert not SignIn.objects.filter(user=users["skola"]).exists()
+    assert SignIn.objects.filter(user=users["polis"]).count() == 1
