@@ -21,6 +21,7 @@ from casework.workflow.flows import CaseFlow
 from forms.models import FormVersion
 from sspf_flow.models import Case, CaseTask
 from tests.browser import CHROMIUM, require
+from tests.builders import other_actions, publish_own_version
 from tests.urlmap import task_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -125,8 +126,15 @@ def test_the_admin_breaks_no_rule_of_the_policy(demo, page_as, live_server):
     visit(page, f"{base}/admin/auth/user/{adam.pk}/change/")
     visit(page, base + "/forms/")
     version = FormVersion.objects.order_by("pk").first()
-    visit(page, f"{base}/forms/version/{version.pk}/preview/")  # a template filled in
     visit(page, f"{base}/forms/version/{version.pk}/edit/")
+    # a template with repeating rows, filled in: its button adds a row without inline script
+    municipality = Case.objects.get(youth__first_name="Lou").municipality
+    version = publish_own_version(municipality, "follow_up", other_actions())
+    visit(page, f"{base}/forms/version/{version.pk}/preview/")
+    rows = page.locator("[data-field=ovriga_insatser] tbody tr")
+    before = rows.count()
+    page.get_by_test_id("add-row-ovriga_insatser").click()
+    expect(rows).to_have_count(before + 1)
 
     assert not found, "\n".join(found)
 
