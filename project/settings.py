@@ -231,9 +231,9 @@ SESSION_COOKIE_AGE = SSPF_SESSION_MAX_HOURS * 3600
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = (
-    True  # no script reads it: forms carry the token (and keepalive reads the form's)
-)
+# No script reads the CSRF cookie: forms carry the token, the idle warning's keepalive takes
+# the one its <meta> carries.
+CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
