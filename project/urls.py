@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
+from casework.pages import account
 from casework.pages.gallring import gallring
 from casework.pages.home import administration, home
 from casework.urls import case_app, flow_viewset, log_app
@@ -23,6 +24,9 @@ urlpatterns = [
     path("", home, name="home"),
     path("administration/", administration, name="administration"),
     path("administration/gallring/", gallring, name="gallring"),
+    path("sign-ins/", account.sign_ins, name="sign_ins"),
+    path("session/status/", account.session_status, name="session_status"),
+    path("session/keepalive/", account.session_keepalive, name="session_keepalive"),
     path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),

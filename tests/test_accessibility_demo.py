@@ -45,6 +45,7 @@ PAGES = {
         "/steering/",  # the steering report (issue 14), which the coordinator presents
         "/register/",  # register extracts (issue 14, 7)
         "/sspf/{lou}/social-intervention/",  # the needs-assessed intervention
+        "/sign-ins/",  # the user's own sign-ins (issue 15)
     ],
     "sara": [  # the school
         "/",
