@@ -66,7 +66,7 @@ def field(name, tag="input"):
 def open_options(page):
     """Open the focused select's (combobox's) list; the focus moves into it."""
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement.closest('.mdc-select__menu') !== null")
+    page.wait_for_function("() => document.activeElement.closest('.mdc-select__menu') !== null")
 
 
 def go_to_option(page, value):
@@ -147,7 +147,7 @@ def test_the_menu_opens_from_the_menu_button_on_a_narrow_screen(users, page_as):
     tab_to(school, lambda now: now["tag"] == "button" and now["text"] == "menu")
     school.keyboard.press("Enter")
     expect(menu).to_have_class(re.compile("mdc-drawer--open"))
-    school.wait_for_function("document.activeElement.closest('aside.vf-page__menu') !== null")
+    school.wait_for_function("() => document.activeElement.closest('aside.vf-page__menu') !== null")
     assert focused(school)["href"] == "/sspf/dashboard/"
     school.keyboard.press("Escape")
     expect(menu).to_be_hidden()
