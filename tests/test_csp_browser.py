@@ -12,7 +12,6 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 from django.db import transaction
 from playwright.sync_api import expect
 from viewflow.workflow.status import STATUS
@@ -20,11 +19,11 @@ from viewflow.workflow.status import STATUS
 from casework.workflow.flows import CaseFlow
 from forms.models import FormVersion
 from sspf_flow.models import Case, CaseTask
-from tests.browser import CHROMIUM, require
+from tests.browser import CHROMIUM, keep_the_demo, require
 from tests.builders import other_actions, publish_own_version
 from tests.urlmap import task_url
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = pytest.mark.browser
 require(CHROMIUM, "Debian's chromium")
 
 DEMO_PASSWORD = "demo-sspf"
@@ -38,10 +37,13 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+# the demo is loaded once for the module
+transactional_db = pytest.fixture(keep_the_demo, name="transactional_db")
+
+
 @pytest.fixture
-def demo(settings):
-    settings.SSPF_DEMO = True
-    call_command("load_demo")
+def demo(transactional_db):
+    pass
 
 
 def watched(page):
