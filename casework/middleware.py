@@ -16,10 +16,11 @@ from sspf_flow.refusals import TransitionRefused
 class SecondFactorMiddleware:
     """A signed-in user who must confirm a second factor (``access.requires_second_factor``)
     and has not yet in this session reaches only that step: every other page redirects there.
-    The login and logout, static files, the language switch and the steps themselves are
-    exempt, and so are single sign-on sessions (``access.second_factor_exempt``)."""
+    The login and logout, static files, the language switch, the idle timer's session status
+    and the steps themselves are exempt, and so are single sign-on sessions
+    (``access.second_factor_exempt``)."""
 
-    EXEMPT = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/i18n/")
+    EXEMPT = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/i18n/", "/session/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -260,7 +260,7 @@ def demo_committed(django_db_setup, django_db_blocker):
     """The demo, loaded and committed once for a module of browser tests (the live server reads
     it on its own connection); the module's end empties the database, as the end of a
     transactional test does. The module overrides ``transactional_db`` with
-    ``keep_the_demo`` so that its tests do not empty it between them."""
+    ``tests.browser.keep_the_demo`` so that its tests do not empty it between them."""
     with django_db_blocker.unblock():
         with override_settings(SSPF_DEMO=True, PASSWORD_HASHERS=FAST_HASHERS):
             call_command("load_demo", verbosity=0)
@@ -268,13 +268,6 @@ def demo_committed(django_db_setup, django_db_blocker):
             yield
         finally:
             call_command("flush", interactive=False, verbosity=0)
-
-
-def keep_the_demo(demo_committed, django_db_blocker, settings):
-    """``transactional_db`` for a module of read-only browser tests on ``demo_committed``."""
-    settings.SSPF_DEMO = True
-    with django_db_blocker.unblock():
-        yield
 
 
 @pytest.fixture(autouse=True)

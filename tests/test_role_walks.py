@@ -5,9 +5,8 @@ shell."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM, require
+from tests.browser import CHROMIUM, keep_the_demo, require
 from tests.builders import DEMO_LANDINGS
-from tests.conftest import keep_the_demo
 
 require(CHROMIUM, "Chromium")
 

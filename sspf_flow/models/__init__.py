@@ -54,6 +54,7 @@ from .retention import (
     Trigger,
 )
 from .rolechange import RoleChange
+from .signin import SignIn
 from .youth import Gender, Guardian, Youth
 
 __all__ = [
@@ -114,6 +115,7 @@ __all__ = [
     "RiskLevel",
     "Role",
     "RoleChange",
+    "SignIn",
     "HoldReason",
     "LegalHold",
     "RecordType",
