@@ -33,6 +33,7 @@ log = logging.getLogger("sspf.signin")
 RECOVERY_CODES = 10
 NEW_CODES = "sspf_mfa_new_codes"  # the session's recovery codes, until the user saved them
 NEXT = "sspf_mfa_next"  # where the sign-in was going
+WRONG_CODE = _("The code is wrong, has expired or has been used.")
 
 
 class CodeForm(forms.Form):
@@ -96,28 +97,43 @@ def verify(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        if code.isdigit() and len(code) == 6:
-            device = app
-        else:
-            device = StaticDevice.objects.filter(user=request.user, confirmed=True).first()
-        error = _wait_error(device) if device else None
-        if error is None and device is not None:
-            with transaction.atomic():
-                if device.verify_token(code):
-                    otp_login(request, device)
-                    log.info(
-                        "second factor confirmed: user=%s by=%s",
-                        request.user.username,
-                        "app" if device is app else "recovery code",
-                    )
-                    target = _next_url(request)
-                    request.session.pop(NEXT, None)
-                    return redirect(target)
-            error = _("The code is wrong, has expired or has been used.")
+        model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+        confirmed = _check(request, model, code)
+        if confirmed is True:
+            target = _next_url(request)
+            request.session.pop(NEXT, None)
+            return redirect(target)
         log.warning("second factor refused: user=%s", request.user.username)
-        form.add_error("code", error or _("The code is wrong, has expired or has been used."))
+        form.add_error("code", confirmed)
         status = 400
     return TemplateResponse(request, "casework/mfa_verify.html", {"form": form}, status=status)
+
+
+def _check(request, model, code):
+    """True when ``code`` confirms one of the user's devices of ``model`` (and the session is
+    then confirmed with it), else the error to show. The device row is locked while its
+    throttle is read and written, so that parallel tries cannot pass it."""
+    with transaction.atomic():
+        device = (
+            model.objects.select_for_update()
+            .filter(user=request.user, confirmed=True)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            return WRONG_CODE
+        error = _wait_error(device)
+        if error is not None:
+            return error
+        if not device.verify_token(code):
+            return WRONG_CODE
+        otp_login(request, device)
+    log.info(
+        "second factor confirmed: user=%s by=%s",
+        request.user.username,
+        "app" if model is TOTPDevice else "recovery code",
+    )
+    return True
 
 
 def _qr_svg(url):
@@ -143,14 +159,18 @@ def setup(request):
     form = EnrolForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        error = _wait_error(device)
-        if error is None and device.verify_token(form.cleaned_data["code"]):
-            with transaction.atomic():
+        with transaction.atomic():
+            # locked while its throttle is read and written (parallel tries cannot pass it)
+            device = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+            error = _wait_error(device)
+            confirmed = error is None and device.verify_token(form.cleaned_data["code"])
+            if confirmed:
                 TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
                 request.session[NEW_CODES] = new_recovery_codes(request.user)
                 otp_login(request, device)
+        if confirmed:
             log.info("second factor enrolled: user=%s", request.user.username)
             return redirect("mfa_codes")
         form.add_error("code", error or _("The code does not match. Check the app and try again."))
