@@ -14,6 +14,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from sspf_flow import sessions
+
 log = logging.getLogger("sspf.signin")
 
 
@@ -29,15 +31,10 @@ class LockoutBackend(AxesStandaloneBackend):
 
 
 def client_address(request):
-    """The address failures are counted for: behind the TLS proxy, the last address in
-    X-Forwarded-For (the one the proxy appended: the client cannot forge it); otherwise the
-    connection's."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR")
+    """The address failures are counted for: the same as the user's sign-ins record
+    (``sessions.client_ip``: behind the TLS proxy the last address in X-Forwarded-For, the one
+    the proxy appended; otherwise the connection's)."""
+    return sessions.client_ip(request)
 
 
 def lockout_message():

@@ -181,3 +181,12 @@ def test_lockout_end_to_end_in_a_browser(browser, live_server, users, admin_user
     finally:
         context.close()
         admin_page.context.close()
+
+
+def test_behind_the_proxy_the_address_is_the_one_the_proxy_appended(rf, settings):
+    from casework.lockout import client_address
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 10.1.2.3", REMOTE_ADDR="172.16.0.2")
+    assert client_address(request) == "172.16.0.2"
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert client_address(request) == "10.1.2.3"

@@ -273,3 +273,23 @@ def test_enrol_and_sign_in_with_a_recovery_code_in_a_browser(
         assert VERIFY in page.url
     finally:
         page.context.close()
+
+
+@pytest.mark.django_db
+def test_a_confirmed_session_costs_one_query_per_page(client, coordinator, case, settings):
+    """OTPMiddleware reads the session's device (one query); nothing else is added."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    enrolled(coordinator)
+    client.force_login(coordinator)
+    url = f"/sspf/{case.number}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as without:
+        assert client.get(url).status_code == 200
+    settings.SSPF_MFA_REQUIRED = True
+    client.post(VERIFY, {"code": "abcd1234"})
+    client.get(url)
+    with CaptureQueriesContext(connection) as confirmed:
+        assert client.get(url).status_code == 200
+    assert len(confirmed) == len(without) + 1
