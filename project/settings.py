@@ -195,17 +195,13 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # --- two-factor sign-in and lockout (issue 15) ---
-# A local account whose roles need it (sspf_flow.mfa_access) signs in with a password and then a
-# code from an authenticator app (TOTP) or a one-time recovery code (django-otp). On by default;
-# the demo's users have no phones, so the demo defaults it off. Single sign-on sessions are
-# exempt: the identity provider is responsible for their second factor.
+# Who signs in with a code from an authenticator app or a recovery code: sspf_flow.mfa_access.
+# On by default; off by default in the demo (its users have no phones).
 SSPF_MFA_REQUIRED = env_bool("SSPF_MFA_REQUIRED", not SSPF_DEMO)
 OTP_TOTP_ISSUER = env("SSPF_MFA_ISSUER", "SSPF")
-# After a wrong code the next try waits 1, 2, 4, 8 … seconds (per device).
-OTP_TOTP_THROTTLE_FACTOR = 1
-OTP_STATIC_THROTTLE_FACTOR = 1
-# django-axes: N failed sign-ins for one username, or from one address, within M minutes lock that
-# username, or that address, for M minutes (each parameter on its own: a list item is OR).
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 1  # waits 1, 2, 4 … s after wrong codes
+# django-axes: N failures for one username, or from one address (a list item is OR), within M
+# minutes lock it for M minutes; a try while locked does not extend the lock.
 AUTHENTICATION_BACKENDS = ["casework.lockout.LockoutBackend", *AUTHENTICATION_BACKENDS]
 AXES_ENABLED = env_bool("SSPF_LOCKOUT_ENABLED", True)
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
@@ -214,16 +210,11 @@ AXES_FAILURE_LIMIT = env_int("SSPF_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("SSPF_LOCKOUT_MINUTES", 15) / 60  # hours
 if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= 0:
     raise ImproperlyConfigured("SSPF_LOCKOUT_FAILURES and SSPF_LOCKOUT_MINUTES must be positive")
-# A try while locked out does not extend the lock (the owner can sign in M minutes after it began).
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "casework.lockout.locked_out"
+AXES_LOCKOUT_CALLABLE = "casework.lockout.locked_out"  # the login page, one message, 429
 AXES_HTTP_RESPONSE_CODE = 429
-# The administrator unlocks with the action on the user list (sspf_flow.admin); axes' own admin
-# pages are English only and stay off.
-AXES_ENABLE_ADMIN = False
-# The client's address: behind the TLS proxy (SSPF_BEHIND_TLS_PROXY), the last one the proxy
-# appended to X-Forwarded-For; otherwise the connection's.
-AXES_CLIENT_IP_CALLABLE = "casework.lockout.client_address"
+AXES_ENABLE_ADMIN = False  # English only; the user list's "Lås upp inloggningen" unlocks
+AXES_CLIENT_IP_CALLABLE = "casework.lockout.client_address"  # as the sign-ins record it
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
