@@ -263,3 +263,30 @@ def test_without_postgresql_the_command_says_there_is_no_chain(db):
 def test_the_access_log_is_not_de_identified(db):
     with pytest.raises(ValueError):
         AccessLog.objects.all().gallra(what="")
+
+
+@on_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_writing_at_once_are_chained_in_commit_order(postgres_only, users):
+    """The first writer's transaction is still open when the second writes: the second waits
+    for it (the chain's lock) and follows the first's row; the test runner's TRUNCATE between
+    such tests is let through."""
+    from tests.threads import first_then_second
+
+    def write(what):
+        return lambda: export_row(users["polis"], what)
+
+    first, second, waited = first_then_second(write("första"), write("andra"))
+    assert waited, "the second writer never waited for the chain"
+    assert first.error is None and second.error is None, (first.error, second.error)
+    rows = log_rows()
+    assert [row.what for row in rows] == ["första", "andra"]
+    assert rows[1].prev_hash == rows[0].hash
+    assert verify().startswith("OK: 2 rows")
+
+
+def export_row(user, what):
+    """A log row about no case, as an export writes it."""
+    return AccessLog.objects.create(
+        at=timezone.now(), user=user, roles="polis", what=what, action="export", had_basis=True
+    )

@@ -60,22 +60,41 @@ $$;
 
 CREATE OR REPLACE FUNCTION sspf_accesslog_chain() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    head record;
+    head_position bigint;
+    head_hash text;
+    last_position bigint;
+    last_hash text;
 BEGIN
-    -- the one head row, locked until the transaction ends: rows are chained in write order
-    SELECT position, hash INTO head FROM sspf_flow_accesslogchainhead WHERE id = 1 FOR UPDATE;
-    IF NOT FOUND THEN
-        INSERT INTO sspf_flow_accesslogchainhead (id, position, hash) VALUES (1, 0, '')
-            ON CONFLICT (id) DO NOTHING;
-        SELECT position, hash INTO head FROM sspf_flow_accesslogchainhead WHERE id = 1
-            FOR UPDATE;
+    -- one writer of the chain at a time, until the transaction ends: rows are chained in the
+    -- order they are written (a transaction-level advisory lock, taken again at no cost)
+    PERFORM pg_advisory_xact_lock(5457219);
+    -- the chain goes on from its newest row: the last row written (earlier rows of this
+    -- statement included), or the head when gallring deleted the newest rows
+    SELECT h.position, h.hash INTO head_position, head_hash
+        FROM sspf_flow_accesslogchainhead h WHERE h.id = 1;
+    SELECT l.position, l.hash INTO last_position, last_hash
+        FROM sspf_flow_accesslog l WHERE l.position IS NOT NULL
+        ORDER BY l.position DESC LIMIT 1;
+    IF coalesce(last_position, 0) > coalesce(head_position, 0) THEN
+        head_position := last_position;
+        head_hash := last_hash;
     END IF;
-    NEW.position := head.position + 1;
-    NEW.prev_hash := head.hash;
+    NEW.position := coalesce(head_position, 0) + 1;
+    NEW.prev_hash := coalesce(head_hash, '');
     NEW.hash := sspf_accesslog_hash(NEW);
-    UPDATE sspf_flow_accesslogchainhead SET position = NEW.position, hash = NEW.hash
-        WHERE id = 1;
     RETURN NEW;
+END
+$$;
+
+-- the head moves once a statement (not once a row: a transaction's updates of one row pile up)
+CREATE OR REPLACE FUNCTION sspf_accesslog_chain_head() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO sspf_flow_accesslogchainhead AS h (id, position, hash)
+        SELECT 1, l.position, l.hash FROM sspf_flow_accesslog l WHERE l.position IS NOT NULL
+        ORDER BY l.position DESC LIMIT 1
+    ON CONFLICT (id) DO UPDATE SET position = EXCLUDED.position, hash = EXCLUDED.hash
+        WHERE h.position < EXCLUDED.position;
+    RETURN NULL;
 END
 $$;
 """
@@ -105,6 +124,8 @@ TRIGGERS = "\n".join(
     [
         "CREATE TRIGGER sspf_accesslog_chain BEFORE INSERT ON sspf_flow_accesslog "
         "FOR EACH ROW EXECUTE FUNCTION sspf_accesslog_chain();",
+        "CREATE TRIGGER sspf_accesslog_chain_head AFTER INSERT ON sspf_flow_accesslog "
+        "FOR EACH STATEMENT EXECUTE FUNCTION sspf_accesslog_chain_head();",
         *(
             f"CREATE TRIGGER sspf_append_only BEFORE UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION sspf_append_only('{message}');"
@@ -116,8 +137,10 @@ TRIGGERS = "\n".join(
 DROP = "\n".join(
     [
         "DROP TRIGGER IF EXISTS sspf_accesslog_chain ON sspf_flow_accesslog;",
+        "DROP TRIGGER IF EXISTS sspf_accesslog_chain_head ON sspf_flow_accesslog;",
         *(f"DROP TRIGGER IF EXISTS sspf_append_only ON {table};" for table in PROTECTED),
         "DROP FUNCTION IF EXISTS sspf_accesslog_chain();",
+        "DROP FUNCTION IF EXISTS sspf_accesslog_chain_head();",
         "DROP FUNCTION IF EXISTS sspf_accesslog_hash(sspf_flow_accesslog);",
         "DROP FUNCTION IF EXISTS sspf_accesslog_text(sspf_flow_accesslog);",
         "DROP FUNCTION IF EXISTS sspf_field(text);",

@@ -99,8 +99,9 @@ class AccessLog(AppendOnly):
 
 
 class AccessLogChainHead(models.Model):
-    """The end of the access log's hash chain: one row, locked by the trigger that writes a log
-    row, so that rows are chained in the order they are written."""
+    """The end of the access log's hash chain: one row, moved by the database after each
+    statement that writes log rows; it keeps the chain's end when gallring deletes the newest
+    rows, and shows when anything else did."""
 
     position = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True, default="")
