@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "casework.middleware.LoginFirstMiddleware",
     "sspf_flow.sessions.IdleSessionMiddleware",
     "casework.middleware.RefusedAttemptMiddleware",
+    "operative.middleware.RefusedPersonAttemptMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.middleware.TransitionRefusedMiddleware",
@@ -345,6 +346,16 @@ DEFAULT_FOLLOW_UP_DAYS = env_int("SSPF_DEFAULT_FOLLOW_UP_DAYS", 42)
 OPERATIVE_HORIZON_DAYS = env_int("SSPF_OPERATIVE_HORIZON_DAYS", 183)
 # The follow-up task opens in the coordinator's inbox this many days before the booked date.
 FOLLOW_UP_LEAD_DAYS = env_int("SSPF_FOLLOW_UP_LEAD_DAYS", 7)
+
+# --- protected log (issue 15) ---
+# The access log's review flags a user refused this many times (a typed case number, an old
+# link, a probe) within this many minutes: "Många nekade försök på kort tid".
+REFUSED_BURST_COUNT = env_int("SSPF_REFUSED_BURST_COUNT", 5)
+REFUSED_BURST_MINUTES = env_int("SSPF_REFUSED_BURST_MINUTES", 10)
+if REFUSED_BURST_COUNT < 2 or REFUSED_BURST_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "SSPF_REFUSED_BURST_COUNT must be at least 2 and SSPF_REFUSED_BURST_MINUTES at least 1"
+    )
 
 LOGGING = {
     "version": 1,
