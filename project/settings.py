@@ -116,6 +116,7 @@ MIDDLEWARE = [
     "casework.middleware.LoginFirstMiddleware",
     "sspf_flow.sessions.IdleSessionMiddleware",
     "casework.middleware.RefusedAttemptMiddleware",
+    "operative.middleware.RefusedPersonAttemptMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "casework.middleware.TransitionRefusedMiddleware",
@@ -195,24 +196,19 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # --- two-factor sign-in and lockout (issue 15) ---
-# Who signs in with a code from an authenticator app or a recovery code: sspf_flow.mfa_access.
-# On by default; off by default in the demo (its users have no phones).
+# Who must sign in with a second factor: sspf_flow.mfa_access. Off by default in the demo.
 SSPF_MFA_REQUIRED = env_bool("SSPF_MFA_REQUIRED", not SSPF_DEMO)
 OTP_TOTP_ISSUER = env("SSPF_MFA_ISSUER", "SSPF")
 OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 1  # waits 1, 2, 4 … s after wrong codes
-# django-axes: N failures for one username, or from one address (a list item is OR), within M
-# minutes lock it for M minutes; a try while locked does not extend the lock.
+# django-axes: N failures per username or per address (OR) in M minutes lock it for M minutes.
 AUTHENTICATION_BACKENDS = ["casework.lockout.LockoutBackend", *AUTHENTICATION_BACKENDS]
-AXES_ENABLED = env_bool("SSPF_LOCKOUT_ENABLED", True)
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_FAILURE_LIMIT = env_int("SSPF_LOCKOUT_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("SSPF_LOCKOUT_MINUTES", 15) / 60  # hours
-if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME <= 0:
+if min(AXES_FAILURE_LIMIT, AXES_COOLOFF_TIME) <= 0:
     raise ImproperlyConfigured("SSPF_LOCKOUT_FAILURES and SSPF_LOCKOUT_MINUTES must be positive")
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_CALLABLE = "casework.lockout.locked_out"  # the login page, one message, 429
-AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "casework.lockout.locked_out"  # the login page, one message, axes' 429
 AXES_ENABLE_ADMIN = False  # English only; the user list's "Lås upp inloggningen" unlocks
 AXES_CLIENT_IP_CALLABLE = "casework.lockout.client_address"  # as the sign-ins record it
 
@@ -376,6 +372,16 @@ OPERATIVE_HORIZON_DAYS = env_int("SSPF_OPERATIVE_HORIZON_DAYS", 183)
 # The follow-up task opens in the coordinator's inbox this many days before the booked date.
 FOLLOW_UP_LEAD_DAYS = env_int("SSPF_FOLLOW_UP_LEAD_DAYS", 7)
 
+# --- protected log (issue 15) ---
+# The access log's review flags a user refused this many times (a typed case number, an old
+# link, a probe) within this many minutes: "Många nekade försök på kort tid".
+REFUSED_BURST_COUNT = env_int("SSPF_REFUSED_BURST_COUNT", 5)
+REFUSED_BURST_MINUTES = env_int("SSPF_REFUSED_BURST_MINUTES", 10)
+if REFUSED_BURST_COUNT < 2 or REFUSED_BURST_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "SSPF_REFUSED_BURST_COUNT must be at least 2 and SSPF_REFUSED_BURST_MINUTES at least 1"
+    )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -386,8 +392,7 @@ LOGGING = {
     # without the traceback of an expected 403/404.
     "loggers": {
         "django.request": {"filters": ["refusals_without_traceback"]},
-        # django-axes: failures and lockouts (warnings), not every successful sign-in
-        "axes": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # django-axes: failures and lockouts, not every sign-in
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }

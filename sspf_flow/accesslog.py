@@ -2,9 +2,13 @@
 downloaded, with whether the access rules allowed it at that moment (they always should;
 the review page flags any row where they did not)."""
 
+import datetime
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, Value
+from django.db.models import BooleanField, Count, Exists, F, OuterRef, Value, Window
+from django.db.models.functions import Lag
 from django.utils import timezone, translation
 
 from . import access
@@ -96,7 +100,58 @@ def record_refused(request, case, what):
     record(request, [case], what, AccessAction.REFUSED, basis=False)
 
 
+def record_refused_person(request, youth_id, what):
+    """A refused request for a page about a young person in a programme (no case): logged as
+    refused, like ``record_refused``."""
+    (entry,) = _entries(request, what, AccessAction.REFUSED, [(None, False)])
+    entry.youth_id = youth_id
+    entry.save()
+
+
 def record_export(request, what):
     """An export that is not about one case (e.g. the access log itself)."""
     (entry,) = _entries(request, what, AccessAction.EXPORT, [(None, True)])
     entry.save()
+
+
+@dataclass
+class Refusals:
+    """One user's refused attempts in a period, and whether they came in a burst."""
+
+    user_id: int
+    username: str
+    name: str
+    count: int
+    burst: bool
+
+
+def refused_attempts(rows, start, end, limit=25):
+    """The refused attempts among ``rows`` (a reviewer's part of the log) from ``start`` up to
+    ``end``, per user, the most first (at most ``limit`` users), and the users with a burst:
+    ``REFUSED_BURST_COUNT`` or more within ``REFUSED_BURST_MINUTES`` (the row that many back
+    is no older than that). Two queries, however many rows and users.
+    Returns (list of ``Refusals``, set of the usernames with a burst)."""
+    refused = rows.filter(action=AccessAction.REFUSED, at__gte=start, at__lt=end)
+    back = settings.REFUSED_BURST_COUNT - 1
+    window = datetime.timedelta(minutes=settings.REFUSED_BURST_MINUTES)
+    earlier = Window(Lag("at", back), partition_by=[F("user")], order_by=[F("at").asc()])
+    bursts = set(
+        refused.annotate(earlier=earlier)
+        .filter(earlier__gte=F("at") - window)
+        .values_list("user__username", flat=True)
+    )
+    per_user = (
+        refused.values("user", "user__username", "user__first_name", "user__last_name")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "user__username")[:limit]
+    )
+    return [
+        Refusals(
+            user_id=row["user"],
+            username=row["user__username"] or "",
+            name=f"{row['user__first_name']} {row['user__last_name']}".strip(),
+            count=row["count"],
+            burst=row["user__username"] in bursts,
+        )
+        for row in per_user
+    ], bursts

@@ -131,11 +131,17 @@ def signed_in(sender, request, user, **kwargs):
         Q(last_seen__lte=timezone.now() - timezone.timedelta(seconds=idle_seconds()))
         | Q(started__lte=timezone.now() - timezone.timedelta(seconds=max_seconds()))
     ).delete()
-    row = SignIn.objects.create(
-        user=user,
+    # the same user signing in again in their running session keeps its key (Django cycles it
+    # only for a new one): the row starts again
+    row, _new = SignIn.objects.update_or_create(
         session_key=request.session.session_key,
-        ip=client_ip(request),
-        browser=browser_of(request.META.get("HTTP_USER_AGENT")),
+        defaults={
+            "user": user,
+            "ip": client_ip(request),
+            "browser": browser_of(request.META.get("HTTP_USER_AGENT")),
+            "started": timezone.now(),
+            "last_seen": timezone.now(),
+        },
     )
     request.session[SIGN_IN] = row.pk
 

@@ -209,3 +209,13 @@ def test_the_rows_of_logins_ended_without_a_logout_go_at_the_next_login(users, t
 
     assert not SignIn.objects.filter(user=users["skola"]).exists()
     assert SignIn.objects.filter(user=users["polis"]).count() == 1
+
+
+def test_signing_in_again_in_the_running_session_keeps_one_row(coordinator):
+    """Django keeps the session key when the same user signs in again in their session (the
+    login form posted twice, a second sign-in at the provider): one sign-in, started again."""
+    client = Client()
+    client.force_login(coordinator)
+    client.force_login(coordinator)
+    assert SignIn.objects.filter(user=coordinator).count() == 1
+    assert client.get("/sign-ins/").status_code == 200

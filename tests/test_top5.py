@@ -144,7 +144,13 @@ def test_the_list_is_invisible_to_the_school_and_leisure_members(group, users, e
         group_page = client.get(f"/operative/{group.pk}/").content.decode()
         assert "Top 5" not in group_page
     assert "Top 5" in client_of(users["polis"]).get(f"/operative/{group.pk}/").content.decode()
-    assert not AccessLog.objects.filter(youth=entry.youth).exists()
+    # no read of the person is logged; the refused attempts at their pages are (issue 15)
+    rows = AccessLog.objects.filter(youth=entry.youth)
+    assert not rows.exclude(action="refused").exists()
+    assert {(row.user.username, row.had_basis) for row in rows} == {
+        ("sara", False),
+        ("frida", False),
+    }
 
 
 @pytest.mark.parametrize(

@@ -266,7 +266,12 @@ def test_everyone_else_gets_403_and_no_name(group, users, foreign_coordinator, w
         answer = client.get(url)
         assert answer.status_code == 403, url
         assert "Noah" not in answer.content.decode() and "Lindqvist" not in answer.content.decode()
-    assert not AccessLog.objects.filter(user=user).exists()
+    # no read is logged; the refused attempts at the person's pages are (issue 15)
+    rows = AccessLog.objects.filter(user=user)
+    assert not rows.exclude(action="refused").exists()
+    assert rows.exists() and {(row.youth_id, row.had_basis) for row in rows} == {
+        (track.youth_id, False)
+    }
 
 
 def test_a_visitor_is_sent_to_log_in(group, users, client):

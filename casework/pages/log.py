@@ -3,9 +3,11 @@ lawful basis (should always be none); CSV export; a per-youth report of who acce
 data. For the administrator and the coordinators' manager; case contents are not shown."""
 
 import csv
+import datetime
 
 import django_filters
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, StreamingHttpResponse
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 from stdnum.se import personnummer
 from viewflow.utils import viewprop
 from viewflow.views import ListModelView
@@ -74,6 +76,9 @@ class AccessLogView(ListModelView):
     filterset_class = AccessLogFilter
     paginate_by = 50
     paginator_class = paging.CappedPaginator
+    # named: viewflow would look for sspf_flow/accesslog_list.html (the model's app), and the
+    # flag and the refused attempts above the list were never drawn
+    template_name = "casework/accesslog_list.html"
 
     def has_view_permission(self, user, obj=None):
         return access.can_review_log(user)
@@ -105,14 +110,54 @@ class AccessLogView(ListModelView):
 
     basis.short_description = _("Lawful basis")
 
+    def refusal_period(self):
+        """The filter's period (from its first day to the end of its last), or else the last
+        ``REFUSED_DAYS`` days: (start, end, the days shown or None for the default)."""
+        now = timezone.now()
+        dates = getattr(self.filterset, "form", None)
+        chosen = dates.cleaned_data if dates is not None and dates.is_valid() else {}
+        since, until = chosen.get("since"), chosen.get("until")
+        if not since and not until:
+            return now - datetime.timedelta(days=REFUSED_DAYS), now, None
+        start = _start_of(since) if since else now - datetime.timedelta(days=REFUSED_DAYS)
+        end = _start_of(until + datetime.timedelta(days=1)) if until else now
+        return start, end, (since, until)
+
     def get_context_data(self, **kwargs):
-        flagged = (
-            access.log_visible_to(self.request.user)
-            .filter(had_basis=False)
-            .exclude(action=AccessAction.REFUSED)
-            .count()
+        visible = access.log_visible_to(self.request.user)
+        flagged = visible.filter(had_basis=False).exclude(action=AccessAction.REFUSED).count()
+        start, end, chosen = self.refusal_period()
+        # with the attempts at the programmes' pages about a municipality's young person
+        about_people = access.log_visible_to(self.request.user, caseless=True)
+        refusals, bursts = accesslog.refused_attempts(visible | about_people, start, end)
+        if chosen is None:
+            period = ngettext("the last %(days)d day", "the last %(days)d days", REFUSED_DAYS) % {
+                "days": REFUSED_DAYS
+            }
+        else:
+            last = timezone.localtime(end) - datetime.timedelta(microseconds=1)
+            period = f"{timezone.localtime(start):%Y-%m-%d} – {last:%Y-%m-%d}"
+        burst_rule = ngettext(
+            "%(count)d or more within %(minutes)d minute",
+            "%(count)d or more within %(minutes)d minutes",
+            settings.REFUSED_BURST_MINUTES,
+        ) % {"count": settings.REFUSED_BURST_COUNT, "minutes": settings.REFUSED_BURST_MINUTES}
+        return super().get_context_data(
+            flagged=flagged,
+            refusals=refusals,
+            bursts=sorted(bursts),
+            refusal_period=period,
+            burst_rule=burst_rule,
+            **kwargs,
         )
-        return super().get_context_data(flagged=flagged, **kwargs)
+
+
+# The review's count of refused attempts covers the filter's period, or else these last days.
+REFUSED_DAYS = 30
+
+
+def _start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class Echo:

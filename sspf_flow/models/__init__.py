@@ -1,4 +1,4 @@
-from .accesslog import AccessAction, AccessLog
+from .accesslog import AccessAction, AccessLog, AccessLogChainHead, AccessLogCut
 from .assessment import Assessment, NeedLevel, Occasion, Receptivity
 from .case import (
     Case,
@@ -76,6 +76,8 @@ __all__ = [
     "ConsultationOutcome",
     "AccessAction",
     "AccessLog",
+    "AccessLogChainHead",
+    "AccessLogCut",
     "Action",
     "ActionPlan",
     "ActionStatus",
