@@ -4,12 +4,41 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from sspf_flow import access, accesslog, requestcache
 from sspf_flow.models import Case, CaseProcess
 from sspf_flow.refusals import TransitionRefused
+
+
+class SecondFactorMiddleware:
+    """A signed-in user who must confirm a second factor (``access.requires_second_factor``)
+    and has not yet in this session reaches only that step: every other page redirects there.
+    The login and logout, static files, the language switch, the idle timer's session status
+    and the steps themselves are exempt, and so are single sign-on sessions
+    (``access.second_factor_exempt``)."""
+
+    EXEMPT = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/i18n/", "/session/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith((*self.EXEMPT, settings.STATIC_URL))
+            and access.requires_second_factor(user)
+            and not user.is_verified()
+            and not access.second_factor_exempt(request.session)
+        ):
+            target = reverse("mfa_verify")
+            if request.method == "GET":
+                target += "?" + urlencode({"next": request.get_full_path()})
+            return redirect(target)
+        return self.get_response(request)
 
 
 class SwedishFirstLocaleMiddleware:

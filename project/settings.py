@@ -85,6 +85,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "csp",
     "viewflow",
     "viewflow.workflow",
@@ -107,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "casework.middleware.SecondFactorMiddleware",
     "casework.middleware.LoginFirstMiddleware",
     "sspf_flow.sessions.IdleSessionMiddleware",
     "casework.middleware.RefusedAttemptMiddleware",
@@ -117,6 +123,8 @@ MIDDLEWARE = [
     # viewflow adds these two itself when missing; listed so their order is visible.
     "viewflow.middleware.SiteMiddleware",
     "viewflow.middleware.HotwireTurboMiddleware",
+    # last, as django-axes documents: turns a locked-out sign-in into the lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "project.urls"
@@ -186,6 +194,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- two-factor sign-in and lockout (issue 15) ---
+# Who must sign in with a second factor: sspf_flow.mfa_access. Off by default in the demo.
+SSPF_MFA_REQUIRED = env_bool("SSPF_MFA_REQUIRED", not SSPF_DEMO)
+OTP_TOTP_ISSUER = env("SSPF_MFA_ISSUER", "SSPF")
+OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 1  # waits 1, 2, 4 … s after wrong codes
+# django-axes: N failures per username or per address (OR) in M minutes lock it for M minutes.
+AUTHENTICATION_BACKENDS = ["casework.lockout.LockoutBackend", *AUTHENTICATION_BACKENDS]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("SSPF_LOCKOUT_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("SSPF_LOCKOUT_MINUTES", 15) / 60  # hours
+if min(AXES_FAILURE_LIMIT, AXES_COOLOFF_TIME) <= 0:
+    raise ImproperlyConfigured("SSPF_LOCKOUT_FAILURES and SSPF_LOCKOUT_MINUTES must be positive")
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "casework.lockout.locked_out"  # the login page, one message, axes' 429
+AXES_ENABLE_ADMIN = False  # English only; the user list's "Lås upp inloggningen" unlocks
+AXES_CLIENT_IP_CALLABLE = "casework.lockout.client_address"  # as the sign-ins record it
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
@@ -365,7 +390,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     # On the logger, not the handler, so that every handler (Django's own too) gets the record
     # without the traceback of an expected 403/404.
-    "loggers": {"django.request": {"filters": ["refusals_without_traceback"]}},
+    "loggers": {
+        "django.request": {"filters": ["refusals_without_traceback"]},
+        "axes": {"level": "WARNING"},  # django-axes: failures and lockouts, not every sign-in
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
 

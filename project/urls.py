@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
-from casework.pages import account
+from casework.pages import account, second_factor
 from casework.pages.gallring import gallring
 from casework.pages.home import administration, home
 from casework.urls import case_app, flow_viewset, log_app
@@ -24,6 +24,11 @@ urlpatterns = [
     path("", home, name="home"),
     path("administration/", administration, name="administration"),
     path("administration/gallring/", gallring, name="gallring"),
+    path("accounts/2fa/", second_factor.verify, name="mfa_verify"),
+    path("accounts/2fa/setup/", second_factor.setup, name="mfa_setup"),
+    path("accounts/2fa/codes/", second_factor.codes, name="mfa_codes"),
+    path("accounts/2fa/manage/", second_factor.manage, name="mfa_manage"),
+    path("accounts/2fa/renew-codes/", second_factor.renew_codes, name="mfa_renew_codes"),
     path("sign-ins/", account.sign_ins, name="sign_ins"),
     path("session/status/", account.session_status, name="session_status"),
     path("session/keepalive/", account.session_keepalive, name="session_keepalive"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import categories, identity
 from .counting_access import *  # noqa: F403 - who records what the statistics count
+from .mfa_access import *  # noqa: F403 - who signs in with a second factor
 from .models.accesslog import AccessLog
 from .models.case import Case, Status
 from .models.consent import ConsentAgency, InformationCategory

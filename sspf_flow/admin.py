@@ -6,17 +6,24 @@ permissions, only another person changes one's roles, an administrator holds no 
 (``access.administrator_holds_no_case_role``), and every role given or taken is recorded with
 who did it (``roles.changed_by``)."""
 
+import logging
+
+from axes.models import AccessAttempt
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group, User
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import access, roles
 from .models import Agency, Intervention, Membership, Municipality, RetentionRule, RiskLevel, Role
+
+log = logging.getLogger("sspf.signin")
 
 
 class MunicipalityForm(forms.ModelForm):
@@ -202,6 +209,11 @@ class RolesForm(UserChangeForm):
 
 
 admin.site.unregister(User)
+# django-otp's device pages would show a TOTP key (the secret of a user's app) and the recovery
+# codes: the administrator resets a user's second factor from the user list instead.
+for model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 # The roles are fixed in code (``roles.ensure_roles``) and given on a user's page: their
 # permissions are not for editing, and the group list would show the roles by their codes.
 admin.site.unregister(Group)
@@ -217,6 +229,49 @@ class SspfUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "membership", "is_active"]
     list_select_related = ["membership__agency"]
     list_filter = [RoleFilter, "is_active", "membership__agency"]
+    actions = ["reset_second_factor", "unlock_sign_in"]
+
+    def _managed(self, request, queryset):
+        return [user for user in queryset if access.may_manage_account(request.user, user)]
+
+    @admin.action(description=_("Reset two-factor sign-in"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """The user's app and recovery codes are removed: at their next sign-in they set up
+        an app again."""
+        users = self._managed(request, queryset)
+        for model in (TOTPDevice, StaticDevice):
+            model.objects.filter(user__in=users).delete()
+        for user in users:
+            log.info("second factor reset: user=%s by=%s", user.username, request.user.username)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in reset for %(n)d user.",
+                "Two-factor sign-in reset for %(n)d users.",
+                len(users),
+            )
+            % {"n": len(users)},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Unlock sign-in"), permissions=["change"])
+    def unlock_sign_in(self, request, queryset):
+        """Forget the failed sign-ins counted against the users' usernames and against the
+        addresses they came from: both locks are lifted."""
+        names = [user.username for user in self._managed(request, queryset)]
+        attempts = AccessAttempt.objects.filter(username__in=names)
+        addresses = set(attempts.values_list("ip_address", flat=True)) - {None}
+        AccessAttempt.objects.filter(Q(username__in=names) | Q(ip_address__in=addresses)).delete()
+        for name in names:
+            log.info("sign-in unlocked: user=%s by=%s", name, request.user.username)
+        self.message_user(
+            request,
+            ngettext(
+                "Sign-in unlocked for %(n)d user.", "Sign-in unlocked for %(n)d users.", len(names)
+            )
+            % {"n": len(names)},
+            messages.SUCCESS,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

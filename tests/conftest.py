@@ -64,6 +64,13 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def _no_second_factor(settings):
+    """Most tests sign in with the password only; the production default is on
+    (SSPF_MFA_REQUIRED), and tests/test_mfa.py turns it on for its own tests."""
+    settings.SSPF_MFA_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _swedish(settings):
     settings.LANGUAGE_CODE = "sv"
 

@@ -11,11 +11,13 @@ import re
 
 import pytest
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from sspf_flow.models import Case
 from tests.axe import AXE_JS, assert_accessible
-from tests.browser import CHROMIUM, require
+from tests.browser import CHROMIUM, log_in, require
 from tests.builders import born_aged
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,6 +31,30 @@ def test_the_login_page_passes_axe(browser, live_server):
         assert_accessible(context.new_page(), live_server.url, ["/accounts/login/"])
     finally:
         context.close()
+
+
+def test_the_two_factor_pages_pass_axe(users, browser, live_server, settings):
+    """The sign-in's second step, the enrolment with its QR code, the recovery codes and the
+    own page (issue 15)."""
+    settings.SSPF_MFA_REQUIRED = True
+    anja = users["samordnare"]
+    TOTPDevice.objects.create(user=anja, name="app", confirmed=True)
+    recovery = StaticDevice.objects.create(user=anja, name="recovery", confirmed=True)
+    StaticToken.objects.create(device=recovery, token="abcd1234")
+    page = log_in(browser, live_server.url, "anja")
+    try:
+        assert "/accounts/2fa/" in page.url
+        assert_accessible(page, live_server.url, ["/accounts/2fa/"])
+        page.fill("input[name=code]", "abcd1234")
+        page.click("form[data-testid=mfa-verify] button[type=submit]")
+        page.wait_for_url(lambda url: "/accounts/2fa/" not in url)
+        assert_accessible(page, live_server.url, ["/accounts/2fa/manage/", "/accounts/2fa/setup/"])
+        page.goto(live_server.url + "/accounts/2fa/manage/")
+        page.get_by_role("button", name="Nya reservkoder").click()
+        page.wait_for_url(lambda url: url.endswith("/accounts/2fa/codes/"))
+        assert_accessible(page, live_server.url, ["/accounts/2fa/codes/"])
+    finally:
+        page.context.close()
 
 
 # --- the referral form by keyboard alone ----------------------------------------------------

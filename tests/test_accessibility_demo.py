@@ -45,6 +45,8 @@ PAGES = {
         "/steering/",  # the steering report (issue 14), which the coordinator presents
         "/register/",  # register extracts (issue 14, 7)
         "/sspf/{lou}/social-intervention/",  # the needs-assessed intervention
+        "/accounts/2fa/manage/",  # two-factor sign-in: the own page (issue 15)
+        "/accounts/2fa/setup/",  # enrolling an authenticator app: QR code and key
         "/sign-ins/",  # the user's own sign-ins (issue 15)
     ],
     "sara": [  # the school

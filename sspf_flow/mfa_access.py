@@ -1,0 +1,44 @@
+"""Who must sign in with a second factor (issue 15), asked of ``access``.
+
+Every role that reads case data (the agency roles and the coordinator, ``CASE_ROLES``), the
+steering group (its statistics of a small municipality can point at a person) and the
+administrator (who manages accounts and roles and reads the access log), and any account let
+into the admin. A user with no role sees nothing and is not asked. The whole rule is off when
+``SSPF_MFA_REQUIRED`` is (the demo, the tests); sessions signed in through single sign-on are
+the identity provider's responsibility (``second_factor_exempt``)."""
+
+from django.conf import settings
+
+from . import identity
+from .models.org import Role
+
+__all__ = ["SECOND_FACTOR_ROLES", "requires_second_factor", "second_factor_exempt"]
+
+SECOND_FACTOR_ROLES = frozenset(
+    {
+        Role.SCHOOL,
+        Role.SOCIAL_SERVICES,
+        Role.POLICE,
+        Role.LEISURE,
+        Role.SAFETY,
+        Role.COORDINATOR,
+        Role.STEERING_GROUP,
+        Role.ADMIN,
+    }
+)
+
+
+def requires_second_factor(user):
+    """Whether ``user`` must confirm a second factor before any page."""
+    if not getattr(settings, "SSPF_MFA_REQUIRED", True):
+        return False
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    return bool(SECOND_FACTOR_ROLES & identity.roles_of(user))
+
+
+def second_factor_exempt(session):
+    """A session signed in through single sign-on (the SSO helper sets ``sspf_sso``)."""
+    return bool(session.get("sspf_sso"))
