@@ -5,6 +5,7 @@ variable (or ``NAME_FILE`` for secrets). The defaults give the embedded mode: SQ
 filesystem broker, e-mails recorded by the console backend. A bad value stops start-up loudly.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -174,6 +175,35 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+# --- single sign-on (issue 15) ---
+# Signing in with the municipality's account through its OpenID Connect provider (code flow
+# with PKCE, mozilla-django-oidc; sspf_flow.sso, project.sso): off unless SSPF_OIDC_ISSUER is
+# set. The provider's endpoints come from its discovery document, read when first needed.
+# docs/operations.md, "Single sign-on".
+SSPF_OIDC_ISSUER = (env("SSPF_OIDC_ISSUER") or "").rstrip("/")
+# Username and password (the login page and the admin's); off only together with SSO.
+SSPF_LOCAL_LOGIN = env_bool("SSPF_LOCAL_LOGIN", True)
+OIDC_RP_CLIENT_ID = env("SSPF_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("SSPF_OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env("SSPF_OIDC_SCOPES", "openid email profile")
+SSPF_OIDC_GROUPS_CLAIM = env("SSPF_OIDC_GROUPS_CLAIM", "groups")
+try:  # {group: {"role": …, "municipality": …, "agency": …}}, checked at start-up
+    SSPF_OIDC_GROUPS = json.loads(env("SSPF_OIDC_GROUPS") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SSPF_OIDC_GROUPS is not valid JSON: {exc}") from exc
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = 10  # seconds for each request to the provider
+if SSPF_OIDC_ISSUER:
+    if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured(
+            "SSPF_OIDC_ISSUER needs SSPF_OIDC_CLIENT_ID and SSPF_OIDC_CLIENT_SECRET (or _FILE)"
+        )
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "sspf_flow.sso.OIDCBackend"]
+elif not SSPF_LOCAL_LOGIN:
+    raise ImproperlyConfigured("SSPF_LOCAL_LOGIN=false needs SSPF_OIDC_ISSUER: nobody could log in")
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
