@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from importlib import import_module
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -380,7 +381,7 @@ def sign_in(browser, live_server, sso_live):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_a_coordinator_signs_in_with_pkce_and_lands_on_the_overview(
-    sso_live, sign_in, live_server, agencies
+    sso_live, sign_in, live_server, agencies, settings
 ):
     sso_live.set_user("anna", ["sspf-samordnare"], first_name="Anna", last_name="Ek")
 
@@ -396,6 +397,12 @@ def test_a_coordinator_signs_in_with_pkce_and_lands_on_the_overview(
     shot(done.page, "coordinator")
     user = User.objects.get(external_identities__issuer=sso_live.issuer)
     assert roles_of(user) == {"samordnare"}
+    # The provider did the strong authentication: the session says so (the product's own
+    # second factor is not asked for).
+    cookie = next(c for c in done.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    session = import_module(settings.SESSION_ENGINE).SessionStore(cookie["value"])
+    assert session[sso.SESSION_FLAG] is True
+    assert session["_auth_user_id"] == str(user.pk)
     assert user.membership.agency == agencies["socialtjanst"]
 
 
