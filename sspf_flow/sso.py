@@ -289,6 +289,7 @@ def apply_claims(claims, issuer=None):
         link.save()
     # Outside the transaction: a refused known user's roles are gone for good.
     if refusal:
+        log.info("Sign-in of user %s through the provider refused: %s", user.pk, refusal)
         raise Refused(refusal)
     if not user.is_active:
         raise Refused(Refused.INACTIVE)

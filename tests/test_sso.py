@@ -8,22 +8,28 @@ import os
 import subprocess
 import sys
 from importlib import import_module
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from playwright.sync_api import expect
 
+from project import sso as project_sso
 from sspf_flow import sso
 from sspf_flow.models import ExternalIdentity, Membership, Role
 from sspf_flow.models.rolechange import RoleChange
 from tests.browser import CHROMIUM, require
 from tests.idp.process import running
+from tests.test_swedish import english_in
 
 IDP_PASSWORD = "idp-pw-for-tests"
+AXE_JS = os.environ.get("AXE_JS") or str(
+    Path(__file__).resolve().parent.parent / "var/axe/node_modules/axe-core/axe.min.js"
+)
 ISSUER = "https://login.exempelkommun.invalid/realms/sspf"
 # Groups of the provider → SSPF (the conftest's municipality has code 9999).
 MAPPING = {
@@ -294,6 +300,26 @@ def test_a_callback_without_a_sign_in_under_way_is_a_failure_page(settings, clie
     assert "Inloggningen lyckades inte" in response.content.decode()
 
 
+@pytest.mark.parametrize("local", [True, False])
+def test_the_login_page_with_sso_is_swedish(settings, client, db, local):
+    sso_on(settings, local=local)
+
+    assert english_in(client.get("/accounts/login/").content.decode()) == []
+    posted = client.post("/accounts/login/", {"username": "x", "password": "y"})
+    assert english_in(posted.content.decode()) == []
+
+
+@pytest.mark.parametrize("reason", list(project_sso.MESSAGES))
+def test_every_sso_message_page_is_swedish(rf, db, reason):
+    request = rf.get("/accounts/oidc/callback/")
+    request.user = AnonymousUser()
+
+    html = project_sso.message_page(request, reason).render().content.decode()
+
+    assert english_in(html) == []
+    assert f'data-reason="{reason}"' in html
+
+
 def test_the_session_user_is_read_as_the_password_backend_reads_it(settings, client, users):
     """Every page's query count stays the same for a user signed in through the provider."""
     sso_on(settings)
@@ -479,3 +505,32 @@ def test_with_passwords_off_the_login_page_is_one_button_that_works(
     expect(page.locator("input[name=password]")).to_have_count(0)
     expect(page.get_by_test_id("sso-button")).to_have_text("Logga in med kommunens konto")
     shot(page, "login-only")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_sso_pages_pass_axe(sso_live, sign_in, live_server):
+    require(AXE_JS, "axe-core from npm (.ci/run installs it; or set AXE_JS)")
+    sso_live.set_user("olle", ["alla-anstallda"])
+    done = sign_in("olle")
+
+    found = axe_violations(done.page)  # the refusal page
+    done.page.goto(f"{live_server.url}/accounts/login/")  # the button beside the form
+    found += axe_violations(done.page)
+
+    assert found == []
+
+
+def axe_violations(page):
+    """axe (WCAG 2.1 AA) on the page shown: its serious and critical violations."""
+    page.add_script_tag(path=AXE_JS)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+    )
+    return [
+        f"{page.url} {violation['id']}: {node['html'][:200]}"
+        for violation in result["violations"]
+        if violation["impact"] in {"serious", "critical"}
+        for node in violation["nodes"]
+    ]
