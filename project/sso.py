@@ -55,6 +55,16 @@ MESSAGES = {
         ),
         403,
     ),
+    sso.Refused.ADMIN_AND_CASE_ROLE: (
+        _("No access to SSPF"),
+        _(
+            "Your account at the municipality belongs both to the administrators' group and "
+            "to a group with a role in the casework; in SSPF an administrator has no role in "
+            "the casework. Ask the municipality's IT support to leave your account in one of "
+            "them."
+        ),
+        403,
+    ),
     sso.Refused.INACTIVE: (
         _("No access to SSPF"),
         _("Your account in SSPF is switched off. Contact SSPF's administrator."),

@@ -26,12 +26,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, SuspiciousOperation
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 
-from . import identity
+from . import access, identity
 from .models.external import ExternalIdentity
 from .models.org import Agency, Membership, Role
 
@@ -193,6 +193,7 @@ class Refused(PermissionDenied):
     NO_ACCESS = "no_access"  # no group maps to anything
     SEVERAL_AGENCIES = "several_agencies"  # groups point at more than one agency
     UNKNOWN_AGENCY = "unknown_agency"  # the mapping names an agency SSPF does not have
+    ADMIN_AND_CASE_ROLE = "admin_and_case_role"  # access.administrator_holds_no_case_role
     INACTIVE = "inactive"  # the account is switched off in SSPF
 
     def __init__(self, reason):
@@ -243,6 +244,15 @@ def set_membership(user, agency):
 
 
 def apply_claims(claims, issuer=None):
+    """``sign_in``, once more when a parallel first sign-in of the same person made their
+    account in between (the issuer and subject are unique)."""
+    try:
+        return sign_in(claims, issuer)
+    except IntegrityError:
+        return sign_in(claims, issuer)
+
+
+def sign_in(claims, issuer=None):
     """Sign-in with the provider's ``claims``: the user (found by issuer and ``sub``, made on
     the first sign-in) with roles and membership set from the groups. Raises ``Refused``
     (after taking every role and the membership away from a known user) when they give
@@ -254,6 +264,8 @@ def apply_claims(claims, issuer=None):
     refusal = None
     if given.nothing:
         refusal = Refused.NO_ACCESS
+    elif access.administrator_holds_no_case_role(given.roles):
+        refusal = Refused.ADMIN_AND_CASE_ROLE
     elif len(agencies) > 1:
         refusal = Refused.SEVERAL_AGENCIES
     elif None in agencies.values():

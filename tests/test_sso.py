@@ -196,6 +196,7 @@ def test_a_stranger_with_no_mapped_group_gets_no_account(settings, agencies):
     [
         (["sspf-samordnare", "sspf-skola"], sso.Refused.SEVERAL_AGENCIES),
         (["sspf-okand-enhet"], sso.Refused.UNKNOWN_AGENCY),
+        (["sspf-admin", "sspf-samordnare"], sso.Refused.ADMIN_AND_CASE_ROLE),
     ],
 )
 def test_groups_that_point_nowhere_clear_are_refused(settings, agencies, groups, reason):
@@ -368,7 +369,7 @@ class SignIn:
     """One sign-in in a fresh browser context: the product's login page, the button, the
     provider's form, back to the product."""
 
-    def __init__(self, browser, base_url, provider, username):
+    def __init__(self, browser, base_url, provider, username, next_url=None):
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
@@ -377,7 +378,7 @@ class SignIn:
             "request",
             lambda r: self.authorize.append(r.url) if "/o/authorize/" in r.url else None,
         )
-        self.page.goto(f"{base_url}/accounts/login/")
+        self.page.goto(f"{base_url}/accounts/login/" + (f"?next={next_url}" if next_url else ""))
         self.page.get_by_test_id("sso-button").click()
         self.page.wait_for_url(f"{provider.base}/login/**")
         self.page.fill("#idp-username", username)
@@ -395,8 +396,8 @@ class SignIn:
 def sign_in(browser, live_server, sso_live):
     opened = []
 
-    def sign_in(username):
-        opened.append(SignIn(browser, live_server.url, sso_live, username))
+    def sign_in(username, next_url=None):
+        opened.append(SignIn(browser, live_server.url, sso_live, username, next_url))
         return opened[-1]
 
     yield sign_in
@@ -438,10 +439,10 @@ def test_two_groups_sign_two_users_in_with_their_roles(sso_live, sign_in, live_s
     sso_live.set_user("sara", ["sspf-skola", "alla-anstallda"])
     sso_live.set_user("stina", ["sspf-styrgrupp"])
 
-    school = sign_in("sara")
+    school = sign_in("sara", next_url="/sspf/list/")  # the page she asked for first
     steering = sign_in("stina")
 
-    assert school.page.url == f"{live_server.url}/sspf/dashboard/"
+    assert school.page.url == f"{live_server.url}/sspf/list/"
     assert steering.page.url == f"{live_server.url}/steering/"
     sara, stina = (User.objects.get(username=name) for name in ("sara", "stina"))
     assert roles_of(sara) == {"skola"} and sara.membership.agency == agencies["skola"]
