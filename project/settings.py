@@ -196,6 +196,10 @@ OIDC_RP_SIGN_ALGO = "RS256"
 OIDC_USE_PKCE = True
 OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
 OIDC_TIMEOUT = 10  # seconds for each request to the provider
+# Signing out of SSPF signs out at the provider too (its end_session_endpoint); off: the
+# provider's session stays, as for the municipality's other applications.
+SSPF_OIDC_LOGOUT_AT_PROVIDER = env_bool("SSPF_OIDC_LOGOUT_AT_PROVIDER", False)
+OIDC_STORE_ID_TOKEN = SSPF_OIDC_LOGOUT_AT_PROVIDER  # its id_token_hint
 if SSPF_OIDC_ISSUER:
     if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
         raise ImproperlyConfigured(

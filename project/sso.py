@@ -9,9 +9,9 @@ import logging
 
 import requests
 from django.contrib import admin, auth
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.views import LogoutView, redirect_to_login
 from django.core.exceptions import ImproperlyConfigured
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import View
@@ -152,6 +152,18 @@ class Callback(OIDCAuthenticationCallbackView):
         if self.request.user.is_authenticated:
             auth.logout(self.request)
         return message_page(self.request, "failed")
+
+
+class Logout(LogoutView):
+    """Django's sign-out; after a sign-in through the provider, with
+    ``SSPF_OIDC_LOGOUT_AT_PROVIDER``, on to the provider's sign-out and back to the login page."""
+
+    def post(self, request, *args, **kwargs):
+        at_provider = sso.provider_logout_url(
+            request, request.build_absolute_uri(self.get_success_url())
+        )
+        response = super().post(request, *args, **kwargs)
+        return HttpResponseRedirect(at_provider) if at_provider else response
 
 
 def admin_login(request, extra_context=None):

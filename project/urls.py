@@ -28,6 +28,7 @@ urlpatterns = [
     # Single sign-on (project.sso): 404 unless SSPF_OIDC_ISSUER is set.
     path("accounts/oidc/login/", sso.Start.as_view(), name="oidc_authentication_init"),
     path("accounts/oidc/callback/", sso.Callback.as_view(), name="oidc_authentication_callback"),
+    path("accounts/logout/", sso.Logout.as_view(), name="logout"),  # and at the provider
     path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
     path("admin/login/", sso.admin_login),  # passwords switched off: the product's login
     path("admin/", admin.site.urls),

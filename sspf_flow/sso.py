@@ -20,6 +20,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import requests
 from django.conf import settings
@@ -358,6 +359,29 @@ class OIDCBackend(OIDCAuthenticationBackend):
 
     def get_all_permissions(self, user_obj, obj=None):
         return identity.Backend().get_all_permissions(user_obj, obj)
+
+
+def provider_logout_url(request, then):
+    """Where the browser goes to sign out at the provider too (``SSPF_OIDC_LOGOUT_AT_PROVIDER``)
+    and come back to ``then``; None when that is off, the session did not come from the
+    provider, or the provider has no end_session_endpoint. Asked before the session ends."""
+    if not (
+        enabled()
+        and getattr(settings, "SSPF_OIDC_LOGOUT_AT_PROVIDER", False)
+        and request.session.get(SESSION_FLAG)
+    ):
+        return None
+    try:
+        endpoint = discovery().get("end_session_endpoint")
+    except (requests.RequestException, ValueError, ImproperlyConfigured):
+        log.exception("The identity provider's discovery document cannot be read")
+        return None
+    if not endpoint:
+        return None
+    params = {"client_id": settings.OIDC_RP_CLIENT_ID, "post_logout_redirect_uri": then}
+    if request.session.get("oidc_id_token"):
+        params["id_token_hint"] = request.session["oidc_id_token"]
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(params)}"
 
 
 def check_configuration():

@@ -279,6 +279,17 @@ def test_passwords_switched_off_leave_only_the_municipality_account(settings, cl
     assert "_auth_user_id" not in client.session
 
 
+def test_signing_out_after_a_password_login_is_as_before(settings, client, users):
+    sso_on(settings)
+    settings.SSPF_OIDC_LOGOUT_AT_PROVIDER = True  # only for sessions from the provider
+    client.force_login(users["skola"])
+
+    response = client.post("/accounts/logout/")
+
+    assert (response.status_code, response.url) == (302, "/accounts/login/")
+    assert "_auth_user_id" not in client.session
+
+
 def test_with_passwords_on_the_admin_login_is_the_admin_form(client, db):
     assert b'name="password"' in client.get("/admin/login/").content
 
@@ -348,7 +359,9 @@ def test_the_session_user_is_read_as_the_password_backend_reads_it(settings, cli
 @pytest.fixture(scope="module")
 def provider(live_server, tmp_path_factory):
     with running(
-        tmp_path_factory.mktemp("idp"), [f"{live_server.url}/accounts/oidc/callback/"]
+        tmp_path_factory.mktemp("idp"),
+        [f"{live_server.url}/accounts/oidc/callback/"],
+        [f"{live_server.url}/accounts/login/"],
     ) as provider:
         yield provider
 
@@ -535,3 +548,41 @@ def axe_violations(page):
         if violation["impact"] in {"serious", "critical"}
         for node in violation["nodes"]
     ]
+
+
+def sign_out_and_back(done, live_server):
+    """Signs out through the menu bar, then presses the login page's button again: the URL
+    the browser ends on (the provider's login form, or the product signed in again)."""
+    done.page.get_by_test_id("shell-logout").click()
+    done.page.wait_for_url(f"{live_server.url}/accounts/login/")
+    done.page.get_by_test_id("sso-button").click()
+    done.page.wait_for_load_state("networkidle")
+    return done.page.url
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_signing_out_leaves_the_provider_session_by_default(sso_live, sign_in, live_server):
+    sso_live.set_user("vera", ["sspf-styrgrupp"])
+    done = sign_in("vera")
+
+    assert sign_out_and_back(done, live_server) == f"{live_server.url}/steering/"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_signing_out_at_the_provider_too_asks_for_the_password_again(
+    sso_live, sign_in, live_server, settings
+):
+    settings.SSPF_OIDC_LOGOUT_AT_PROVIDER = True
+    settings.OIDC_STORE_ID_TOKEN = True
+    sso_live.set_user("vera", ["sspf-styrgrupp"])
+    done = sign_in("vera")
+
+    assert sign_out_and_back(done, live_server).startswith(f"{sso_live.base}/login/")
+    assert "_auth_user_id" not in session_of(done.context, settings)
+
+
+def session_of(context, settings):
+    cookie = next(c for c in context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    return import_module(settings.SESSION_ENGINE).SessionStore(cookie["value"]).load()

@@ -52,9 +52,9 @@ def _answers(url):
 
 
 @contextlib.contextmanager
-def running(tmp_dir, redirect_uris):
+def running(tmp_dir, redirect_uris, post_logout_uris=()):
     """The provider on a free port of 127.0.0.1, with the product registered for
-    ``redirect_uris``; stopped on leaving."""
+    ``redirect_uris`` (and ``post_logout_uris``); stopped on leaving."""
     port = free_port()
     provider = Provider(f"http://127.0.0.1:{port}/o", "sspf-test-client", "sspf-test-secret")
     env = {
@@ -65,6 +65,7 @@ def running(tmp_dir, redirect_uris):
         "SSPF_IDP_CLIENT_ID": provider.client_id,
         "SSPF_IDP_CLIENT_SECRET": provider.client_secret,
         "SSPF_IDP_REDIRECT_URI": " ".join(redirect_uris),
+        "SSPF_IDP_POST_LOGOUT_URI": " ".join(post_logout_uris),
     }
     env.pop("DATABASE_URL", None)
     log = open(Path(tmp_dir) / "idp.log", "w")  # noqa: SIM115 (closed below)

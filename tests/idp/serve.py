@@ -1,6 +1,7 @@
 """``python -m tests.idp.serve``: migrates the provider's own SQLite file, registers the
 product as a confidential client (``SSPF_IDP_CLIENT_ID``, ``SSPF_IDP_CLIENT_SECRET``,
-``SSPF_IDP_REDIRECT_URI``) and serves on 127.0.0.1:``SSPF_IDP_PORT`` until stopped."""
+``SSPF_IDP_REDIRECT_URI``, after signing out ``SSPF_IDP_POST_LOGOUT_URI``) and serves on
+127.0.0.1:``SSPF_IDP_PORT`` until stopped."""
 
 import os
 from socketserver import ThreadingMixIn
@@ -34,6 +35,7 @@ def main():
         client_type=Application.CLIENT_CONFIDENTIAL,
         authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
         redirect_uris=os.environ["SSPF_IDP_REDIRECT_URI"],
+        post_logout_redirect_uris=os.environ.get("SSPF_IDP_POST_LOGOUT_URI", ""),
         algorithm=Application.RS256_ALGORITHM,
         skip_authorization=True,
     )
