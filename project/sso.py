@@ -46,6 +46,14 @@ MESSAGES = {
         ),
         403,
     ),
+    sso.Refused.NO_AGENCY: (
+        _("No access to SSPF"),
+        _(
+            "Your account at the municipality gives a role in SSPF but no agency to work for. "
+            "Ask the municipality's IT support to add your account to your agency's group."
+        ),
+        403,
+    ),
     sso.Refused.UNKNOWN_AGENCY: (
         _("No access to SSPF"),
         _(

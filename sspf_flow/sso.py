@@ -193,6 +193,7 @@ class Refused(PermissionDenied):
 
     NO_ACCESS = "no_access"  # no group maps to anything
     SEVERAL_AGENCIES = "several_agencies"  # groups point at more than one agency
+    NO_AGENCY = "no_agency"  # a role that works for an agency, and no agency
     UNKNOWN_AGENCY = "unknown_agency"  # the mapping names an agency SSPF does not have
     ADMIN_AND_CASE_ROLE = "admin_and_case_role"  # access.administrator_holds_no_case_role
     INACTIVE = "inactive"  # the account is switched off in SSPF
@@ -269,6 +270,10 @@ def sign_in(claims, issuer=None):
         refusal = Refused.ADMIN_AND_CASE_ROLE
     elif len(agencies) > 1:
         refusal = Refused.SEVERAL_AGENCIES
+    elif not agencies and given.roles - {Role.ADMIN}:
+        # Every role but the administrator's works for an agency of a municipality (the
+        # steering group too: its figures are its municipality's).
+        refusal = Refused.NO_AGENCY
     elif None in agencies.values():
         missing = [key for key, agency in agencies.items() if agency is None]
         log.error("SSPF_OIDC_GROUPS names agencies SSPF does not have: %s", missing)

@@ -197,6 +197,7 @@ def test_a_stranger_with_no_mapped_group_gets_no_account(settings, agencies):
         (["sspf-samordnare", "sspf-skola"], sso.Refused.SEVERAL_AGENCIES),
         (["sspf-okand-enhet"], sso.Refused.UNKNOWN_AGENCY),
         (["sspf-admin", "sspf-samordnare"], sso.Refused.ADMIN_AND_CASE_ROLE),
+        (["sspf-styrgrupp"], sso.Refused.NO_AGENCY),
     ],
 )
 def test_groups_that_point_nowhere_clear_are_refused(settings, agencies, groups, reason):
@@ -450,7 +451,7 @@ def test_a_coordinator_signs_in_with_pkce_and_lands_on_the_overview(
 @pytest.mark.django_db(transaction=True)
 def test_two_groups_sign_two_users_in_with_their_roles(sso_live, sign_in, live_server, agencies):
     sso_live.set_user("sara", ["sspf-skola", "alla-anstallda"])
-    sso_live.set_user("stina", ["sspf-styrgrupp"])
+    sso_live.set_user("stina", ["sspf-styrgrupp", "sspf-polisen"])
 
     school = sign_in("sara", next_url="/sspf/list/")  # the page she asked for first
     steering = sign_in("stina")
@@ -459,7 +460,8 @@ def test_two_groups_sign_two_users_in_with_their_roles(sso_live, sign_in, live_s
     assert steering.page.url == f"{live_server.url}/steering/"
     sara, stina = (User.objects.get(username=name) for name in ("sara", "stina"))
     assert roles_of(sara) == {"skola"} and sara.membership.agency == agencies["skola"]
-    assert roles_of(stina) == {"styrgrupp"}
+    assert roles_of(stina) == {"styrgrupp"} and stina.membership.agency == agencies["polis"]
+    expect(steering.page.get_by_test_id("steering")).to_be_visible()  # her report
 
 
 @pytest.mark.browser
@@ -489,11 +491,12 @@ def test_a_group_removed_at_the_provider_is_gone_at_the_next_sign_in(
     assert first.page.url == f"{live_server.url}/sspf/dashboard/"
     user = User.objects.get(username="cilla")
 
-    sso_live.set_user("cilla", ["sspf-styrgrupp"])
+    sso_live.set_user("cilla", ["sspf-styrgrupp", "sspf-polisen"])
     second = sign_in("cilla")
 
     assert roles_of(user) == {"styrgrupp"}
     assert second.page.url == f"{live_server.url}/steering/"  # no longer the overview
+    expect(second.page.get_by_test_id("steering")).to_be_visible()
 
     sso_live.set_user("cilla", [])
     third = sign_in("cilla")
@@ -563,7 +566,7 @@ def sign_out_and_back(done, live_server):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_signing_out_leaves_the_provider_session_by_default(sso_live, sign_in, live_server):
-    sso_live.set_user("vera", ["sspf-styrgrupp"])
+    sso_live.set_user("vera", ["sspf-styrgrupp", "sspf-polisen"])
     done = sign_in("vera")
 
     assert sign_out_and_back(done, live_server) == f"{live_server.url}/steering/"
@@ -576,7 +579,7 @@ def test_signing_out_at_the_provider_too_asks_for_the_password_again(
 ):
     settings.SSPF_OIDC_LOGOUT_AT_PROVIDER = True
     settings.OIDC_STORE_ID_TOKEN = True
-    sso_live.set_user("vera", ["sspf-styrgrupp"])
+    sso_live.set_user("vera", ["sspf-styrgrupp", "sspf-polisen"])
     done = sign_in("vera")
 
     assert sign_out_and_back(done, live_server).startswith(f"{sso_live.base}/login/")
