@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "csp",
     "viewflow",
     "viewflow.workflow",
     "sspf_flow",
@@ -98,7 +99,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "sspf_flow.sessions.NoStoreMiddleware",
     "casework.middleware.RequestCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "casework.middleware.SwedishFirstLocaleMiddleware",
@@ -106,6 +109,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "casework.middleware.LoginFirstMiddleware",
+    "sspf_flow.sessions.IdleSessionMiddleware",
     "casework.middleware.RefusedAttemptMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -168,9 +172,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = ["sspf_flow.identity.Backend"]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "first_name", "last_name", "email")},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -230,7 +241,66 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+# --- headers and sessions (issue 15) ---
+# A login ends after SSPF_IDLE_MINUTES without activity (the page warns
+# SSPF_IDLE_WARNING_MINUTES before) and at the latest SSPF_SESSION_MAX_HOURS after it began
+# (sspf_flow.sessions.IdleSessionMiddleware); the cookie lives no longer than that.
+if env("SESSION_COOKIE_AGE"):
+    raise ImproperlyConfigured(
+        "SESSION_COOKIE_AGE is replaced by SSPF_SESSION_MAX_HOURS (and SSPF_IDLE_MINUTES)"
+    )
+SSPF_IDLE_MINUTES = env_int("SSPF_IDLE_MINUTES", 30)
+SSPF_IDLE_WARNING_MINUTES = env_int("SSPF_IDLE_WARNING_MINUTES", 2)
+SSPF_SESSION_MAX_HOURS = env_int("SSPF_SESSION_MAX_HOURS", 8)
+if SSPF_IDLE_MINUTES < 2:
+    raise ImproperlyConfigured("SSPF_IDLE_MINUTES must be at least 2")
+if not 0 < SSPF_IDLE_WARNING_MINUTES < SSPF_IDLE_MINUTES:
+    raise ImproperlyConfigured(
+        "SSPF_IDLE_WARNING_MINUTES must be 1 or more and below SSPF_IDLE_MINUTES"
+    )
+if not 1 <= SSPF_SESSION_MAX_HOURS <= 24:
+    raise ImproperlyConfigured("SSPF_SESSION_MAX_HOURS must be 1–24")
+SESSION_COOKIE_AGE = SSPF_SESSION_MAX_HOURS * 3600
+# HSTS for the host's subdomains too, and the preload token (check --deploy asks for both).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_HTTPONLY = True
+# No script reads the CSRF cookie: forms carry the token, the idle warning's keepalive takes
+# the one its <meta> carries.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts only from our own static files, never inline or
+# eval; styles may be inline (viewflow's frontend sets style attributes and <style> blocks).
+# A form may post to us, and after sign-in we may redirect to the OpenID provider (Chromium
+# checks that redirect against form-action too): its origin comes from SSPF_OIDC_ISSUER.
+_oidc_issuer = env("SSPF_OIDC_ISSUER", "") or ""
+_form_action = ["'self'"]
+if _oidc_issuer:
+    from urllib.parse import urlsplit
+
+    _issuer = urlsplit(_oidc_issuer)
+    if _issuer.scheme not in ("https", "http") or not _issuer.netloc:
+        raise ImproperlyConfigured("SSPF_OIDC_ISSUER must be an https:// address")
+    _form_action.append(f"{_issuer.scheme}://{_issuer.netloc}")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": _form_action,
+    }
+}
+# Permissions-Policy: no page needs a camera, a microphone, the position or payments.
+SSPF_PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 REDIS_URL = env("REDIS_URL", "")
 CACHES = {

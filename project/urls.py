@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
+from casework.pages import account
 from casework.pages.gallring import gallring
 from casework.pages.home import administration, home
 from casework.urls import case_app, flow_viewset, log_app
@@ -25,6 +26,9 @@ urlpatterns = [
     path("", home, name="home"),
     path("administration/", administration, name="administration"),
     path("administration/gallring/", gallring, name="gallring"),
+    path("sign-ins/", account.sign_ins, name="sign_ins"),
+    path("session/status/", account.session_status, name="session_status"),
+    path("session/keepalive/", account.session_keepalive, name="session_keepalive"),
     # Single sign-on (project.sso): 404 unless SSPF_OIDC_ISSUER is set.
     path("accounts/oidc/login/", sso.Start.as_view(), name="oidc_authentication_init"),
     path("accounts/oidc/callback/", sso.Callback.as_view(), name="oidc_authentication_callback"),

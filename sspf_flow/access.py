@@ -388,3 +388,9 @@ def form_templates_visible_to(user, templates):
         return templates.none()
     agency = agency_of(user)
     return templates.filter(municipality_id=agency.municipality_id) if agency else templates
+
+
+def manages_own_sign_ins(user):
+    """Every signed-in, active user sees where they are signed in and may end their other
+    sessions, and keeps their own login alive (sspf_flow.sessions); nobody else's."""
+    return user.is_authenticated and user.is_active

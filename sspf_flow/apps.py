@@ -12,7 +12,7 @@ class SspfFlowConfig(AppConfig):
         from django.contrib.auth.models import User
         from django.db.models.signals import m2m_changed, post_save
 
-        from . import access, checks, sso  # noqa: F401  (checks: registers the system checks)
+        from . import access, checks, sessions, sso  # noqa: F401  (checks, sessions: registers)
         from .catalogue import seed_new_municipality
         from .models import Municipality
         from .models.process import CaseTaskQuerySet

@@ -35,3 +35,10 @@ def log_in(browser, base_url, username, password=PASSWORD):
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
     page.wait_for_load_state("networkidle")
     return page
+
+
+def keep_the_demo(demo_committed, django_db_blocker, settings):
+    """``transactional_db`` for a module of read-only browser tests on ``demo_committed``."""
+    settings.SSPF_DEMO = True
+    with django_db_blocker.unblock():
+        yield

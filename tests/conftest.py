@@ -4,9 +4,12 @@ a Celery app on Redis). The builders they use are in ``builders.py``."""
 
 import datetime as dt
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.test import override_settings
 from django.utils import timezone
 
 import project.urls  # noqa: F401  (mounts the flow, so its URLs reverse)
@@ -17,6 +20,28 @@ from tests.browser import PASSWORD, launch, log_in
 from tests.builders import ALL_CATEGORIES, make_user, new_youth, signed_pdf
 
 REQUIRE_SERVICES = os.environ.get("SSPF_REQUIRE_SERVICES") == "1"
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _own_redis_database():
+    """``bin/test`` runs the tests in two processes (pytest-xdist, ``--dist loadfile``). Each
+    gets its own Redis database for Celery (gw0 → 1, gw1 → 2, …), so that a real worker started
+    by one process never takes a task the other sent (each has its own test database)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    url = os.environ.get("REDIS_URL")
+    if not (worker.startswith("gw") and url):
+        return
+    from django.conf import settings
+
+    from project.celery import app
+
+    parts = urlsplit(url)
+    own = urlunsplit(parts._replace(path=f"/{1 + int(worker[2:])}"))
+    settings.CELERY_BROKER_URL = own
+    app.conf.broker_url = own
+
+
+_own_redis_database()
 
 
 @pytest.fixture(autouse=True)
@@ -208,9 +233,39 @@ def page_as(browser, live_server):
         context.close()
 
 
+@pytest.fixture(scope="module")
+def demo_in_module(django_db_setup, django_db_blocker):
+    """The demo, loaded once for a module whose tests use ``db`` (a load takes about ten seconds
+    on PostgreSQL): inside one transaction that the module's end rolls back, so each test runs
+    in a savepoint of it and changes nothing for the next."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(SSPF_DEMO=True, PASSWORD_HASHERS=FAST_HASHERS),
+        transaction.atomic(),
+    ):
+        call_command("load_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def demo_committed(django_db_setup, django_db_blocker):
+    """The demo, loaded and committed once for a module of browser tests (the live server reads
+    it on its own connection); the module's end empties the database, as the end of a
+    transactional test does. The module overrides ``transactional_db`` with
+    ``tests.browser.keep_the_demo`` so that its tests do not empty it between them."""
+    with django_db_blocker.unblock():
+        with override_settings(SSPF_DEMO=True, PASSWORD_HASHERS=FAST_HASHERS):
+            call_command("load_demo", verbosity=0)
+        try:
+            yield
+        finally:
+            call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 def _forget_result_backend(app):

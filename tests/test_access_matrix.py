@@ -50,6 +50,7 @@ from tests.urlmap import (
     FORM_EDITOR,
     FORM_EDITOR_PAGES,
     MEMBER_FORMS,
+    OWN_SESSION,
     PUBLIC,
     REGISTER_PAGES,
     REVIEW,
@@ -241,6 +242,15 @@ def test_matrix(matrix, route, role):
         assert not answer.leaks, f"{where} (a landing page shows no case)"
         expected = 200 if role == ROLE_PAGES[route.route] else 403
         assert answer.status == expected, f"{where} (the landing page of {ROLE_PAGES[route.route]})"
+        return
+    if route.route in OWN_SESSION:
+        assert not answer.leaks, f"{where} (the user's own login names no case)"
+        if route.route == "session/keepalive/":
+            assert answer.status == 405, f"{where} (POST only)"
+        elif role == "anonymous":
+            assert is_login_redirect(answer), where
+        else:
+            assert answer.status == 200, f"{where} (everyone's own)"
         return
     if route.route in STATISTICS and role != "anonymous":
         assert not answer.leaks, f"{where} (the statistics name no case and no one)"

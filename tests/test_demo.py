@@ -1,13 +1,10 @@
 """The demo: a newcomer logs in as each role and lands where that role works."""
 
-import datetime as dt
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.contrib.auth.models import User
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.utils import timezone
 
 from casework.demo_history import FIRST
@@ -19,9 +16,8 @@ from tests.builders import DEMO_LANDINGS
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(demo_in_module, db, settings):
     settings.SSPF_DEMO = True
-    call_command("load_demo")
 
 
 def test_demo_has_a_case_in_every_state(demo):
@@ -55,13 +51,6 @@ def test_loading_twice_changes_nothing(demo, capsys):
     call_command("load_demo")
     assert Case.objects.count() == 8 + len(FIRST)  # and the earlier terms' cases
     assert "already loaded" in capsys.readouterr().out
-
-
-def test_demo_refused_outside_a_demo_installation(db, settings):
-    settings.SSPF_DEMO = False
-    settings.DEBUG = False
-    with pytest.raises(CommandError):
-        call_command("load_demo")
 
 
 @pytest.mark.parametrize("username", DEMO_LANDINGS)
@@ -102,16 +91,6 @@ def test_the_demo_shows_the_records_beside_the_process(demo):
     assert lou.journal.exists()
     elias = Case.objects.get(youth__first_name="Elias")
     assert elias.consultation.outcome == "referral"
-
-
-@pytest.mark.django_db
-def test_the_demo_loads_on_a_leap_day(settings):
-    """The young people's ages are counted back from today; 29 February has no match in most
-    years."""
-    settings.SSPF_DEMO = True
-    with time_machine.travel(dt.datetime(2028, 2, 29, 12, 0, tzinfo=ZoneInfo("Europe/Stockholm"))):
-        call_command("load_demo", verbosity=0)
-    assert Case.objects.count() == 8 + len(FIRST)  # and the earlier terms' cases
 
 
 def test_the_demo_has_an_operative_group_with_two_held_meetings_and_one_upcoming(demo, client):

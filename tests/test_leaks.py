@@ -568,6 +568,7 @@ class Answer:
     text: str  # the body as text (PDFs extracted), with the response's headers
     rows: dict  # case label → access-log rows written for that case during the request
     error: str = ""
+    headers: dict = field(default_factory=dict)  # the response's headers, names in lower case
 
 
 def ask(client, url, cases):
@@ -597,7 +598,12 @@ def ask(client, url, cases):
     else:
         body = html.unescape(raw.decode("utf-8", "replace"))
     headers = "\n".join(f"{name}: {value}" for name, value in response.items())
-    return Answer(response.status_code, f"{headers}\n{body}", rows)
+    return Answer(
+        response.status_code,
+        f"{headers}\n{body}",
+        rows,
+        headers={name.lower(): value for name, value in response.items()},
+    )
 
 
 def shown(secret, text, squashed):
@@ -690,6 +696,33 @@ def leaks(request):
 # --- the tests -------------------------------------------------------------------------------
 
 
+def header_problems(headers):
+    """What an answer lacks of the security headers (issue 15, 6): a Content-Security-Policy
+    whose scripts are only our files, no caching, no sniffing, no framing, a referrer policy."""
+    problems = []
+    policy = {
+        part.split()[0]: part.split()[1:]
+        for part in (p.strip() for p in headers.get("content-security-policy", "").split(";"))
+        if part
+    }
+    scripts = policy.get("script-src", policy.get("default-src"))
+    if not policy:
+        problems.append("no Content-Security-Policy")
+    elif scripts is None or {"'unsafe-inline'", "'unsafe-eval'"} & set(scripts):
+        problems.append(f"script-src allows inline scripts or eval: {scripts}")
+    elif policy.get("frame-ancestors") != ["'none'"] or policy.get("object-src") != ["'none'"]:
+        problems.append("frame-ancestors or object-src is not 'none'")
+    if headers.get("cache-control") != "no-store":
+        problems.append(f"Cache-Control is {headers.get('cache-control')!r}, not 'no-store'")
+    if headers.get("x-content-type-options") != "nosniff":
+        problems.append("no X-Content-Type-Options: nosniff")
+    if headers.get("x-frame-options") != "DENY":
+        problems.append(f"X-Frame-Options is {headers.get('x-frame-options')!r}, not DENY")
+    if not headers.get("referrer-policy"):
+        problems.append("no Referrer-Policy")
+    return problems
+
+
 def judge(identity, url, answer, secrets):
     """What is wrong with one answer: an error, secrets beyond the identity's entitlement,
     a case shown without exactly one access-log row."""
@@ -702,6 +735,10 @@ def judge(identity, url, answer, secrets):
         f"{where} ({answer.status}) shows {secret}"
         for secret in seen
         if secret.kind not in entitled[secret.case]
+    ]
+    problems += [
+        f"{where} ({answer.status}) lacks a security header: {problem}"
+        for problem in header_problems(answer.headers)
     ]
     for case in (OPEN, CLOSED):
         if any(secret.case == case for secret in seen) and answer.rows[case] != 1:

@@ -3,10 +3,9 @@ finds one menu with their name and the logout, and every menu link opens a page 
 shell."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.browser import CHROMIUM, require
+from tests.browser import CHROMIUM, keep_the_demo, require
 from tests.builders import DEMO_LANDINGS
 
 require(CHROMIUM, "Chromium")
@@ -15,10 +14,13 @@ require(CHROMIUM, "Chromium")
 WALKERS = ("anja", "sara", "per", "maria", "stina", "adam")
 
 
+# the demo is loaded once for the module: the walks only read it
+transactional_db = pytest.fixture(keep_the_demo, name="transactional_db")
+
+
 @pytest.fixture
-def demo(settings, transactional_db):
-    settings.SSPF_DEMO = True
-    call_command("load_demo")
+def demo(transactional_db):
+    pass
 
 
 @pytest.mark.parametrize("username", WALKERS)

@@ -5,7 +5,6 @@ notes for the others. The police see it all; Cornelia her five; the school nothi
 
 import pytest
 from django.contrib.auth.models import User
-from django.core.management import call_command
 
 from operative import sig
 from operative.models import OperativeGroup, SigEntry, SigStage
@@ -13,9 +12,8 @@ from tests.builders import client_of
 
 
 @pytest.fixture
-def demo(db, settings):
+def demo(demo_in_module, db, settings):
     settings.SSPF_DEMO = True
-    call_command("load_demo")
     return OperativeGroup.objects.get()
 
 

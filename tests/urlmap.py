@@ -114,6 +114,16 @@ CASE_FREE.update(STATISTICS)
 REGISTER_PAGES = {"register", "register_request", "register_pdf"}
 CASE_FREE["register/"] = "the coordinator's register-extract requests, register_requests_visible_to"
 
+# The signed-in user's own login (issue 15): where they are signed in (ending the others),
+# how long the login has left, keeping it alive. Every role opens its own, none names a case;
+# the keepalive answers only POST (405 to a GET, also a visitor's).
+OWN_SESSION = {
+    "sign-ins/": "the user's own sign-ins: when, from where, which browser; no case",
+    "session/status/": "seconds left of the user's own login (JSON)",
+    "session/keepalive/": "keeps the user's own login alive (POST only)",
+}
+CASE_FREE.update(OWN_SESSION)
+
 # Case-free pages that anonymous visitors may use without logging in.
 PUBLIC = {"i18n/setlang/"}
 

@@ -7,11 +7,12 @@ asks), so the menu never offers a page that would refuse."""
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
-from sspf_flow import access
+from sspf_flow import access, sessions
 from sspf_flow.models import Role
 
 from ..workflow.flows import CaseFlow
@@ -156,4 +157,11 @@ def shell(request):
     """Context processor: ``shell`` for a signed-in user, built only when a page shows it."""
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    return {"shell": SimpleLazyObject(lambda: _shell(request))}
+    left, absolute = sessions.remaining(request.session) if hasattr(request, "session") else (0, 0)
+    return {
+        "shell": SimpleLazyObject(lambda: _shell(request)),
+        # the idle warning's countdown (casework/session.js), from the server's clock
+        "session_left": left,
+        "session_left_absolute": absolute,
+        "session_warning_seconds": settings.SSPF_IDLE_WARNING_MINUTES * 60,
+    }

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('sspf_flow', '0028_statistics_threshold'),
+        ('sspf_flow', '0030_sign_ins'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -55,6 +55,7 @@ from .retention import (
     Trigger,
 )
 from .rolechange import RoleChange
+from .signin import SignIn
 from .youth import Gender, Guardian, Youth
 
 __all__ = [
@@ -116,6 +117,7 @@ __all__ = [
     "RiskLevel",
     "Role",
     "RoleChange",
+    "SignIn",
     "HoldReason",
     "LegalHold",
     "RecordType",
