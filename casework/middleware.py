@@ -80,7 +80,11 @@ class LoginFirstMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if response.status_code == 403 and not request.user.is_authenticated:
+        if (
+            response.status_code == 403
+            and not request.user.is_authenticated
+            and not getattr(response, "sspf_public", False)  # a page for visitors (sign-in)
+        ):
             return redirect_to_login(request.get_full_path())
         return response
 

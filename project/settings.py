@@ -5,54 +5,16 @@ variable (or ``NAME_FILE`` for secrets). The defaults give the embedded mode: SQ
 filesystem broker, e-mails recorded by the console backend. A bad value stops start-up loudly.
 """
 
-import os
+import json
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from project.environment import env, env_bool, env_int, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env(name, default=None):
-    """A string from ``NAME`` or from the file named by ``NAME_FILE`` (Docker/K8s secrets)."""
-    file_name = os.environ.get(f"{name}_FILE")
-    if file_name:
-        try:
-            return Path(file_name).read_text().strip()
-        except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE={file_name} cannot be read: {exc}") from exc
-    return os.environ.get(name, default)
-
-
-def env_bool(name, default):
-    value = env(name)
-    if value is None or value == "":
-        return default
-    if value.lower() in {"1", "true", "yes", "on"}:
-        return True
-    if value.lower() in {"0", "false", "no", "off"}:
-        return False
-    raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
-
-
-def env_int(name, default):
-    value = env(name)
-    if value is None or value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
-
-
-def env_list(name, default):
-    value = env(name)
-    if value is None:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
 
 DEBUG = env_bool("DEBUG", False)
 # The embedded demo (SQLite, filesystem broker); production leaves it off.
@@ -212,6 +174,39 @@ AXES_LOCKOUT_CALLABLE = "casework.lockout.locked_out"  # the login page, one mes
 AXES_ENABLE_ADMIN = False  # English only; the user list's "Lås upp inloggningen" unlocks
 AXES_CLIENT_IP_CALLABLE = "casework.lockout.client_address"  # as the sign-ins record it
 
+# --- single sign-on (issue 15) ---
+# Signing in with the municipality's account through its OpenID Connect provider (code flow
+# with PKCE, mozilla-django-oidc; sspf_flow.sso, project.sso): off unless SSPF_OIDC_ISSUER is
+# set. The provider's endpoints come from its discovery document, read when first needed.
+# docs/operations.md, "Single sign-on".
+SSPF_OIDC_ISSUER = (env("SSPF_OIDC_ISSUER") or "").rstrip("/")
+# Username and password (the login page and the admin's); off only together with SSO.
+SSPF_LOCAL_LOGIN = env_bool("SSPF_LOCAL_LOGIN", True)
+OIDC_RP_CLIENT_ID = env("SSPF_OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env("SSPF_OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env("SSPF_OIDC_SCOPES", "openid email profile")
+SSPF_OIDC_GROUPS_CLAIM = env("SSPF_OIDC_GROUPS_CLAIM", "groups")
+try:  # {group: {"role": …, "municipality": …, "agency": …}}, checked at start-up
+    SSPF_OIDC_GROUPS = json.loads(env("SSPF_OIDC_GROUPS") or "{}")
+except ValueError as exc:
+    raise ImproperlyConfigured(f"SSPF_OIDC_GROUPS is not valid JSON: {exc}") from exc
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TIMEOUT = 10  # seconds for each request to the provider
+# Signing out of SSPF signs out at the provider too (its end_session_endpoint); off: the
+# provider's session stays, as for the municipality's other applications.
+SSPF_OIDC_LOGOUT_AT_PROVIDER = env_bool("SSPF_OIDC_LOGOUT_AT_PROVIDER", False)
+OIDC_STORE_ID_TOKEN = SSPF_OIDC_LOGOUT_AT_PROVIDER  # its id_token_hint
+if SSPF_OIDC_ISSUER:
+    if not OIDC_RP_CLIENT_ID or not OIDC_RP_CLIENT_SECRET:
+        raise ImproperlyConfigured(
+            "SSPF_OIDC_ISSUER needs SSPF_OIDC_CLIENT_ID and SSPF_OIDC_CLIENT_SECRET (or _FILE)"
+        )
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "sspf_flow.sso.OIDCBackend"]
+elif not SSPF_LOCAL_LOGIN:
+    raise ImproperlyConfigured("SSPF_LOCAL_LOGIN=false needs SSPF_OIDC_ISSUER: nobody could log in")
+
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -268,12 +263,11 @@ X_FRAME_OPTIONS = "DENY"
 # eval; styles may be inline (viewflow's frontend sets style attributes and <style> blocks).
 # A form may post to us, and after sign-in we may redirect to the OpenID provider (Chromium
 # checks that redirect against form-action too): its origin comes from SSPF_OIDC_ISSUER.
-_oidc_issuer = env("SSPF_OIDC_ISSUER", "") or ""
 _form_action = ["'self'"]
-if _oidc_issuer:
+if SSPF_OIDC_ISSUER:
     from urllib.parse import urlsplit
 
-    _issuer = urlsplit(_oidc_issuer)
+    _issuer = urlsplit(SSPF_OIDC_ISSUER)
     if _issuer.scheme not in ("https", "http") or not _issuer.netloc:
         raise ImproperlyConfigured("SSPF_OIDC_ISSUER must be an https:// address")
     _form_action.append(f"{_issuer.scheme}://{_issuer.netloc}")

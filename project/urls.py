@@ -13,6 +13,8 @@ from casework.pages.home import administration, home
 from casework.urls import case_app, flow_viewset, log_app
 from forms.urls import forms_app
 
+from . import sso
+
 admin.site.site_header = _("SSPF – administration")
 admin.site.site_title = _("SSPF – administration")
 admin.site.index_title = _("Users, agencies and settings")
@@ -32,7 +34,12 @@ urlpatterns = [
     path("sign-ins/", account.sign_ins, name="sign_ins"),
     path("session/status/", account.session_status, name="session_status"),
     path("session/keepalive/", account.session_keepalive, name="session_keepalive"),
+    # Single sign-on (project.sso): 404 unless SSPF_OIDC_ISSUER is set.
+    path("accounts/oidc/login/", sso.Start.as_view(), name="oidc_authentication_init"),
+    path("accounts/oidc/callback/", sso.Callback.as_view(), name="oidc_authentication_callback"),
+    path("accounts/logout/", sso.Logout.as_view(), name="logout"),  # and at the provider
     path("accounts/", AuthViewset(allow_password_change=False, with_profile_view=False).urls),
+    path("admin/login/", sso.admin_login),  # passwords switched off: the product's login
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("operative/", include("operative.urls")),

@@ -12,7 +12,7 @@ class SspfFlowConfig(AppConfig):
         from django.contrib.auth.models import User
         from django.db.models.signals import m2m_changed, post_save
 
-        from . import access, checks, sessions  # noqa: F401  (checks, sessions: registers)
+        from . import access, checks, sessions, sso  # noqa: F401  (checks, sessions: registers)
         from .catalogue import seed_new_municipality
         from .models import Municipality
         from .models.process import CaseTaskQuerySet
@@ -30,6 +30,9 @@ class SspfFlowConfig(AppConfig):
             sender=User.groups.through,
             dispatch_uid="sspf_flow.role_changes",
         )
+
+        # A mistake in the single sign-on's group mapping stops start-up (sspf_flow.sso).
+        sso.check_configuration()
 
         # A new municipality starts with the default catalogue of interventions.
         post_save.connect(

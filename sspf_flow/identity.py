@@ -9,6 +9,7 @@ owner, a recipient; any user outside a request) is asked only what is asked of t
 queries, each once per request. The backend also reads a user's permissions (asked by viewflow
 for its task lists) in one query instead of Django's two."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group, Permission
@@ -141,7 +142,13 @@ NAME = ("content_type__app_label", "codename")
 
 class Backend(ModelBackend):
     """Django's model backend, reading the session's user with its identity, and permissions in
-    one query."""
+    one query. With local login switched off (``SSPF_LOCAL_LOGIN``) no password signs in,
+    on any login page."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if not getattr(settings, "SSPF_LOCAL_LOGIN", True):
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id):
         try:

@@ -39,6 +39,11 @@ def requires_second_factor(user):
     return bool(SECOND_FACTOR_ROLES & identity.roles_of(user))
 
 
+# The flag a session signed in through single sign-on carries (``sspf_flow.sso`` sets it): the
+# provider did the strong authentication, so the product's own second factor is not asked for.
+SSO_SESSION_FLAG = "sspf_sso"
+
+
 def second_factor_exempt(session):
-    """A session signed in through single sign-on (the SSO helper sets ``sspf_sso``)."""
-    return bool(session.get("sspf_sso"))
+    """A session signed in through single sign-on."""
+    return bool(session.get(SSO_SESSION_FLAG))

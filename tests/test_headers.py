@@ -100,7 +100,10 @@ def settings_in_subprocess(code, **env):
 def test_the_oidc_issuers_origin_may_receive_the_login_form():
     code = "from django.conf import settings as s; print(s.CONTENT_SECURITY_POLICY)"
     result = settings_in_subprocess(
-        code, SSPF_OIDC_ISSUER="https://login.example-kommun.se/realms/sspf"
+        code,
+        SSPF_OIDC_ISSUER="https://login.example-kommun.se/realms/sspf",
+        SSPF_OIDC_CLIENT_ID="sspf",  # single sign-on needs its client too (sspf_flow.sso)
+        SSPF_OIDC_CLIENT_SECRET="not-a-real-secret",
     )
     assert result.returncode == 0, result.stderr
     assert "'form-action': [\"'self'\", 'https://login.example-kommun.se']" in result.stdout

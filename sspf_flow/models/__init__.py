@@ -21,6 +21,7 @@ from .consent import (
 )
 from .consultation import AgeBand, Consultation, ConsultationOutcome, NotSSPFReason
 from .events import CaseEvent
+from .external import ExternalIdentity
 from .journal import ConcernReport, Incident, IncidentKind, JournalNote
 from .meeting import Meeting, MeetingKind, MeetingPicture, MeetingStatus
 from .network import NetworkPerson
@@ -85,6 +86,7 @@ __all__ = [
     "AgencyKind",
     "Case",
     "CaseEvent",
+    "ExternalIdentity",
     "CaseProcess",
     "CaseTask",
     "CaseNumberSequence",
