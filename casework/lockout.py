@@ -8,11 +8,11 @@ import logging
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
 from django.forms.utils import ErrorDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from viewflow.contrib.auth import AuthenticationForm  # the login page's own form (its icons)
 
 from sspf_flow import sessions
 
