@@ -402,3 +402,21 @@ def client_of(user):
 
 
 IDENTITY_NUMBER = "19121212-1212"  # the tax agency's test number (valid check digit)
+
+
+def take_open_task(node, username):
+    """The demo's open task at ``node`` (a step of the case flow), taken by ``username`` if nobody
+    has it."""
+    from django.db import transaction
+    from viewflow.workflow.status import STATUS
+
+    from casework.workflow.flows import CaseFlow
+    from sspf_flow.models import CaseTask
+
+    task = CaseTask.objects.get(
+        flow_task=getattr(CaseFlow, node), status__in=[STATUS.NEW, STATUS.ASSIGNED]
+    )
+    if task.owner_id is None:
+        with transaction.atomic(), task.activation() as activation:
+            activation.assign(User.objects.get(username=username))
+    return task

@@ -3,15 +3,12 @@ forms of the flow. The demo is loaded once for this module (its tests only read 
 tasks the step forms take); the checker is ``tests/axe.py``."""
 
 import pytest
-from django.contrib.auth.models import User
-from django.db import transaction
-from viewflow.workflow.status import STATUS
 
-from casework.workflow.flows import CaseFlow
 from operative.models import Commitment, ConcernTalk, OperativeGroup, SigEntry, Top5Entry
-from sspf_flow.models import Case, CaseTask
+from sspf_flow.models import Case
 from tests.axe import AXE_JS, assert_accessible
 from tests.browser import CHROMIUM, keep_the_demo, require
+from tests.builders import take_open_task
 from tests.urlmap import task_url
 
 pytestmark = pytest.mark.browser
@@ -144,17 +141,6 @@ def test_each_roles_main_pages_pass_axe(demo, page_as, live_server, username):
         for url in PAGES[username]
     ]
     assert_accessible(page, live_server.url, urls)
-
-
-def take_open_task(node, username):
-    """The demo's open task at ``node``, taken by ``username`` if nobody has it."""
-    task = CaseTask.objects.get(
-        flow_task=getattr(CaseFlow, node), status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    )
-    if task.owner_id is None:
-        with transaction.atomic(), task.activation() as activation:
-            activation.assign(User.objects.get(username=username))
-    return task
 
 
 def test_the_step_forms_pass_axe(demo, page_as, live_server):

@@ -12,15 +12,12 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
 from playwright.sync_api import expect
-from viewflow.workflow.status import STATUS
 
-from casework.workflow.flows import CaseFlow
 from forms.models import FormVersion
-from sspf_flow.models import Case, CaseTask
+from sspf_flow.models import Case
 from tests.browser import CHROMIUM, keep_the_demo, require
-from tests.builders import other_actions, publish_own_version
+from tests.builders import other_actions, publish_own_version, take_open_task
 from tests.urlmap import task_url
 
 pytestmark = pytest.mark.browser
@@ -65,17 +62,6 @@ def watched(page):
 def visit(page, url):
     page.goto(url)
     page.wait_for_load_state("networkidle")
-
-
-def take_open_task(node, username):
-    """The demo's open task at ``node``, taken by ``username`` if nobody has it."""
-    task = CaseTask.objects.get(
-        flow_task=getattr(CaseFlow, node), status__in=[STATUS.NEW, STATUS.ASSIGNED]
-    )
-    if task.owner_id is None:
-        with transaction.atomic(), task.activation() as activation:
-            activation.assign(User.objects.get(username=username))
-    return task
 
 
 def test_the_coordinators_pages_break_no_rule_of_the_policy(demo, page_as, live_server):
