@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from axes.models import AccessAttempt
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser import PASSWORD, log_in, require
 
@@ -162,7 +163,8 @@ def test_lockout_end_to_end_in_a_browser(browser, live_server, users, admin_user
     try:
         for _n in range(browser_limits - 1):
             assert _try(page, base, "sara", "wrong") in (200, 422)  # 422: turbo's form error
-            assert page.get_by_text("Ange ett korrekt användarnamn och lösenord").is_visible()
+            # Turbo draws the answer after it arrives: wait for it
+            expect(page.get_by_text("Ange ett korrekt användarnamn och lösenord")).to_be_visible()
         assert _try(page, base, "sara", "wrong") == 429
         assert _try(page, base, "sara", PASSWORD) == 429
         locked_known = page.get_by_text(LOCKED).inner_text()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from sspf_flow import access
 from tests.browser import PASSWORD, require
@@ -242,9 +243,9 @@ def test_enrol_and_sign_in_with_a_recovery_code_in_a_browser(
             page.fill("input[name=code]", code_for(key))
             page.click("form[data-testid=mfa-setup] button[type=submit]")
             page.wait_for_url(f"{base}/accounts/2fa/codes/")
+        expect(page.get_by_text("de visas bara nu")).to_be_visible()
         codes = page.get_by_test_id("mfa-codes").locator("li").all_inner_texts()
         assert len(codes) == 10 and len(set(codes)) == 10
-        assert page.get_by_text("de visas bara nu").is_visible()
         page.get_by_role("button", name="Jag har sparat koderna").click()
         page.wait_for_url(lambda url: "/accounts/" not in url)
         page.goto(f"{base}/sspf/{case.number}/")
