@@ -15,10 +15,10 @@ from sspf_flow.refusals import TransitionRefused
 
 class SecondFactorMiddleware:
     """A signed-in user who must confirm a second factor (``access.requires_second_factor``)
-    and has not yet in this session reaches only that step: every other page redirects there.
-    The login and logout, static files, the language switch, the idle timer's session status
-    and the steps themselves are exempt, and so are single sign-on sessions
-    (``access.second_factor_exempt``)."""
+    and has not yet in this session (``access.second_factor_confirmed``; a single sign-on
+    session has) reaches only that step: every other page redirects there. The login and
+    logout, static files, the language switch, the idle timer's session status and the steps
+    themselves are exempt."""
 
     EXEMPT = ("/accounts/login/", "/accounts/logout/", "/accounts/2fa/", "/i18n/", "/session/")
 
@@ -31,8 +31,7 @@ class SecondFactorMiddleware:
             user.is_authenticated
             and not request.path.startswith((*self.EXEMPT, settings.STATIC_URL))
             and access.requires_second_factor(user)
-            and not user.is_verified()
-            and not access.second_factor_exempt(request.session)
+            and not access.second_factor_confirmed(user, request.session)
         ):
             target = reverse("mfa_verify")
             if request.method == "GET":

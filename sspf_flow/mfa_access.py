@@ -12,7 +12,12 @@ from django.conf import settings
 from . import identity
 from .models.org import Role
 
-__all__ = ["SECOND_FACTOR_ROLES", "requires_second_factor", "second_factor_exempt"]
+__all__ = [
+    "SECOND_FACTOR_ROLES",
+    "requires_second_factor",
+    "second_factor_confirmed",
+    "second_factor_exempt",
+]
 
 SECOND_FACTOR_ROLES = frozenset(
     {
@@ -47,3 +52,9 @@ SSO_SESSION_FLAG = "sspf_sso"
 def second_factor_exempt(session):
     """A session signed in through single sign-on."""
     return bool(session.get(SSO_SESSION_FLAG))
+
+
+def second_factor_confirmed(user, session):
+    """Whether this sign-in has its second factor: confirmed with a device in this session
+    (django-otp's ``is_verified``), or done by the provider (single sign-on)."""
+    return user.is_verified() or second_factor_exempt(session)

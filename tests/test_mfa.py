@@ -17,7 +17,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from sspf_flow import access
-from tests.browser import PASSWORD, require
+from tests.browser import PASSWORD, log_in, require
 
 VERIFY = "/accounts/2fa/"
 SETUP = "/accounts/2fa/setup/"
@@ -210,25 +210,13 @@ def _seconds_later(seconds):
     return time_machine.travel(timezone.now() + dt.timedelta(seconds=seconds), tick=True)
 
 
-def _sign_in(browser, base, username):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(lambda url: "/accounts/login/" not in url)
-    return page
-
-
 @pytest.mark.django_db(transaction=True)
 def test_enrol_and_sign_in_with_a_recovery_code_in_a_browser(
     browser, live_server, coordinator, case, mfa_on
 ):
     require("/usr/bin/chromium", "Chromium")
     base = live_server.url
-    page = _sign_in(browser, base, "anja")
+    page = log_in(browser, base, "anja")
     try:
         page.wait_for_url(f"{base}{SETUP}")
         assert page.get_by_test_id("mfa-qr").locator("svg").count() == 1
@@ -253,7 +241,7 @@ def test_enrol_and_sign_in_with_a_recovery_code_in_a_browser(
         page.context.close()
 
         # the next sign-in: the case page by URL leads to the step; a recovery code lets in
-        page = _sign_in(browser, base, "anja")
+        page = log_in(browser, base, "anja")
         page.goto(f"{base}/sspf/{case.number}/")
         assert page.url.startswith(f"{base}{VERIFY}?next=")
         page.fill("input[name=code]", "nonsense1")
@@ -266,7 +254,7 @@ def test_enrol_and_sign_in_with_a_recovery_code_in_a_browser(
         page.context.close()
 
         # the used code is gone
-        page = _sign_in(browser, base, "anja")
+        page = log_in(browser, base, "anja")
         page.wait_for_url(lambda url: VERIFY in url)
         page.fill("input[name=code]", codes[0])
         page.click("form[data-testid=mfa-verify] button[type=submit]")

@@ -72,7 +72,7 @@ def _next_url(request):
 
 
 def _is_verified(request):
-    return request.user.is_verified() or access.second_factor_exempt(request.session)
+    return access.second_factor_confirmed(request.user, request.session)
 
 
 def _wait_error(device):
