@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from sspf_flow import access
 from tests.browser import PASSWORD, log_in, require
+from tests.swedish import english_in
 
 VERIFY = "/accounts/2fa/"
 SETUP = "/accounts/2fa/setup/"
@@ -282,3 +283,35 @@ def test_a_confirmed_session_costs_one_query_per_page(client, coordinator, case,
     with CaptureQueriesContext(connection) as confirmed:
         assert client.get(url).status_code == 200
     assert len(confirmed) == len(without) + 1
+
+
+# Every page of the second step, as a user sees it: Swedish, and nothing of anyone's case
+# (the pages under /accounts/ are outside the all-pages walks of test_swedish and test_leaks)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["samordnare", "skola", "polis", "styrgrupp"])
+def test_every_page_of_the_second_step_is_swedish_and_shows_no_case(
+    client, users, case, role, mfa_on
+):
+    user = users[role]
+    client.force_login(user)
+    shown = [client.get(SETUP), client.post(SETUP, {"code": "000000"})]  # enrolment, refused
+    TOTPDevice.objects.filter(user=user).update(confirmed=True)
+    StaticDevice.objects.filter(user=user).delete()
+    client.logout()
+    enrolled(user)
+    client.force_login(user)
+    shown += [client.get(VERIFY), client.post(VERIFY, {"code": "nonsense1"})]  # step, refused
+    with _seconds_later(3):  # past the wait a wrong code sets
+        assert client.post(VERIFY, {"code": "abcd1234"}).status_code == 302
+        shown += [client.get("/accounts/2fa/manage/")]
+        shown += [client.post("/accounts/2fa/renew-codes/", follow=True)]  # the codes, once
+    for response in shown:
+        # the key to type in is random letters, which may spell an English word ("ME")
+        page = re.sub(r'(data-testid="mfa-secret"[^>]*>)[^<]*', r"\1", response.content.decode())
+        assert response.status_code in (200, 400), response.status_code
+        assert english_in(page) == [], (response.request["PATH_INFO"], english_in(page))
+        youth = case.youth
+        for secret in filter(None, [case.number, youth.personal_number, youth.first_name]):
+            assert secret not in page, (response.request["PATH_INFO"], secret)
