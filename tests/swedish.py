@@ -77,9 +77,11 @@ BUTTON_INPUTS = {"submit", "button", "reset"}
 ICONS = re.compile(r"\bmaterial-icons\b")
 # Addresses, paths, file names, a formset's placeholders ("Mål __number__", filled in by
 # casework/sspf.js) and masked secrets (the admin's view of a password hash shows the salt's
-# first letters, "up********", random) are not words of the interface.
+# first letters, "up********", random) and codes of letters and digits together (a recovery
+# code "my74fcrm", a case number) are not words of the interface.
 NOT_WORDS = re.compile(
     r"\S+://\S+|\S+@\S+|(?<!\w)/\S*|\S+\.(?:pdf|csv|json|ics|txt)\b|__\w+__|\S*\*{4,}\S*"
+    r"|\b(?=[^\W_]*\d)(?=[^\W_]*[^\W\d_])[^\W_]+\b"
 )
 WORD = re.compile(r"[^\W\d_]+")
 
@@ -108,7 +110,10 @@ class ShownText(HTMLParser):
         if tag in VOID:
             return
         hides = (
-            tag in ("script", "style") or foreign or bool(ICONS.search(attrs.get("class") or ""))
+            tag in ("script", "style")
+            or foreign
+            or attrs.get("translate") == "no"  # a key or codes to type, not words
+            or bool(ICONS.search(attrs.get("class") or ""))
         )
         self.stack.append((tag, hides))
 

@@ -52,6 +52,7 @@ def test_the_detector_finds_english():
     assert english_in('<input type="submit" value="Save">')
     assert english_in('<vf-field-select optgroups=\'[{"name": "", "options": {"label": "Yes"}}]\'>')
     assert english_in('<html lang="en-us"><p>Ärende</p></html>')
+    assert english_in("<p>Step 2 of 3</p>")  # a number beside a word leaves the word
 
 
 def test_the_detector_passes_swedish():
@@ -63,6 +64,7 @@ def test_the_detector_passes_swedish():
       <button lang="en" name="language" value="en">In English</button>
       <input type="submit" value="Spara"><vf-field-date label="Datum" placeholder="ÅÅÅÅ-MM-DD">
       </vf-field-date><p>salt: up****************** hash: in*******************</p>
+      <ul><li>my74fcrm</li><li>to5xk2ab</li></ul><code translate="no">THEM 4BQX</code>
       </body></html>"""
     assert english_in(swedish) == []
 
