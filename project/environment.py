@@ -3,6 +3,7 @@ names the variable. Secrets may come from a file named by ``NAME_FILE`` (Docker/
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -44,3 +45,15 @@ def env_list(name, default):
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def relying_party(site_url):
+    """WebAuthn's relying party for ``site_url``: its host name, its allowed origins, and
+    whether security keys can work there at all (only on a secure origin: https, or http on
+    localhost). Elsewhere (the demo's http://127.0.0.1:8000) keys are off, and the placeholder
+    origin matches no page."""
+    parts = urlsplit(site_url)
+    secure = parts.scheme == "https" or parts.hostname == "localhost"
+    if not secure:
+        return "localhost", ["http://localhost"], False
+    return parts.hostname, [f"{parts.scheme}://{parts.netloc}"], True

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from project.environment import env, env_bool, env_int, env_list
+from project.environment import env, env_bool, env_int, env_list, relying_party
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "axes",
     "csp",
     "viewflow",
@@ -162,6 +163,9 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 SSPF_MFA_REQUIRED = env_bool("SSPF_MFA_REQUIRED", not SSPF_DEMO)
 OTP_TOTP_ISSUER = env("SSPF_MFA_ISSUER", "SSPF")
 OTP_TOTP_THROTTLE_FACTOR = OTP_STATIC_THROTTLE_FACTOR = 1  # waits 1, 2, 4 … s after wrong codes
+# Security keys and passkeys (WebAuthn, django-otp-webauthn), bound to SITE_URL's host name.
+OTP_WEBAUTHN_RP_ID, OTP_WEBAUTHN_ALLOWED_ORIGINS, SSPF_SECURITY_KEYS = relying_party(SITE_URL)
+OTP_WEBAUTHN_RP_NAME, OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = "SSPF", False  # a second factor
 # django-axes: N failures per username or per address (OR) in M minutes lock it for M minutes.
 AUTHENTICATION_BACKENDS = ["casework.lockout.LockoutBackend", *AUTHENTICATION_BACKENDS]
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

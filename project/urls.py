@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from viewflow.contrib.auth import AuthViewset
 from viewflow.urls import Site
 
-from casework.pages import account, second_factor
+from casework.pages import account, second_factor, security_keys
 from casework.pages.gallring import gallring
 from casework.pages.home import administration, home
 from casework.urls import case_app, flow_viewset, log_app
@@ -31,6 +31,25 @@ urlpatterns = [
     path("accounts/2fa/codes/", second_factor.codes, name="mfa_codes"),
     path("accounts/2fa/manage/", second_factor.manage, name="mfa_manage"),
     path("accounts/2fa/renew-codes/", second_factor.renew_codes, name="mfa_renew_codes"),
+    path(
+        "accounts/2fa/keys/add/begin/", security_keys.AddBegin.as_view(), name="mfa_key_add_begin"
+    ),
+    path(
+        "accounts/2fa/keys/add/complete/",
+        security_keys.AddComplete.as_view(),
+        name="mfa_key_add_complete",
+    ),
+    path(
+        "accounts/2fa/keys/confirm/begin/",
+        security_keys.ConfirmBegin.as_view(),
+        name="mfa_key_confirm_begin",
+    ),
+    path(
+        "accounts/2fa/keys/confirm/complete/",
+        security_keys.ConfirmComplete.as_view(),
+        name="mfa_key_confirm_complete",
+    ),
+    path("accounts/2fa/keys/<int:pk>/remove/", security_keys.remove, name="mfa_key_remove"),
     path("sign-ins/", account.sign_ins, name="sign_ins"),
     path("session/status/", account.session_status, name="session_status"),
     path("session/keepalive/", account.session_keepalive, name="session_keepalive"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from . import access, roles
 from .models import Agency, Intervention, Membership, Municipality, RetentionRule, RiskLevel, Role
@@ -236,10 +237,10 @@ class SspfUserAdmin(UserAdmin):
 
     @admin.action(description=_("Reset two-factor sign-in"), permissions=["change"])
     def reset_second_factor(self, request, queryset):
-        """The user's app and recovery codes are removed: at their next sign-in they set up
-        an app again."""
+        """The user's app, recovery codes and security keys are removed: at their next sign-in
+        they set up an app again."""
         users = self._managed(request, queryset)
-        for model in (TOTPDevice, StaticDevice):
+        for model in (TOTPDevice, StaticDevice, WebAuthnCredential):
             model.objects.filter(user__in=users).delete()
         for user in users:
             log.info("second factor reset: user=%s by=%s", user.username, request.user.username)

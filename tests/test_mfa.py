@@ -11,13 +11,13 @@ import re
 import pytest
 import time_machine
 from django.utils import timezone
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from sspf_flow import access
 from tests.browser import PASSWORD, log_in, require
+from tests.devices import code_for, enrolled
 from tests.swedish import english_in
 
 VERIFY = "/accounts/2fa/"
@@ -27,21 +27,6 @@ SETUP = "/accounts/2fa/setup/"
 @pytest.fixture
 def mfa_on(settings):
     settings.SSPF_MFA_REQUIRED = True
-
-
-def code_for(key_bytes, at=None):
-    totp = TOTP(key_bytes)
-    if at is not None:
-        totp.time = at.timestamp()
-    return f"{totp.token():06d}"
-
-
-def enrolled(user, codes=("abcd1234", "efgh5678")):
-    app = TOTPDevice.objects.create(user=user, name="app", confirmed=True)
-    recovery = StaticDevice.objects.create(user=user, name="recovery", confirmed=True)
-    for code in codes:
-        StaticToken.objects.create(device=recovery, token=code)
-    return app
 
 
 # The rule

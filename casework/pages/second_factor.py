@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
 from sspf_flow import access
 
@@ -64,11 +65,31 @@ def confirmed_app(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def keys_available():
+    """Whether security keys can be used here at all (a secure SITE_URL; casework.pages.
+    security_keys)."""
+    return getattr(settings, "SSPF_SECURITY_KEYS", False)
+
+
+def keys_of(user):
+    """The user's security keys, when keys can be used here."""
+    if not keys_available():
+        return WebAuthnCredential.objects.none()
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("created_at")
+
+
 def _next_url(request):
     wanted = request.GET.get("next") or request.session.get(NEXT) or ""
     if url_has_allowed_host_and_scheme(wanted, {request.get_host()}, request.is_secure()):
         return wanted
     return settings.LOGIN_REDIRECT_URL
+
+
+def confirmed_next(request):
+    """Where a sign-in goes once its second factor is confirmed (and the wish is spent)."""
+    target = _next_url(request)
+    request.session.pop(NEXT, None)
+    return target
 
 
 def _is_verified(request):
@@ -100,13 +121,16 @@ def verify(request):
         model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
         confirmed = _check(request, model, code)
         if confirmed is True:
-            target = _next_url(request)
-            request.session.pop(NEXT, None)
-            return redirect(target)
+            return redirect(confirmed_next(request))
         log.warning("second factor refused: user=%s", request.user.username)
         form.add_error("code", confirmed)
         status = 400
-    return TemplateResponse(request, "casework/mfa_verify.html", {"form": form}, status=status)
+    return TemplateResponse(
+        request,
+        "casework/mfa_verify.html",
+        {"form": form, "keys": keys_of(request.user).exists()},
+        status=status,
+    )
 
 
 def _check(request, model, code):
@@ -205,9 +229,7 @@ def codes(request):
         return redirect("mfa_manage")
     if request.method == "POST":
         del request.session[NEW_CODES]
-        target = _next_url(request)
-        request.session.pop(NEXT, None)
-        return redirect(target)
+        return redirect(confirmed_next(request))
     return TemplateResponse(request, "casework/mfa_codes.html", {"codes": shown})
 
 
@@ -225,6 +247,8 @@ def manage(request):
             "device": confirmed_app(request.user),
             "codes_left": recovery.token_set.count() if recovery else 0,
             "required": access.requires_second_factor(request.user),
+            "keys_available": keys_available(),
+            "keys": list(keys_of(request.user)),
         },
     )
 
