@@ -100,3 +100,24 @@ def test_another_tabs_activity_keeps_the_warning_away(users, page_as, live_serve
     expect(page.get_by_role("alertdialog")).to_have_count(0)
     move(page, clocks, 20)
     expect(page.get_by_role("alertdialog")).to_be_visible()
+
+
+def test_the_admin_pages_warn_too(users, admin_user, page_as, live_server, clocks):
+    """The administrator in Django's admin gets the same warning, in Swedish, and stays."""
+    page = page_as("adam")
+    page.clock.install()
+    page.goto(live_server.url + "/admin/auth/user/")
+    page.wait_for_load_state("networkidle")
+    warning = page.get_by_role("alertdialog")
+
+    move(page, clocks, 28)
+
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Du loggas snart ut")
+    stay = warning.get_by_role("button", name="Fortsätt vara inloggad")
+    expect(stay).to_be_focused()
+    stay.click()
+    expect(warning).to_have_count(0)
+    move(page, clocks, 20)
+    page.goto(live_server.url + "/admin/auth/user/")
+    assert page.url == live_server.url + "/admin/auth/user/"

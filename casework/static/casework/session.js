@@ -135,7 +135,8 @@
   function button(label, raised, action, testid) {
     const b = document.createElement("button");
     b.type = "button";
-    b.className = raised ? "mdc-button mdc-button--raised" : "mdc-button";
+    // material's button on the product's pages, Django's ("button") on the admin's
+    b.className = `${raised ? "mdc-button mdc-button--raised" : "mdc-button"} button`;
     b.dataset.testid = testid;
     const span = document.createElement("span");
     span.className = "mdc-button__label";
