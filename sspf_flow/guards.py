@@ -200,6 +200,18 @@ def reopen_reason_given(text):
     return None
 
 
+def not_deidentified(case):
+    """A case gallring has de-identified stays closed: its texts and the young person's identity
+    are gone, and its statistics are frozen. New concern about the same young person is a new
+    referral."""
+    if case.deidentified_at is not None:
+        return _(
+            "The case has been de-identified by gallring and cannot be reopened. "
+            "Register a new referral instead."
+        )
+    return None
+
+
 def user_is_referrer(user):
     """Who may refer is the access rule ``access.can_refer``; this says why someone may not
     (guardians and young people refer through the coordinator)."""

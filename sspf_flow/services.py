@@ -391,7 +391,7 @@ def close_case(case, user, reason, text=""):
 
 def reopen_case(case, user, text):
     with _changing(case, user) as locked:
-        refuse_if(guards.reopen_reason_given(text))
+        refuse_if(guards.not_deidentified(locked), guards.reopen_reason_given(text))
         locked.reopen()
         locked.save()
         record_event(locked, user, EventCode.CASE_REOPENED, reason=text)

@@ -276,6 +276,24 @@ def test_a_deidentified_case_is_not_taken_again(build_closed, municipality):
     assert second.counts[0]["count"] == 0
 
 
+def test_a_deidentified_case_cannot_be_reopened(build_closed, municipality, coordinator, client):
+    case = build_closed()
+    client.force_login(coordinator)
+    assert f"/sspf/{case.number}/reopen/" in client.get(f"/sspf/{case.number}/").content.decode()
+    rule(municipality)
+    retention.run(DAY_AFTER_FIVE_YEARS)
+
+    page = client.get(f"/sspf/{case.number}/").content.decode()
+    assert f"/sspf/{case.number}/reopen/" not in page  # no button to a step that cannot be taken
+    with pytest.raises(TransitionRefused) as refused:
+        services.reopen_case(Case.objects.get(pk=case.pk), coordinator, "Ny oro.")
+    assert "avidentifierats genom gallring" in str(refused.value)
+    answer = client.post(f"/sspf/{case.number}/reopen/", {"reason": "Ny oro."})
+    assert answer.status_code == 200  # the form again, with the reason
+    assert "avidentifierats genom gallring och kan inte öppnas igen" in answer.content.decode()
+    assert Case.objects.get(pk=case.pk).status == "closed"
+
+
 def test_purge_deletes_the_case_and_all_of_it_and_the_young_person(build_closed, municipality):
     case = build_closed()
     youth = case.youth
