@@ -6,18 +6,21 @@ The person is every register entry of the municipality with their personal ident
 field, its consents (scope, signers, withdrawals), meetings (attendance, the agencies'
 pictures), action plans (goals, actions and their updates), follow-ups, journal notes (those
 confidential toward the guardians marked), incidents, reports of concern, assessments, network
-persons, filled-in forms and outcome readings; the operative programmes' records (Top 5, SIG,
-Youngsters); and the access log's rows about their cases and about them without a case."""
+persons, filled-in forms, outcome readings and the case history; the operative programmes'
+records (Top 5, SIG, Youngsters); and the access log's rows about their cases and about them
+without a case."""
 
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
+from casework.pages.history import describe
 from forms.models import Submission
 from forms.render import items as answers_of
 from operative.models import GroupMember, SigEntry, Top5Entry, YoungstersTrack
-from sspf_flow.models import AccessLog, Action, Agency, Case, Guardian, Youth
+from sspf_flow.events import EventCode
+from sspf_flow.models import AccessLog, Action, Agency, Case, CaseEvent, Guardian, Youth
 
 from .extract_rows import EMPTY, Item, Names, item, moment, rows
 
@@ -74,6 +77,7 @@ def gather(youth_ids):
                 "form_submissions",
                 Submission.objects.select_related("version__template").order_by("created_at"),
             ),
+            Prefetch("events", CaseEvent.objects.order_by("at", "pk")),
         )
     )
     programmes = _programmes(ids)
@@ -151,6 +155,7 @@ def _every_record(people, cases, programmes):
             yield from getattr(case, part).all()
         yield from case.form_submissions.all()
         yield from case.outcomes.all()
+        yield from case.events.all()
     for entry in programmes["top5"]:
         yield entry
         yield from entry.measures.all()
@@ -237,10 +242,26 @@ def _case(case, names):
         (_("Network persons"), _titled(case.network.all(), str, names, on)),
         (_("Filled-in forms"), [_submission(s, names) for s in case.form_submissions.all()]),
         (_("Outcome indicators"), _titled(case.outcomes.all(), _recorded, names, on)),
+        (_("Case history"), [_event(event, names) for event in case.events.all()]),
     ]
     return Item(
         _("Case %(number)s") % {"number": case.number}, rows(case, names, skip={"youth"}), "", parts
     )
+
+
+def _event(event, names):
+    """What happened, when, by whom (the case page's history line), and a reopening's reason,
+    which is kept nowhere else (the other reasons are codes the line names, or in the record
+    the event is about)."""
+    shown = item(
+        f"{moment(event.at)} {describe(event)}",
+        event,
+        names,
+        skip={"case", "action", "data", "at"},
+    )
+    if event.action == EventCode.CASE_REOPENED and event.data.get("reason"):
+        shown.rows.append((_("Reason"), str(event.data["reason"])))
+    return shown
 
 
 def _plan(plan, names):

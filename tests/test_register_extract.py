@@ -16,8 +16,8 @@ from stdnum.se import personnummer
 
 from reporting import extract, register
 from reporting.models import RegisterRequest
-from sspf_flow import records
-from sspf_flow.models import AccessLog, Guardian, Youth
+from sspf_flow import records, services
+from sspf_flow.models import AccessLog, Case, Guardian, Youth
 from tests.builders import born_aged, case_in_progress, client_of
 
 OTHER = ("Kim", "Annansson")
@@ -161,6 +161,20 @@ def test_the_pdf_holds_everything_about_the_person_and_nothing_of_another(
         assert not contains(text, secret), secret
 
 
+def test_the_pdf_holds_the_case_history_with_a_reopenings_reason(client, coordinator, lou):
+    """The case's history (who did what, when) is stored about the person too; a reopening's
+    reason is kept only there."""
+    services.close_case(lou, coordinator, "moved", "")
+    services.reopen_case(Case.objects.get(pk=lou.pk), coordinator, "Ny oro kring Myrstigen.")
+    client.force_login(coordinator)
+    registered(client, lou)
+    text = pdf_text(client.get(f"/register/{RegisterRequest.objects.get().pk}/pdf/"))
+    assert "Ärendehistorik" in text
+    assert contains(text, "Ärendet öppnat igen") and contains(text, "Ny oro kring Myrstigen.")
+    assert contains(text, "Ärendet avslutat: Har flyttat")  # a closure's reason in words
+    assert "moved" not in text
+
+
 def test_each_print_is_logged_as_an_export_of_every_case_and_of_the_person(
     client, coordinator, lou
 ):
@@ -289,4 +303,4 @@ def test_the_pages_cost_the_same_queries_for_one_case_and_for_several(
             queries_of(lambda u=url, r=r: client.get(u.format(r.pk))) for r in (first, second)
         ]
     # one case, and three register entries of one person with a case each
-    assert counts == {"/register/{}/": [10, 10], "/register/{}/pdf/": [48, 48]}, counts
+    assert counts == {"/register/{}/": [10, 10], "/register/{}/pdf/": [49, 49]}, counts
