@@ -20,8 +20,9 @@ from forms.models import Submission
 from forms.render import items as answers_of
 from operative.models import GroupMember, SigEntry, Top5Entry, YoungstersTrack
 from sspf_flow.events import EventCode
-from sspf_flow.models import AccessLog, Action, Agency, Case, CaseEvent, Guardian, Youth
+from sspf_flow.models import AccessLog, Agency, Case, CaseEvent, Youth
 
+from . import extract_titles as titles
 from .extract_rows import EMPTY, Item, Names, item, moment, rows
 
 CASE_PARTS = (
@@ -183,13 +184,16 @@ def _case(case, names):
     on = {"case"}
     consents = [
         item(
-            _("Consent %(start)s – %(end)s") % _period(consent),
+            _("Consent %(start)s – %(end)s") % titles.period(consent),
             consent,
             names,
             skip=on,
             parts=[
                 (_("Agencies covered"), _titled(consent.scope.all(), str, names, {"consent"})),
-                (_("Signers"), _titled(consent.signers.all(), _signer(names), names, {"consent"})),
+                (
+                    _("Signers"),
+                    _titled(consent.signers.all(), titles.signer(names), names, {"consent"}),
+                ),
             ],
         )
         for consent in case.consents.all()
@@ -207,14 +211,14 @@ def _case(case, names):
     plans = [_plan(plan, names) for plan in sorted(case.plans.all(), key=lambda p: p.version)]
     follow_ups = [
         item(
-            _("Follow-up %(day)s") % {"day": rows_day(follow_up.date)},
+            _("Follow-up %(day)s") % {"day": titles.rows_day(follow_up.date)},
             follow_up,
             names,
             skip=on,
             parts=[
                 (
                     _("Actions evaluated"),
-                    _titled(follow_up.items.all(), _evaluated(names), names, set()),
+                    _titled(follow_up.items.all(), titles.evaluated(names), names, set()),
                 )
             ],
         )
@@ -236,12 +240,12 @@ def _case(case, names):
         (_("Action plans"), plans),
         (_("Follow-ups"), follow_ups),
         (_("Journal notes"), journal),
-        (_("Incidents"), _titled(case.incidents.all(), _occurred, names, on)),
-        (_("Reports of concern"), _titled(case.concern_reports.all(), _made, names, on)),
-        (_("Assessments"), _titled(case.assessments.all(), _at, names, on)),
+        (_("Incidents"), _titled(case.incidents.all(), titles.occurred, names, on)),
+        (_("Reports of concern"), _titled(case.concern_reports.all(), titles.made, names, on)),
+        (_("Assessments"), _titled(case.assessments.all(), titles.at, names, on)),
         (_("Network persons"), _titled(case.network.all(), str, names, on)),
         (_("Filled-in forms"), [_submission(s, names) for s in case.form_submissions.all()]),
-        (_("Outcome indicators"), _titled(case.outcomes.all(), _recorded, names, on)),
+        (_("Outcome indicators"), _titled(case.outcomes.all(), titles.recorded, names, on)),
         (_("Case history"), [_event(event, names) for event in case.events.all()]),
     ]
     return Item(
@@ -272,7 +276,7 @@ def _plan(plan, names):
             action,
             names,
             skip={"plan"},
-            parts=[(_("Updates"), _titled(action.updates.all(), _at, names, {"action"}))],
+            parts=[(_("Updates"), _titled(action.updates.all(), titles.at, names, {"action"}))],
         )
         for action in plan.actions.all()
     ]
@@ -313,17 +317,19 @@ def _programme_items(programmes, names):
             entry,
             names,
             skip={"youth"},
-            parts=[(_("Measures"), _titled(entry.measures.all(), _what, names, {"entry"}))],
+            parts=[(_("Measures"), _titled(entry.measures.all(), titles.what, names, {"entry"}))],
         )
         for entry in programmes["top5"]
     ]
     sig = [
         item(
-            _("SIG from %(day)s") % {"day": rows_day(entry.listed_on)},
+            _("SIG from %(day)s") % {"day": titles.rows_day(entry.listed_on)},
             entry,
             names,
             skip={"youth"},
-            parts=[(_("Status notes"), _titled(entry.statuses.all(), _day, names, {"entry"}))],
+            parts=[
+                (_("Status notes"), _titled(entry.statuses.all(), titles.day, names, {"entry"}))
+            ],
         )
         for entry in programmes["sig"]
     ]
@@ -343,7 +349,7 @@ def _track(track, names):
         for talk in track.talks.all()
     ]
     return item(
-        _("Youngsters from %(day)s") % {"day": rows_day(track.opened_on)},
+        _("Youngsters from %(day)s") % {"day": titles.rows_day(track.opened_on)},
         track,
         names,
         skip={"youth"},
@@ -367,48 +373,3 @@ def _confidential_note():
         "Confidential toward the guardians (OSL 12:3): the coordinator reviews this note "
         "before the extract is handed over."
     )
-
-
-def _period(consent):
-    return {"start": rows_day(consent.valid_from), "end": rows_day(consent.valid_to)}
-
-
-def rows_day(day):
-    return day.strftime("%Y-%m-%d")
-
-
-def _occurred(incident):
-    return f"{rows_day(incident.occurred_on)} – {incident.get_kind_display()}"
-
-
-def _made(report):
-    return rows_day(report.made_on)
-
-
-def _at(record):
-    return moment(record.at)
-
-
-def _day(record):
-    return rows_day(record.day)
-
-
-def _recorded(reading):
-    return f"{rows_day(reading.recorded_on)} – {reading.get_point_display()}"
-
-
-def _what(measure):
-    return measure.what[:80]
-
-
-def _signer(names):
-    def title(signer):
-        if signer.guardian_id:
-            return names.of(Guardian, signer.guardian_id)
-        return str(signer.get_role_display())
-
-    return title
-
-
-def _evaluated(names):
-    return lambda evaluation: names.of(Action, evaluation.action_id)[:80]
