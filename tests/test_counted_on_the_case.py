@@ -21,11 +21,14 @@ from tests.builders import (
     accept_step,
     case_in_progress,
     client_of,
+    hold_meeting_post,
     meeting_record,
     plan_meeting_step,
     referral_post,
+    walk_to_meeting_planned,
     written_consent,
 )
+from tests.urlmap import do_task, fire_due_timers, follow_up_close_post, task_url
 
 
 def entry(municipality, name):
@@ -265,6 +268,63 @@ def test_the_closure_form_records_it_and_closes(coordinator, running):
     assert (running.status, running.social_intervention) == ("closed", "none")
     codes = list(running.events.order_by("pk").values_list("action", flat=True))
     assert codes[-3:] == ["case.social_intervention", "case.closed", "outcomes.recorded"]
+
+
+def test_a_follow_up_that_closes_the_case_asks_it_and_records_it_first(
+    coordinator, refer, consent_for, agencies
+):
+    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=1)
+    fire_due_timers()
+    client = client_of(coordinator)
+    task = steps.open_task(case, "follow_up")
+    client.post(task_url(task, "assign"))
+    assert "Biståndsbedömd insats från socialtjänsten" in (
+        client.get(task_url(task, "execute")).content.decode()
+    )
+
+    do_task(
+        client, case, "follow_up", {**follow_up_close_post(case), "social_intervention": "light"}
+    )
+
+    assert (case.status, case.social_intervention) == ("closed", "light")
+    codes = list(case.events.order_by("pk").values_list("action", flat=True))
+    assert codes.index("case.social_intervention") < codes.index("case.closed")
+
+
+def test_a_meeting_that_closes_the_case_records_it(coordinator, refer, consent_for, agencies):
+    skola = agencies["skola"]
+    case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, [skola])
+    data = hold_meeting_post(
+        [skola.pk],
+        skola,
+        next_follow_up=None,
+        close_case="on",
+        closure_reason="moved",
+        social_intervention="extensive",
+        **OUTCOMES_POST,
+    )
+
+    do_task(client_of(coordinator), case, "hold_meeting", data)
+
+    assert (case.status, case.social_intervention) == ("closed", "extensive")
+
+
+def test_a_follow_up_that_goes_on_leaves_it_alone(coordinator, refer, consent_for, agencies):
+    """Asked only with the closure: a follow-up that continues records nothing of it."""
+    case = case_in_progress(refer, coordinator, consent_for, agencies, follow_up_in_days=1)
+    fire_due_timers()
+    later = str(timezone.localdate() + dt.timedelta(days=60))
+    data = {
+        **follow_up_close_post(case),
+        "decision": "continue",
+        "next_follow_up": later,
+        "social_intervention": "light",
+    }
+
+    do_task(client_of(coordinator), case, "follow_up", data)
+
+    assert case.is_open and case.social_intervention == ""
+    assert not case.events.filter(action="case.social_intervention").exists()
 
 
 def test_the_closure_form_does_not_require_it(coordinator, running):

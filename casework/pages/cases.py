@@ -116,8 +116,8 @@ class CloseCaseView(CaseActionView):
         return {**super().get_form_kwargs(), "case": self.case}
 
     def perform(self, form):
-        value = form.cleaned_data["social_intervention"]
-        if value != self.case.social_intervention:  # recorded first, while the case is open
+        value = form.changed_intervention(self.case)
+        if value is not None:  # recorded first, while the case is open
             counting.record_social_intervention(self.case, self.request.user, value)
         steps.close(self.case, self.request.user, *form.closing())
         if form.takes_reading:

@@ -16,7 +16,6 @@ from sspf_flow.models import (
     Consultation,
     ConsultationOutcome,
     IncidentKind,
-    SocialIntervention,
     Status,
 )
 
@@ -24,21 +23,13 @@ from ..perform import check
 from ..workflow.consent_form import ConsentForm
 from ..workflow.meeting_forms import MeetingTime
 from ..workflow.outcome_form import OUTCOME_FIELDS, OutcomeFields
-from ..workflow.step_forms import MULTIPLE, ClosureFields, agency_choices
-
-
-def social_intervention_field(**kwargs):
-    """Whether a needs-assessed intervention from social services followed the referral."""
-    return forms.ChoiceField(
-        label=_("Needs-assessed intervention from social services"),
-        required=False,
-        choices=[("", _("Not yet known")), *SocialIntervention.choices],
-        help_text=_(
-            "Whether social services decided on a needs-assessed intervention (biståndsbedömd "
-            "insats) after the referral; counted in the steering group's statistics."
-        ),
-        **kwargs,
-    )
+from ..workflow.step_forms import (
+    MULTIPLE,
+    ClosureFields,
+    InterventionAtClosure,
+    agency_choices,
+    social_intervention_field,
+)
 
 
 class SocialInterventionForm(forms.Form):
@@ -49,16 +40,14 @@ class SocialInterventionForm(forms.Form):
         self.fields["social_intervention"].initial = case.social_intervention
 
 
-class CloseCaseForm(OutcomeFields, ClosureFields):
+class CloseCaseForm(OutcomeFields, InterventionAtClosure, ClosureFields):
     """A reason, and for a case SSPF took on the outcome indicators at closure; a referral not
-    yet accepted is declined and has none. The needs-assessed intervention is asked too: the
-    statistics want to know it when the case closes; not required."""
-
-    social_intervention = social_intervention_field()
+    yet accepted is declined and has none. The needs-assessed intervention is asked too
+    (``InterventionAtClosure``)."""
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["social_intervention"].initial = case.social_intervention
+        self.start_intervention(case)
         self.takes_reading = case.status != Status.REFERRED
         if self.takes_reading:
             self.start_outcomes(case)

@@ -23,6 +23,7 @@ from sspf_flow.models import (
     FollowUpDecision,
     GoalAssessment,
     NetworkPerson,
+    SocialIntervention,
 )
 
 from ..perform import check
@@ -77,11 +78,42 @@ class ClosureFields(forms.Form):
         return self.cleaned_data["closure_reason"], self.cleaned_data.get("closure_text", "")
 
 
+def social_intervention_field(**kwargs):
+    """Whether a needs-assessed intervention from social services followed the referral."""
+    return forms.ChoiceField(
+        label=_("Needs-assessed intervention from social services"),
+        required=False,
+        choices=[("", _("Not yet known")), *SocialIntervention.choices],
+        help_text=_(
+            "Whether social services decided on a needs-assessed intervention (biståndsbedömd "
+            "insats) after the referral; counted in the steering group's statistics."
+        ),
+        **kwargs,
+    )
+
+
+class InterventionAtClosure(forms.Form):
+    """The needs-assessed intervention, asked wherever a case SSPF took on can be closed (the
+    case page, a meeting's decision, a follow-up): the statistics want it known at closure.
+    Not required; it starts from what the case says."""
+
+    social_intervention = social_intervention_field()
+
+    def start_intervention(self, case):
+        if case is not None:
+            self.fields["social_intervention"].initial = case.social_intervention
+
+    def changed_intervention(self, case):
+        """The answer, when it differs from what the case says (to record), else None."""
+        value = self.cleaned_data.get("social_intervention", "")
+        return None if value == case.social_intervention else value
+
+
 def agency_choices(municipality):
     return Agency.objects.filter(municipality=municipality).order_by("name")
 
 
-class HoldMeetingForm(OutcomeFields, ClosureFields):
+class HoldMeetingForm(OutcomeFields, InterventionAtClosure, ClosureFields):
     field_order = [
         "attended_agencies",
         "youth_attended",
@@ -94,6 +126,7 @@ class HoldMeetingForm(OutcomeFields, ClosureFields):
         "close_case",
         "closure_reason",
         "closure_text",
+        "social_intervention",
     ]
     attended_agencies = forms.ModelMultipleChoiceField(
         label=_("Agencies present"),
@@ -138,7 +171,14 @@ class HoldMeetingForm(OutcomeFields, ClosureFields):
         FieldSet(_("Protocol"), "protocol"),
     )
     after_the_plan = FormPart(
-        FieldSet(_("Next step"), "next_follow_up", "close_case", "closure_reason", "closure_text"),
+        FieldSet(
+            _("Next step"),
+            "next_follow_up",
+            "close_case",
+            "closure_reason",
+            "closure_text",
+            "social_intervention",
+        ),
         OutcomeFields.outcome_fieldset(_("If the case is closed: outcome indicators at closure")),
     )
 
@@ -155,6 +195,7 @@ class HoldMeetingForm(OutcomeFields, ClosureFields):
         self.fields["minute_taker"].initial = user.pk if user else None
         self.fields["next_follow_up"].initial = default_follow_up()
         self.start_outcomes(meeting.case if meeting else None)
+        self.start_intervention(meeting.case if meeting else None)
 
     def clean(self):
         cleaned = super().clean()
@@ -184,7 +225,7 @@ def word_of(update):
     }
 
 
-class FollowUpForm(RBMFields, OutcomeFields, ClosureFields):
+class FollowUpForm(RBMFields, OutcomeFields, InterventionAtClosure, ClosureFields):
     CONTINUE, MEETING, CLOSE = FollowUpDecision.values
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
     decision = forms.ChoiceField(
@@ -196,6 +237,7 @@ class FollowUpForm(RBMFields, OutcomeFields, ClosureFields):
         super().__init__(*args, **kwargs)
         self.fields["next_follow_up"].initial = default_follow_up()
         self.start_outcomes(case)
+        self.start_intervention(case)
         self.previous = previous  # the latest assessment: shown, and the reassessment's start
         if previous is not None:
             self.prefill(RBM.of(previous))
@@ -224,7 +266,13 @@ class FollowUpForm(RBMFields, OutcomeFields, ClosureFields):
             )
         actions = [name for name in self.fields if name.startswith("action_")]
         goals = [name for name in self.fields if name.startswith("goal_")]
-        next_step = ["decision", "next_follow_up", "closure_reason", "closure_text"]
+        next_step = [
+            "decision",
+            "next_follow_up",
+            "closure_reason",
+            "closure_text",
+            "social_intervention",
+        ]
         self.order_fields(actions + goals + [*RBM_FIELDS, *OUTCOME_FIELDS, "notes", *next_step])
         self.layout = Layout(
             *[  # each action in full above its status and comment

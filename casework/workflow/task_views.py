@@ -10,7 +10,16 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 
-from sspf_flow import access, accesslog, assessments, guards, outcomes, records, services
+from sspf_flow import (
+    access,
+    accesslog,
+    assessments,
+    counting,
+    guards,
+    outcomes,
+    records,
+    services,
+)
 from sspf_flow.models import AccessAction, Guardian, Meeting, MeetingStatus, ReferralSource
 from sspf_flow.models.outcome import OutcomePoint
 from sspf_flow.refusals import TransitionRefused
@@ -283,6 +292,8 @@ class HoldMeetingView(WithTemplate, CaseTaskView):
 
     def perform(self, form):
         data = form.cleaned_data
+        if data["close_case"]:
+            record_intervention(self.case, self.request.user, form)
         services.hold_meeting(
             self.case,
             self.request.user,
@@ -327,6 +338,8 @@ class FollowUpView(WithTemplate, CaseTaskView):
     def perform(self, form):
         data = form.cleaned_data
         decision = data["decision"]
+        if decision == form.CLOSE:
+            record_intervention(self.case, self.request.user, form)
         follow_up = services.record_follow_up(
             self.case,
             self.request.user,
@@ -342,3 +355,11 @@ class FollowUpView(WithTemplate, CaseTaskView):
         point = OutcomePoint.CLOSURE if decision == form.CLOSE else OutcomePoint.FOLLOW_UP
         outcomes.record_reading(self.case, self.request.user, point, form.indicators())
         self.store_template("follow_up", follow_up.pk)
+
+
+def record_intervention(case, user, form):
+    """A needs-assessed intervention answered at a step that closes the case, recorded first,
+    while the case is open (``InterventionAtClosure``)."""
+    value = form.changed_intervention(case)
+    if value is not None:
+        counting.record_social_intervention(case, user, value)
