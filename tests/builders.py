@@ -190,6 +190,19 @@ def hold_meeting_post(attended_pks, agency, follow_up_days=1, **changes):
     return {key: value for key, value in data.items() if value is not None}
 
 
+def closing_meeting_post(agency, **changes):
+    """The hold-meeting step's POST of a meeting that decides to close the case (moved away):
+    ``agency`` attended, no next follow-up, the closure's outcome indicators."""
+    return hold_meeting_post(
+        [agency.pk],
+        agency,
+        next_follow_up=None,
+        close_case="on",
+        closure_reason="moved",
+        **{**OUTCOMES_POST, **changes},
+    )
+
+
 def accept_step(case, coordinator, rbm=None):
     """Complete the case's assess step: accepted, with the assessment ``rbm`` (a medium one)."""
     steps.complete(

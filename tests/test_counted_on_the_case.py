@@ -21,7 +21,7 @@ from tests.builders import (
     accept_step,
     case_in_progress,
     client_of,
-    hold_meeting_post,
+    closing_meeting_post,
     meeting_record,
     plan_meeting_step,
     referral_post,
@@ -294,15 +294,7 @@ def test_a_follow_up_that_closes_the_case_asks_it_and_records_it_first(
 def test_a_meeting_that_closes_the_case_records_it(coordinator, refer, consent_for, agencies):
     skola = agencies["skola"]
     case, _meeting = walk_to_meeting_planned(refer, coordinator, consent_for, [skola])
-    data = hold_meeting_post(
-        [skola.pk],
-        skola,
-        next_follow_up=None,
-        close_case="on",
-        closure_reason="moved",
-        social_intervention="extensive",
-        **OUTCOMES_POST,
-    )
+    data = closing_meeting_post(skola, social_intervention="extensive")
 
     do_task(client_of(coordinator), case, "hold_meeting", data)
 

@@ -13,8 +13,8 @@ from casework.workflow import steps
 from forms.models import FormVersion, Submission
 from sspf_flow.models import Case
 from tests.builders import (
-    OUTCOMES_POST,
     case_in_progress,
+    closing_meeting_post,
     hold_meeting_post,
     walk_to_meeting_planned,
 )
@@ -101,14 +101,7 @@ def test_the_follow_up_page_does_not_ask_the_actions_again(
 
 def test_closing_at_a_meeting_needs_no_next_date(meeting_planned, agencies, as_coordinator):
     skola = agencies["skola"]
-    data = hold_meeting_post(
-        [skola.pk],
-        skola,
-        next_follow_up=None,
-        close_case="on",
-        closure_reason="moved",
-        **OUTCOMES_POST,  # the closure's outcome indicators
-    )
+    data = closing_meeting_post(skola)
     assert "next_follow_up" not in data
 
     response = as_coordinator.post(task_url(meeting_planned, "hold_meeting"), data)
