@@ -14,6 +14,7 @@ from .models.org import Role
 
 __all__ = [
     "SECOND_FACTOR_ROLES",
+    "may_add_security_key",
     "requires_second_factor",
     "second_factor_confirmed",
     "second_factor_exempt",
@@ -58,3 +59,10 @@ def second_factor_confirmed(user, session):
     """Whether this sign-in has its second factor: confirmed with a device in this session
     (django-otp's ``is_verified``), or done by the provider (single sign-on)."""
     return user.is_verified() or second_factor_exempt(session)
+
+
+def may_add_security_key(user):
+    """Only a sign-in confirmed with one of the user's own devices adds a security key: not a
+    password alone (that would let a stolen password add its own key), nor a single sign-on
+    session, whose second factor is the provider's."""
+    return user.is_authenticated and user.is_verified()

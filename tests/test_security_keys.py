@@ -5,16 +5,16 @@ by the administrator's reset. In Chromium with its virtual authenticator (the De
 protocol's WebAuthn domain), as a user with a real key would."""
 
 import json
-import uuid
 
 import pytest
 from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import expect
 
 from project.environment import relying_party
+from sspf_flow.mfa_access import SSO_SESSION_FLAG
 from tests.axe import audit
 from tests.browser import CHROMIUM, PASSWORD, require
-from tests.devices import code_for, enrolled
+from tests.devices import a_key, code_for, enrolled, keys_at
 from tests.swedish import english_in
 
 VERIFY = "/accounts/2fa/"
@@ -23,25 +23,10 @@ ADD_BEGIN = "/accounts/2fa/keys/add/begin/"
 CONFIRM_BEGIN = "/accounts/2fa/keys/confirm/begin/"
 
 
-def keys_at(settings, site_url):
-    settings.SITE_URL = site_url
-    (
-        settings.OTP_WEBAUTHN_RP_ID,
-        settings.OTP_WEBAUTHN_ALLOWED_ORIGINS,
-        settings.SSPF_SECURITY_KEYS,
-    ) = relying_party(site_url)
-
-
 @pytest.fixture
 def keys_on(settings):
     settings.SSPF_MFA_REQUIRED = True
     keys_at(settings, "https://sspf.example-kommun.se")
-
-
-def a_key(user):
-    return WebAuthnCredential.objects.create(
-        user=user, name="", confirmed=True, credential_id=uuid.uuid4().bytes, public_key=b"p" * 16
-    )
 
 
 def post_json(client, url):
@@ -102,6 +87,17 @@ def test_a_key_is_added_only_from_a_sign_in_confirmed_with_the_app(client, coord
     body = options.json()
     assert body["rp"] == {"id": "sspf.example-kommun.se", "name": "SSPF"}
     assert body["user"]["name"] == coordinator.username
+
+
+@pytest.mark.django_db
+def test_a_single_sign_on_session_adds_no_key(client, coordinator, keys_on):
+    """Its second factor is the provider's: it has confirmed no device of ours."""
+    client.force_login(coordinator)
+    session = client.session
+    session[SSO_SESSION_FLAG] = True
+    session.save()
+    assert client.get("/sspf/list/").status_code == 200  # let in without our second step
+    assert post_json(client, ADD_BEGIN).status_code == 403
 
 
 @pytest.mark.django_db

@@ -130,7 +130,7 @@ class CaseDetailView(CasePage):
             may_report_incident=case.is_open
             and access.reports_incidents(user, case, reads_case=True),
             may_add_consent=case.status in OPEN_AFTER_CONSENT,
-            may_reopen=coordinator and not case.is_open and case.deidentified_at is None,
+            may_reopen=coordinator and not case.is_open and guards.not_deidentified(case) is None,
             # the coordinator sees whether gallring is held off the case, and places or lifts it
             hold=holds.hold_in_force(case) if coordinator else None,
             steps=step_list(case),

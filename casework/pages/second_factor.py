@@ -68,7 +68,7 @@ def confirmed_app(user):
 def keys_available():
     """Whether security keys can be used here at all (a secure SITE_URL; casework.pages.
     security_keys)."""
-    return getattr(settings, "SSPF_SECURITY_KEYS", False)
+    return settings.SSPF_SECURITY_KEYS
 
 
 def keys_of(user):

@@ -55,11 +55,9 @@ class _Swedish:
 
 class _Adding(_Swedish):
     def check_can_register(self):
-        """Only a sign-in confirmed with a device here (not a single sign-on session, whose
-        second factor is the provider's) adds a key: a stolen password alone adds none."""
         if not second_factor.keys_available():
             raise exceptions.NotAuthenticated()
-        if not self.request.user.is_verified():
+        if not access.may_add_security_key(self.request.user):
             raise exceptions.NotVerified()
 
 
